@@ -1,0 +1,228 @@
+//! Order events: the persisted, versioned record of what happened to an order.
+//!
+//! Names are past tense and `event_type()` strings are stable; a change of shape
+//! bumps `event_version()` and comes with an upcaster, and stored rows are never
+//! rewritten. Events carry derived values (line totals, subtotals, totals) so that
+//! read models never recompute business rules. docs/events.md catalogues them.
+
+use super::command::{Fulfilment, PaymentMethod};
+use crate::actor::Actor;
+use crate::catalog::{Localized, PricedLine, PricingError};
+use crate::ids::{LineId, OrderId, UserId};
+use crate::money::{Currency, Money};
+use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+/// A line in a cart or a checked-out order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub line_id: LineId,
+    pub item: PricedLine,
+}
+
+/// A line of a past order that could not be reordered, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnavailableLine {
+    pub item_id: String,
+    pub name: Localized,
+    pub reason: PricingError,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderEvent {
+    OrderCreated {
+        order_id: OrderId,
+        customer: UserId,
+        currency: Currency,
+        at: DateTime<Utc>,
+    },
+    ReorderedFrom {
+        source: OrderId,
+        unavailable: Vec<UnavailableLine>,
+        at: DateTime<Utc>,
+    },
+    ItemAdded {
+        line_id: LineId,
+        item: PricedLine,
+        subtotal: Money,
+        at: DateTime<Utc>,
+    },
+    ItemQuantityChanged {
+        line_id: LineId,
+        quantity: u32,
+        line_total: Money,
+        subtotal: Money,
+        at: DateTime<Utc>,
+    },
+    ItemRemoved {
+        line_id: LineId,
+        subtotal: Money,
+        at: DateTime<Utc>,
+    },
+    FulfilmentChosen {
+        fulfilment: Fulfilment,
+        at: DateTime<Utc>,
+    },
+    CheckedOut {
+        lines: Vec<CartLine>,
+        subtotal: Money,
+        delivery_fee: Money,
+        total: Money,
+        at: DateTime<Utc>,
+    },
+    CartReopened {
+        at: DateTime<Utc>,
+    },
+    PaymentRequested {
+        method: PaymentMethod,
+        amount: Money,
+        invoice_payload: String,
+        at: DateTime<Utc>,
+    },
+    PaymentReceived {
+        method: PaymentMethod,
+        amount: Money,
+        telegram_charge_id: String,
+        provider_charge_id: String,
+        at: DateTime<Utc>,
+    },
+    PaymentFailed {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    OrderAccepted {
+        by: Actor,
+        eta_minutes: Option<u32>,
+        at: DateTime<Utc>,
+    },
+    OrderRejected {
+        by: Actor,
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    PreparationStarted {
+        by: Actor,
+        at: DateTime<Utc>,
+    },
+    OrderReady {
+        by: Actor,
+        at: DateTime<Utc>,
+    },
+    OutForDelivery {
+        by: Actor,
+        at: DateTime<Utc>,
+    },
+    OrderDelivered {
+        by: Actor,
+        at: DateTime<Utc>,
+    },
+    OrderPickedUp {
+        by: Actor,
+        at: DateTime<Utc>,
+    },
+    OrderCancelled {
+        by: Actor,
+        reason: Option<String>,
+        at: DateTime<Utc>,
+    },
+    RefundRequested {
+        amount: Money,
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    RefundCompleted {
+        amount: Money,
+        telegram_charge_id: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl OrderEvent {
+    /// When it happened (business time, as put in the command).
+    pub fn at(&self) -> DateTime<Utc> {
+        use OrderEvent::*;
+        match self {
+            OrderCreated { at, .. }
+            | ReorderedFrom { at, .. }
+            | ItemAdded { at, .. }
+            | ItemQuantityChanged { at, .. }
+            | ItemRemoved { at, .. }
+            | FulfilmentChosen { at, .. }
+            | CheckedOut { at, .. }
+            | CartReopened { at }
+            | PaymentRequested { at, .. }
+            | PaymentReceived { at, .. }
+            | PaymentFailed { at, .. }
+            | OrderAccepted { at, .. }
+            | OrderRejected { at, .. }
+            | PreparationStarted { at, .. }
+            | OrderReady { at, .. }
+            | OutForDelivery { at, .. }
+            | OrderDelivered { at, .. }
+            | OrderPickedUp { at, .. }
+            | OrderCancelled { at, .. }
+            | RefundRequested { at, .. }
+            | RefundCompleted { at, .. } => *at,
+        }
+    }
+
+    /// Every event type string, for the catalogue test.
+    pub const TYPES: [&'static str; 21] = [
+        "OrderCreated",
+        "ReorderedFrom",
+        "ItemAdded",
+        "ItemQuantityChanged",
+        "ItemRemoved",
+        "FulfilmentChosen",
+        "CheckedOut",
+        "CartReopened",
+        "PaymentRequested",
+        "PaymentReceived",
+        "PaymentFailed",
+        "OrderAccepted",
+        "OrderRejected",
+        "PreparationStarted",
+        "OrderReady",
+        "OutForDelivery",
+        "OrderDelivered",
+        "OrderPickedUp",
+        "OrderCancelled",
+        "RefundRequested",
+        "RefundCompleted",
+    ];
+}
+
+impl DomainEvent for OrderEvent {
+    fn event_type(&self) -> String {
+        use OrderEvent::*;
+        let name = match self {
+            OrderCreated { .. } => "OrderCreated",
+            ReorderedFrom { .. } => "ReorderedFrom",
+            ItemAdded { .. } => "ItemAdded",
+            ItemQuantityChanged { .. } => "ItemQuantityChanged",
+            ItemRemoved { .. } => "ItemRemoved",
+            FulfilmentChosen { .. } => "FulfilmentChosen",
+            CheckedOut { .. } => "CheckedOut",
+            CartReopened { .. } => "CartReopened",
+            PaymentRequested { .. } => "PaymentRequested",
+            PaymentReceived { .. } => "PaymentReceived",
+            PaymentFailed { .. } => "PaymentFailed",
+            OrderAccepted { .. } => "OrderAccepted",
+            OrderRejected { .. } => "OrderRejected",
+            PreparationStarted { .. } => "PreparationStarted",
+            OrderReady { .. } => "OrderReady",
+            OutForDelivery { .. } => "OutForDelivery",
+            OrderDelivered { .. } => "OrderDelivered",
+            OrderPickedUp { .. } => "OrderPickedUp",
+            OrderCancelled { .. } => "OrderCancelled",
+            RefundRequested { .. } => "RefundRequested",
+            RefundCompleted { .. } => "RefundCompleted",
+        };
+        name.to_string()
+    }
+
+    fn event_version(&self) -> String {
+        "1.0".to_string()
+    }
+}
