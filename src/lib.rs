@@ -1,1 +1,2 @@
-
+//! foodbot server library.
+pub mod telegram;

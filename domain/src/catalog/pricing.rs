@@ -327,7 +327,8 @@ mod tests {
     #[test]
     fn every_bad_choice_has_its_own_error() {
         let c = catalog();
-        let cases: Vec<(LineRequest, fn(&PricingError) -> bool)> = vec![
+        type Check = fn(&PricingError) -> bool;
+        let cases: Vec<(LineRequest, Check)> = vec![
             (req("sushi", None, &[], 1), |e| {
                 matches!(e, PricingError::UnknownItem { .. })
             }),
