@@ -1,0 +1,71 @@
+//! The application layer: the one way into the domain for every interface.
+//!
+//! The HTTP API, the bot and the CLI all call these functions. They build the
+//! command (actor, time, the current menu), attach metadata (who, through what,
+//! correlation id, idempotency key), run the aggregate's decision through the
+//! cqrs-es `handle` and append the events. Neither the HTTP handlers nor the bot
+//! handlers hold business rules or SQL of their own.
+
+mod execute;
+mod orders;
+mod users;
+
+pub use execute::{CommandMeta, Outcome};
+pub use orders::ReorderOutcome;
+
+use crate::store::{AggregateStore, Database};
+use foodbot_domain::catalog::Catalog;
+use foodbot_domain::order::{Order, OrderError};
+use foodbot_domain::user::{User, UserError};
+use foodbot_domain::UserId;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Why an application call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Order(#[from] OrderError),
+    #[error(transparent)]
+    User(#[from] UserError),
+    /// The same key was used before for a different command on this aggregate.
+    #[error("idempotency key {0:?} was already used for another request")]
+    IdempotencyKeyReused(String),
+    /// Another writer kept winning; the caller may retry.
+    #[error("the order was changed concurrently; try again")]
+    Conflict,
+    #[error("storage failure: {0}")]
+    Storage(String),
+}
+
+pub struct App {
+    pub db: Database,
+    pub menu: Arc<Catalog>,
+    pub orders: AggregateStore<Order>,
+    pub users: AggregateStore<User>,
+    staff: HashSet<UserId>,
+    locks: execute::StripedLocks,
+}
+
+impl App {
+    pub fn new(
+        db: Database,
+        menu: Arc<Catalog>,
+        staff: HashSet<UserId>,
+        cache_size: usize,
+    ) -> Self {
+        let repo = Arc::new(db.repository());
+        App {
+            orders: AggregateStore::new(repo.clone(), cache_size),
+            users: AggregateStore::new(repo, cache_size),
+            db,
+            menu,
+            staff,
+            locks: execute::StripedLocks::new(1024),
+        }
+    }
+
+    pub fn is_staff(&self, user: UserId) -> bool {
+        self.staff.contains(&user)
+    }
+}

@@ -1,0 +1,144 @@
+//! Order use cases: cart, checkout, payment facts, staff steps, cancel, reorder.
+
+use super::execute::{storage, CommandMeta, Outcome};
+use super::{App, AppError};
+use cqrs_es::EventStore;
+use foodbot_domain::catalog::LineRequest;
+use foodbot_domain::order::{
+    Order, OrderAction, OrderCommand, OrderError, OrderStatus, UnavailableLine,
+};
+use foodbot_domain::{Actor, OrderId, UserId};
+
+/// A new cart made from a past order.
+#[derive(Debug)]
+pub struct ReorderOutcome {
+    pub order_id: OrderId,
+    pub outcome: Outcome<Order>,
+    pub unavailable: Vec<UnavailableLine>,
+}
+
+impl App {
+    /// Runs an order command after checking that the actor may act at all.
+    pub async fn order_command(
+        &self,
+        meta: &CommandMeta,
+        order_id: OrderId,
+        action: OrderAction,
+    ) -> Result<Outcome<Order>, AppError> {
+        if let Actor::Staff(u) = meta.actor {
+            if !self.is_staff(u) {
+                return Err(OrderError::StaffOnly.into());
+            }
+        }
+        let name = action.name();
+        let id = order_id.to_string();
+        self.execute(&self.orders, &id, meta, name, || OrderCommand {
+            actor: meta.actor,
+            at: meta.at,
+            action: action.clone(),
+        })
+        .await
+    }
+
+    /// Opens a new cart. With an idempotency key the order id is derived from
+    /// (customer, key), so a retried request finds the order it already made.
+    pub async fn create_order(
+        &self,
+        meta: &CommandMeta,
+        customer: UserId,
+        items: Vec<LineRequest>,
+    ) -> Result<(OrderId, Outcome<Order>), AppError> {
+        let order_id = new_order_id(meta, customer);
+        let action = OrderAction::Create {
+            order_id,
+            menu: self.menu.clone(),
+            items,
+        };
+        let outcome = self.order_command(meta, order_id, action).await?;
+        Ok((order_id, outcome))
+    }
+
+    /// Reads an order for `viewer`: customers see only their own orders (anything
+    /// else is "not found"), staff see all.
+    pub async fn order_for(
+        &self,
+        viewer: Actor,
+        order_id: OrderId,
+    ) -> Result<(Order, usize), AppError> {
+        let loaded = self
+            .orders
+            .load_aggregate(&order_id.to_string())
+            .await
+            .map_err(storage)?;
+        let order = loaded.aggregate;
+        match viewer {
+            _ if order.status == OrderStatus::New => Err(OrderError::NotFound.into()),
+            Actor::Customer(u) if order.customer != Some(u) => Err(OrderError::NotFound.into()),
+            Actor::Staff(u) if !self.is_staff(u) => Err(OrderError::NotFound.into()),
+            _ => Ok((order, loaded.sequence)),
+        }
+    }
+
+    /// A customer's orders, newest first.
+    pub async fn orders_of(
+        &self,
+        customer: UserId,
+        limit: i64,
+    ) -> Result<Vec<(OrderId, Order)>, AppError> {
+        let ids = self
+            .db
+            .order_ids_of(customer.0, limit)
+            .await
+            .map_err(|e| AppError::Storage(e.to_string()))?;
+        let mut orders = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Ok(order_id) = id.parse::<OrderId>() else {
+                continue;
+            };
+            let (order, _) = self.order_for(Actor::Customer(customer), order_id).await?;
+            orders.push((order_id, order));
+        }
+        Ok(orders)
+    }
+
+    /// A new cart with a past order's lines at today's prices.
+    pub async fn reorder(
+        &self,
+        meta: &CommandMeta,
+        customer: UserId,
+        source: OrderId,
+    ) -> Result<ReorderOutcome, AppError> {
+        let (past, _) = self.order_for(Actor::Customer(customer), source).await?;
+        let lines = past.lines.iter().map(|l| l.item.to_request()).collect();
+        let order_id = new_order_id(meta, customer);
+        let action = OrderAction::Reorder {
+            order_id,
+            source,
+            lines,
+            menu: self.menu.clone(),
+        };
+        let outcome = self.order_command(meta, order_id, action).await?;
+        let unavailable = outcome
+            .events
+            .iter()
+            .find_map(|e| match &e.payload {
+                foodbot_domain::order::OrderEvent::ReorderedFrom { unavailable, .. } => {
+                    Some(unavailable.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_default();
+        Ok(ReorderOutcome {
+            order_id,
+            outcome,
+            unavailable,
+        })
+    }
+}
+
+fn new_order_id(meta: &CommandMeta, customer: UserId) -> OrderId {
+    match &meta.idempotency_key {
+        Some(key) => OrderId::from_idempotency_key(customer, key),
+        None => OrderId(uuid::Uuid::new_v4()),
+    }
+}

@@ -1,0 +1,73 @@
+//! Configuration, read from the environment (every variable is in the README).
+//! Secrets are wrapped so that they never print.
+
+use clap::Parser;
+use secrecy::SecretString;
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone, Parser)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "FOODBOT_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// `postgres://…` for PostgreSQL, `sqlite://path` for an SQLite file.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/foodbot.db")]
+    pub database_url: String,
+
+    /// Connections in the database pool.
+    #[arg(long, env = "FOODBOT_DB_CONNECTIONS", default_value_t = 16)]
+    pub db_connections: u32,
+
+    /// The bot token from @BotFather. Without it the server runs in offline demo mode.
+    #[arg(long, env = "BOT_TOKEN", hide_env_values = true)]
+    pub bot_token: Option<SecretString>,
+
+    /// The restaurant's menu file.
+    #[arg(long, env = "MENU_PATH", default_value = "menu/demo/menu.toml")]
+    pub menu_path: std::path::PathBuf,
+
+    /// How old a Mini App initData may be, in seconds.
+    #[arg(long, env = "INIT_DATA_MAX_AGE_SECS", default_value_t = 86_400)]
+    pub init_data_max_age_secs: i64,
+
+    /// Telegram user ids of the restaurant's staff, comma-separated.
+    #[arg(
+        long,
+        env = "STAFF_USER_IDS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub staff_user_ids: Vec<String>,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Aggregates kept in memory per type.
+    #[arg(long, env = "AGGREGATE_CACHE_SIZE", default_value_t = 10_000)]
+    pub aggregate_cache_size: usize,
+
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}
+
+impl Config {
+    /// Defaults only (no environment), for tests and tools that set fields directly.
+    pub fn defaults() -> Config {
+        Config::parse_from(["foodbot"])
+    }
+
+    pub fn staff(&self) -> anyhow::Result<std::collections::HashSet<foodbot_domain::UserId>> {
+        self.staff_user_ids
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| anyhow::anyhow!("STAFF_USER_IDS: {s:?} is not a Telegram user id"))
+            })
+            .collect()
+    }
+}

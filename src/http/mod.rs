@@ -1,0 +1,130 @@
+//! The HTTP API of the Mini App (axum, JSON, under `/api/v1`), health checks and
+//! static files (menu photos).
+
+mod auth;
+mod error;
+mod me;
+pub mod menu;
+mod orders;
+mod views;
+
+pub use error::ApiError;
+
+use crate::app::App;
+use axum::extract::{DefaultBodyLimit, FromRequest};
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{delete, get, patch, post, put};
+use axum::{Json, Router};
+use secrecy::SecretString;
+use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+pub type AppState = Arc<ServerState>;
+
+pub struct ServerState {
+    pub app: App,
+    pub bot_token: SecretString,
+    pub init_data_max_age: chrono::Duration,
+    /// The menu as JSON, rendered at start.
+    pub menu_json: String,
+    /// Offline demo mode: no real bot token, a demo login is offered.
+    pub demo: bool,
+}
+
+/// JSON body extractor whose rejections are our JSON errors.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+pub fn router(state: AppState, menu_dir: std::path::PathBuf, max_body_bytes: usize) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let api = Router::new()
+        .route("/menu", get(menu::menu))
+        .route("/me", get(me::me))
+        .route("/me/language", put(me::set_language))
+        .route("/me/notifications", put(me::set_notifications))
+        .route("/me/addresses", post(me::save_address))
+        .route("/me/addresses/{address_id}", delete(me::remove_address))
+        .route("/orders", get(orders::list).post(orders::create))
+        .route("/orders/{order_id}", get(orders::show))
+        .route("/orders/{order_id}/items", post(orders::add_item))
+        .route(
+            "/orders/{order_id}/items/{line_id}",
+            patch(orders::change_quantity).delete(orders::remove_item),
+        )
+        .route("/orders/{order_id}/fulfilment", put(orders::set_fulfilment))
+        .route("/orders/{order_id}/checkout", post(orders::checkout))
+        .route("/orders/{order_id}/reopen", post(orders::reopen))
+        .route("/orders/{order_id}/cancel", post(orders::cancel))
+        .route("/orders/{order_id}/reorder", post(orders::reorder))
+        .route("/demo/init-data", get(me::demo_init_data))
+        .route(
+            "/openapi.json",
+            get(|| async { ([("content-type", "application/json")], OPENAPI) }),
+        )
+        .fallback(|| async { ApiError::not_found() });
+
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/readyz", get(readyz))
+        .nest_service("/menu/photos", ServeDir::new(menu_dir.join("photos")))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    if state.app.db.ping().await {
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready", "store": state.app.db.kind() })),
+        )
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "database unavailable" })),
+        )
+    }
+}
+
+/// A JSON body that may be left out entirely (then `T::default()`).
+pub struct OptionalJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        r.body_text(),
+                    )
+                } else {
+                    ApiError::bad_request("invalid_body", r.body_text())
+                }
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(T::default()));
+        }
+        serde_json::from_slice(&bytes)
+            .map(OptionalJson)
+            .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))
+    }
+}

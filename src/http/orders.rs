@@ -1,0 +1,215 @@
+//! `/api/v1/orders`: the caller's cart and orders.
+//!
+//! Every handler authenticates the caller, turns the request into one
+//! application call, and renders the order. A customer only ever reaches their
+//! own orders; anything else is 404, never its data.
+
+use super::auth::Customer;
+use super::me::ensure_user;
+use super::views::{OrderSummary, OrderView, ReorderView};
+use super::{ApiError, ApiJson, AppState, OptionalJson};
+use crate::app::Outcome;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use foodbot_domain::catalog::LineRequest;
+use foodbot_domain::order::{Fulfilment, Order, OrderAction};
+use foodbot_domain::{Actor, LineId, OrderId};
+use serde::Deserialize;
+
+fn order_id(raw: &str) -> Result<OrderId, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}
+
+fn line_id(raw: &str) -> Result<LineId, ApiError> {
+    raw.parse()
+        .map(LineId)
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_line", "no such line"))
+}
+
+fn render(id: OrderId, out: &Outcome<Order>, status: StatusCode) -> Response {
+    (status, Json(OrderView::new(id, &out.state, out.version))).into_response()
+}
+
+pub async fn list(State(state): State<AppState>, who: Customer) -> Result<Response, ApiError> {
+    let orders = state.app.orders_of(who.id, 50).await?;
+    let list: Vec<OrderSummary> = orders
+        .iter()
+        .map(|(id, o)| OrderSummary::new(*id, o))
+        .collect();
+    Ok(Json(serde_json::json!({ "orders": list })).into_response())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    who: Customer,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = order_id(&id)?;
+    let (order, version) = state.app.order_for(Actor::Customer(who.id), id).await?;
+    Ok(Json(OrderView::new(id, &order, version)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    #[serde(default)]
+    items: Vec<LineRequest>,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    who: Customer,
+    OptionalJson(body): OptionalJson<CreateBody>,
+) -> Result<Response, ApiError> {
+    ensure_user(&state, &who).await?;
+    let (id, out) = state
+        .app
+        .create_order(&who.meta(), who.id, body.items)
+        .await?;
+    let status = if out.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok(render(id, &out, status))
+}
+
+async fn act(
+    state: &AppState,
+    who: &Customer,
+    raw_id: &str,
+    action: OrderAction,
+) -> Result<Response, ApiError> {
+    let id = order_id(raw_id)?;
+    let out = state.app.order_command(&who.meta(), id, action).await?;
+    Ok(render(id, &out, StatusCode::OK))
+}
+
+pub async fn add_item(
+    State(state): State<AppState>,
+    who: Customer,
+    Path(id): Path<String>,
+    ApiJson(item): ApiJson<LineRequest>,
+) -> Result<Response, ApiError> {
+    act(
+        &state,
+        &who,
+        &id,
+        OrderAction::AddItem {
+            menu: state.app.menu.clone(),
+            item,
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuantityBody {
+    quantity: u32,
+}
+
+pub async fn change_quantity(
+    State(state): State<AppState>,
+    who: Customer,
+    Path((id, line)): Path<(String, String)>,
+    ApiJson(body): ApiJson<QuantityBody>,
+) -> Result<Response, ApiError> {
+    act(
+        &state,
+        &who,
+        &id,
+        OrderAction::ChangeQuantity {
+            line: line_id(&line)?,
+            quantity: body.quantity,
+        },
+    )
+    .await
+}
+
+pub async fn remove_item(
+    State(state): State<AppState>,
+    who: Customer,
+    Path((id, line)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    act(
+        &state,
+        &who,
+        &id,
+        OrderAction::RemoveItem {
+            line: line_id(&line)?,
+        },
+    )
+    .await
+}
+
+pub async fn set_fulfilment(
+    State(state): State<AppState>,
+    who: Customer,
+    Path(id): Path<String>,
+    ApiJson(fulfilment): ApiJson<Fulfilment>,
+) -> Result<Response, ApiError> {
+    act(&state, &who, &id, OrderAction::SetFulfilment { fulfilment }).await
+}
+
+pub async fn checkout(
+    State(state): State<AppState>,
+    who: Customer,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    act(
+        &state,
+        &who,
+        &id,
+        OrderAction::Checkout {
+            menu: state.app.menu.clone(),
+        },
+    )
+    .await
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    who: Customer,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    act(&state, &who, &id, OrderAction::ReopenCart).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    who: Customer,
+    Path(id): Path<String>,
+    OptionalJson(body): OptionalJson<CancelBody>,
+) -> Result<Response, ApiError> {
+    let reason = body.reason;
+    act(&state, &who, &id, OrderAction::Cancel { reason }).await
+}
+
+pub async fn reorder(
+    State(state): State<AppState>,
+    who: Customer,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let source = order_id(&id)?;
+    let out = state.app.reorder(&who.meta(), who.id, source).await?;
+    let status = if out.outcome.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let view = ReorderView {
+        order: OrderView::new(out.order_id, &out.outcome.state, out.outcome.version),
+        unavailable: &out.unavailable,
+    };
+    Ok((status, Json(view)).into_response())
+}

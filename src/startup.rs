@@ -1,0 +1,112 @@
+//! Building and running the server: the same code for `main` and for tests,
+//! which start it on port 0.
+
+use crate::app::App;
+use crate::config::Config;
+use crate::http::{self, ServerState};
+use crate::store::{redact, Database};
+use secrecy::SecretString;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub struct Server {
+    listener: TcpListener,
+    router: axum::Router,
+    pub state: Arc<ServerState>,
+    pub port: u16,
+}
+
+impl Server {
+    pub async fn build(config: Config) -> anyhow::Result<Server> {
+        let menu = Arc::new(crate::menu::load(&config.menu_path)?);
+        let db = Database::connect(&config.database_url, config.db_connections).await?;
+        Server::build_with(config, db, menu).await
+    }
+
+    /// Builds on an already connected database (tests use this to share one).
+    pub async fn build_with(
+        config: Config,
+        db: Database,
+        menu: Arc<foodbot_domain::catalog::Catalog>,
+    ) -> anyhow::Result<Server> {
+        let (bot_token, demo) = match &config.bot_token {
+            Some(t) => (t.clone(), false),
+            None => {
+                // Offline demo: a random token nobody else knows, so demo initData
+                // is still signed and checked like the real thing.
+                let random: [u8; 32] = rand::random();
+                (
+                    SecretString::from(format!("0:{}", hex::encode(random))),
+                    true,
+                )
+            }
+        };
+        let app = App::new(
+            db,
+            menu.clone(),
+            config.staff()?,
+            config.aggregate_cache_size,
+        );
+        let state = Arc::new(ServerState {
+            app,
+            bot_token,
+            init_data_max_age: chrono::Duration::seconds(config.init_data_max_age_secs),
+            menu_json: http::menu::render(&menu),
+            demo,
+        });
+        let menu_dir = config
+            .menu_path
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default();
+        let router = http::router(state.clone(), menu_dir, config.max_body_bytes);
+        let listener = TcpListener::bind(config.addr).await?;
+        let port = listener.local_addr()?.port();
+        tracing::info!(
+            store = state.app.db.kind(),
+            database = %redact(&config.database_url),
+            demo,
+            "Server built."
+        );
+        Ok(Server {
+            listener,
+            router,
+            state,
+            port,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.state.app.db.close().await;
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("Shutting down.");
+}

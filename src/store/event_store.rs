@@ -1,0 +1,165 @@
+//! The cqrs-es `EventStore` the application layer uses, with an in-process cache.
+//!
+//! Loading an aggregate starts from the cached state (if any) and reads only the
+//! events appended after it, so a command costs the same on an order's first
+//! event as on its fiftieth. The cache is only a starting point: every load
+//! still asks the database for newer events, and every append is checked by the
+//! (aggregate, sequence) primary key, so another process writing the same
+//! aggregate can never be overwritten; on any failed commit the entry is dropped.
+//!
+//! Idempotency keys travel in event metadata, in the same rows as the effect they
+//! belong to. Loading collects them, so a command whose key is already in the
+//! aggregate's history is recognised as done, atomically and across restarts.
+
+use super::AnyRepository;
+use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
+use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
+use lru::LruCache;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+
+/// Metadata key holding a command's idempotency key.
+pub const IDEMPOTENCY_KEY: &str = "idempotency_key";
+/// Metadata key holding the command's name.
+pub const COMMAND: &str = "command";
+
+/// An aggregate as loaded for a command.
+#[derive(Debug, Clone)]
+pub struct Loaded<A> {
+    pub aggregate_id: String,
+    pub aggregate: A,
+    /// Sequence number of the last event applied (0 for none).
+    pub sequence: usize,
+    /// Idempotency keys already used on this aggregate, with their command names.
+    pub keys: HashMap<String, String>,
+}
+
+impl<A: Aggregate> AggregateContext<A> for Loaded<A> {
+    fn aggregate(&mut self) -> &mut A {
+        &mut self.aggregate
+    }
+}
+
+impl<A: Default> Loaded<A> {
+    fn empty(aggregate_id: &str) -> Self {
+        Loaded {
+            aggregate_id: aggregate_id.to_string(),
+            aggregate: A::default(),
+            sequence: 0,
+            keys: HashMap::new(),
+        }
+    }
+}
+
+fn remember_key(keys: &mut HashMap<String, String>, metadata: &HashMap<String, String>) {
+    if let Some(key) = metadata.get(IDEMPOTENCY_KEY) {
+        let command = metadata.get(COMMAND).cloned().unwrap_or_default();
+        keys.insert(key.clone(), command);
+    }
+}
+
+pub struct AggregateStore<A: Aggregate> {
+    repo: Arc<AnyRepository>,
+    cache: Mutex<LruCache<String, Loaded<A>>>,
+}
+
+impl<A: Aggregate + Clone> AggregateStore<A> {
+    pub fn new(repo: Arc<AnyRepository>, cache_size: usize) -> Self {
+        let size = NonZeroUsize::new(cache_size.max(1)).expect("non-zero");
+        AggregateStore {
+            repo,
+            cache: Mutex::new(LruCache::new(size)),
+        }
+    }
+
+    /// Forgets a cached aggregate (after a conflict, or to force a full load).
+    pub fn evict(&self, aggregate_id: &str) {
+        self.cache.lock().pop(aggregate_id);
+    }
+
+    fn cached(&self, aggregate_id: &str) -> Option<Loaded<A>> {
+        self.cache.lock().get(aggregate_id).cloned()
+    }
+}
+
+impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
+    type AC = Loaded<A>;
+
+    async fn load_events(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        let rows = self.repo.get_events::<A>(aggregate_id).await?;
+        rows.into_iter()
+            .map(|row| EventEnvelope::<A>::try_from(row).map_err(AggregateError::from))
+            .collect()
+    }
+
+    async fn load_aggregate(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Loaded<A>, AggregateError<A::Error>> {
+        let mut loaded = self
+            .cached(aggregate_id)
+            .unwrap_or_else(|| Loaded::empty(aggregate_id));
+        let newer = if loaded.sequence == 0 {
+            self.repo.get_events::<A>(aggregate_id).await?
+        } else {
+            self.repo
+                .get_last_events::<A>(aggregate_id, loaded.sequence)
+                .await?
+        };
+        if newer.is_empty() {
+            return Ok(loaded);
+        }
+        for row in newer {
+            let envelope = EventEnvelope::<A>::try_from(row)?;
+            remember_key(&mut loaded.keys, &envelope.metadata);
+            loaded.sequence = envelope.sequence;
+            loaded.aggregate.apply(envelope.payload);
+        }
+        self.cache
+            .lock()
+            .put(aggregate_id.to_string(), loaded.clone());
+        Ok(loaded)
+    }
+
+    /// Appends `events`. As with cqrs-es' own stores, `context.aggregate` must
+    /// already have the events applied (the sink does that in `handle`).
+    async fn commit(
+        &self,
+        events: Vec<A::Event>,
+        mut context: Loaded<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let envelopes: Vec<EventEnvelope<A>> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, payload)| EventEnvelope {
+                aggregate_id: context.aggregate_id.clone(),
+                sequence: context.sequence + i + 1,
+                payload,
+                metadata: metadata.clone(),
+            })
+            .collect();
+        let rows = envelopes
+            .iter()
+            .map(SerializedEvent::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Err(e) = self.repo.persist::<A>(&rows, None).await {
+            // Whether or not the rows landed, the cached state can no longer be trusted.
+            self.evict(&context.aggregate_id);
+            return Err(e.into());
+        }
+        context.sequence += envelopes.len();
+        remember_key(&mut context.keys, &metadata);
+        let id = context.aggregate_id.clone();
+        self.cache.lock().put(id, context);
+        Ok(envelopes)
+    }
+}
