@@ -1,0 +1,29 @@
+# foodbot — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+CARGO ?= cargo
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export TEST_DATABASE_URL
+
+.PHONY: run test bench lint check-postgres
+
+## Run the server on the embedded SQLite store with the demo restaurant (no setup).
+run:
+	$(CARGO) run --release --bin foodbot
+
+## Run every test: domain, projections and the end-to-end suites on PostgreSQL and SQLite.
+test: check-postgres
+	$(CARGO) test --workspace --all-targets
+
+## Print command-path throughput and latency beside raw PostgreSQL and plain cqrs-es.
+bench: check-postgres
+	$(CARGO) bench --bench command_path
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+check-postgres:
+	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust (https://rustup.rs)"; exit 1; }
+	@if command -v pg_isready >/dev/null; then \
+	  pg_isready -q -d "$(TEST_DATABASE_URL)" || { echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL): start it, or set TEST_DATABASE_URL to a server where this user may CREATE DATABASE"; exit 1; }; \
+	fi

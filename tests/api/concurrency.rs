@@ -1,0 +1,67 @@
+//! Many concurrent commands on one order, from one server and from two servers
+//! on the same database: no update is lost and no event is written twice.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+crate::both_stores!(concurrent_commands_on_one_order_lose_nothing_and_duplicate_nothing);
+
+async fn concurrent_commands_on_one_order_lose_nothing_and_duplicate_nothing(store: Store) {
+    let db = TestDb::new(store).await;
+    let one = TestApp::spawn(&db).await;
+    // A second server process on the same database, with its own cache.
+    let two = TestApp::spawn(&db).await;
+    let order = one.cart(1).await;
+    let add = format!("/api/v1/orders/{order}/items");
+    const N: usize = 24;
+    let requests = (0..N).map(|i| {
+        let app = if i % 2 == 0 { &one } else { &two };
+        let line =
+            json!({ "item_id": "cola", "quantity": 1 + (i % 3), "note": format!("request {i}") });
+        app.post(&add, 1, line)
+    });
+    let results = futures::future::join_all(requests).await;
+    let ok = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    let refused: Vec<_> = results
+        .iter()
+        .filter(|(s, _)| *s != StatusCode::OK)
+        .collect();
+    // A command may only fail by losing every retry, and then it says so.
+    assert!(
+        refused
+            .iter()
+            .all(|(s, b)| *s == StatusCode::CONFLICT && b["error"]["code"] == "concurrent_update"),
+        "{refused:?}"
+    );
+    // The cart is full at 30 lines, far above 1 + N.
+    assert!(ok >= N / 2, "only {ok} of {N} succeeded");
+
+    let events = one.events_of(&order).await;
+    let sequences: Vec<i64> = events.iter().map(|(s, _)| *s).collect();
+    assert_eq!(
+        sequences,
+        (1..=events.len() as i64).collect::<Vec<_>>(),
+        "gap-free, unique sequence numbers"
+    );
+    assert_eq!(events.len(), 2 + ok, "one event per acknowledged command");
+
+    let (_, shown) = two.get(&format!("/api/v1/orders/{order}"), 1).await;
+    let notes: std::collections::BTreeSet<String> = shown["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["item"]["note"].as_str().map(String::from))
+        .collect();
+    assert_eq!(
+        notes.len(),
+        ok,
+        "every acknowledged line is in the cart exactly once"
+    );
+    for (i, (status, _)) in results.iter().enumerate() {
+        assert_eq!(
+            notes.contains(&format!("request {i}")),
+            *status == StatusCode::OK
+        );
+    }
+}

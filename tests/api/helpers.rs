@@ -1,0 +1,295 @@
+//! Test harness: the real server on port 0 over a fresh database per test.
+//!
+//! PostgreSQL tests create their own database (dropped when the test ends) on
+//! the server named by `TEST_DATABASE_URL` (default: the local server as user
+//! postgres); SQLite tests use a fresh file. A fake clock is not needed: initData
+//! is signed with the current time, and staleness is tested with old dates.
+
+use foodbot::config::Config;
+use foodbot::startup::Server;
+use foodbot::store::Database;
+use foodbot_domain::catalog::Catalog;
+use reqwest::{Method, StatusCode};
+use secrecy::SecretString;
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+pub const BOT_TOKEN: &str = "123456789:test-token-for-foodbot";
+pub const STAFF_ID: i64 = 900;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Store {
+    Postgres,
+    Sqlite,
+}
+
+fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A database made for one test and removed afterwards.
+pub struct TestDb {
+    pub url: String,
+    name: String,
+    store: Store,
+}
+
+impl TestDb {
+    pub async fn new(store: Store) -> TestDb {
+        let name = format!("foodbot_test_{}", uuid::Uuid::new_v4().simple());
+        match store {
+            Store::Postgres => {
+                let admin = admin_url();
+                let pool = sqlx::PgPool::connect(&admin)
+                    .await
+                    .expect("PostgreSQL is reachable (set TEST_DATABASE_URL)");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    name,
+                    store,
+                }
+            }
+            Store::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                TestDb {
+                    url: format!("sqlite://{}", path.display()),
+                    name,
+                    store,
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self.store {
+            Store::Postgres => {
+                let name = self.name.clone();
+                // Drop runs outside async code: use a small runtime of its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    rt.block_on(async {
+                        if let Ok(pool) = sqlx::PgPool::connect(&admin_url()).await {
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&pool)
+                            .await;
+                        }
+                    })
+                })
+                .join();
+            }
+            Store::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://").to_string();
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
+        }
+    }
+}
+
+pub fn menu() -> Arc<Catalog> {
+    Arc::new(foodbot::menu::load(std::path::Path::new("menu/demo/menu.toml")).unwrap())
+}
+
+/// One running server.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Database,
+    pub state: Arc<foodbot::http::ServerState>,
+    stop: Option<oneshot::Sender<()>>,
+    done: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn(db: &TestDb) -> TestApp {
+        let mut config = Config::defaults();
+        config.addr = "127.0.0.1:0".parse().unwrap();
+        config.database_url = db.url.clone();
+        config.bot_token = Some(SecretString::from(BOT_TOKEN));
+        config.staff_user_ids = vec![STAFF_ID.to_string()];
+        config.max_body_bytes = 16 * 1024;
+        config.db_connections = 8;
+        let database = Database::connect(&config.database_url, config.db_connections)
+            .await
+            .unwrap();
+        let server = Server::build_with(config, database.clone(), menu())
+            .await
+            .unwrap();
+        let base = format!("http://127.0.0.1:{}", server.port);
+        let state = server.state.clone();
+        let (tx, rx) = oneshot::channel();
+        let done = tokio::spawn(async move {
+            server
+                .run_until(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
+        });
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            db: database,
+            state,
+            stop: Some(tx),
+            done: Some(done),
+        }
+    }
+
+    /// Stops the server gracefully, finishing in-flight requests.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(done) = self.done.take() {
+            done.await.unwrap();
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        user: Option<i64>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(u) = user {
+            req = req.header(
+                "Authorization",
+                format!("tma {}", init_data(u, BOT_TOKEN, now())),
+            );
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        parse(res).await
+    }
+
+    pub async fn get(&self, path: &str, user: i64) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(user), None).await
+    }
+
+    pub async fn post(&self, path: &str, user: i64, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(user), Some(body)).await
+    }
+
+    /// A request with an Idempotency-Key.
+    pub async fn post_keyed(
+        &self,
+        path: &str,
+        user: i64,
+        key: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(
+                "Authorization",
+                format!("tma {}", init_data(user, BOT_TOKEN, now())),
+            )
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        parse(res).await
+    }
+
+    /// Opens a cart for `user` holding one margherita and returns the order id.
+    pub async fn cart(&self, user: i64) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/orders",
+                user,
+                serde_json::json!({ "items": [margherita(1)] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn event_count(&self) -> i64 {
+        self.scalar("SELECT count(*) FROM events").await
+    }
+
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        match &self.db {
+            Database::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+            Database::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        }
+    }
+
+    /// Event types of one aggregate, in sequence order, with their sequence numbers.
+    pub async fn events_of(&self, aggregate_id: &str) -> Vec<(i64, String)> {
+        let sql =
+            "SELECT sequence, event_type FROM events WHERE aggregate_id = $1 ORDER BY sequence";
+        match &self.db {
+            Database::Postgres(p) => sqlx::query_as(sql)
+                .bind(aggregate_id)
+                .fetch_all(p)
+                .await
+                .unwrap(),
+            Database::Sqlite(p) => sqlx::query_as(&sql.replace("$1", "?"))
+                .bind(aggregate_id)
+                .fetch_all(p)
+                .await
+                .unwrap(),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub async fn parse(res: reqwest::Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// initData for a user, signed with `token`, issued at `auth_date`.
+pub fn init_data(user: i64, token: &str, auth_date: i64) -> String {
+    let user_json = serde_json::json!({ "id": user, "first_name": format!("User {user}"), "language_code": "de" }).to_string();
+    let auth = auth_date.to_string();
+    foodbot::telegram::init_data::sign(
+        &[
+            ("query_id", "AAH-test"),
+            ("user", &user_json),
+            ("auth_date", &auth),
+        ],
+        token,
+    )
+}
+
+pub fn margherita(qty: u32) -> Value {
+    serde_json::json!({ "item_id": "margherita", "quantity": qty })
+}

@@ -1,0 +1,33 @@
+//! End-to-end tests of the HTTP API: the real server on port 0, a real database.
+//! Every test runs twice, on PostgreSQL and on SQLite (see `both_stores!`).
+
+mod helpers;
+
+mod auth;
+mod concurrency;
+mod lifecycle;
+mod orders;
+mod surface;
+
+/// Instantiates `async fn name(store: Store)` tests once per store.
+#[macro_export]
+macro_rules! both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Store::Postgres).await
+                }
+            )*
+        }
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Store::Sqlite).await
+                }
+            )*
+        }
+    };
+}
