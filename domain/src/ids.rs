@@ -42,7 +42,7 @@ impl OrderId {
         ))
     }
 
-    /// A short human-friendly reference shown to customers and staff ("#3F2A9C").
+    /// A short human-friendly reference shown to customers and staff ("3F2A9C").
     pub fn short(&self) -> String {
         self.0.simple().to_string()[..6].to_uppercase()
     }

@@ -1,7 +1,7 @@
 //! Running one command: load, decide, append; idempotency and conflict retries.
 
 use super::{App, AppError};
-use crate::store::{AggregateStore, COMMAND, IDEMPOTENCY_KEY};
+use crate::store::{AggregateStore, COMMAND, FINGERPRINT, IDEMPOTENCY_KEY};
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
@@ -22,6 +22,9 @@ pub struct CommandMeta {
     pub correlation_id: String,
     /// The same key twice on one aggregate has one effect.
     pub idempotency_key: Option<String>,
+    /// A digest of the request the key came with: the key used again for a
+    /// different request is refused rather than answered with the first result.
+    pub fingerprint: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -43,6 +46,9 @@ impl CommandMeta {
         m.insert(COMMAND.into(), command.into());
         if let Some(k) = &self.idempotency_key {
             m.insert(IDEMPOTENCY_KEY.into(), k.clone());
+            if let Some(f) = &self.fingerprint {
+                m.insert(FINGERPRINT.into(), f.clone());
+            }
         }
         m
     }
@@ -106,7 +112,7 @@ impl App {
             let mut loaded = store.load_aggregate(aggregate_id).await.map_err(storage)?;
             if let Some(key) = &meta.idempotency_key {
                 if let Some(done) = loaded.keys.get(key) {
-                    if done != name {
+                    if done.command != name || done.fingerprint != meta.fingerprint {
                         return Err(AppError::IdempotencyKeyReused(key.clone()));
                     }
                     return Ok(Outcome {

@@ -11,7 +11,6 @@ mod orders;
 mod users;
 
 pub use execute::{CommandMeta, Outcome};
-pub use orders::ReorderOutcome;
 
 use crate::store::{AggregateStore, Database};
 use foodbot_domain::catalog::Catalog;

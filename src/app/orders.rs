@@ -4,18 +4,8 @@ use super::execute::{storage, CommandMeta, Outcome};
 use super::{App, AppError};
 use cqrs_es::EventStore;
 use foodbot_domain::catalog::LineRequest;
-use foodbot_domain::order::{
-    Order, OrderAction, OrderCommand, OrderError, OrderStatus, UnavailableLine,
-};
+use foodbot_domain::order::{Order, OrderAction, OrderCommand, OrderError, OrderStatus};
 use foodbot_domain::{Actor, OrderId, UserId};
-
-/// A new cart made from a past order.
-#[derive(Debug)]
-pub struct ReorderOutcome {
-    pub order_id: OrderId,
-    pub outcome: Outcome<Order>,
-    pub unavailable: Vec<UnavailableLine>,
-}
 
 impl App {
     /// Runs an order command after checking that the actor may act at all.
@@ -107,7 +97,7 @@ impl App {
         meta: &CommandMeta,
         customer: UserId,
         source: OrderId,
-    ) -> Result<ReorderOutcome, AppError> {
+    ) -> Result<(OrderId, Outcome<Order>), AppError> {
         let (past, _) = self.order_for(Actor::Customer(customer), source).await?;
         let lines = past.lines.iter().map(|l| l.item.to_request()).collect();
         let order_id = new_order_id(meta, customer);
@@ -118,21 +108,7 @@ impl App {
             menu: self.menu.clone(),
         };
         let outcome = self.order_command(meta, order_id, action).await?;
-        let unavailable = outcome
-            .events
-            .iter()
-            .find_map(|e| match &e.payload {
-                foodbot_domain::order::OrderEvent::ReorderedFrom { unavailable, .. } => {
-                    Some(unavailable.clone())
-                }
-                _ => None,
-            })
-            .unwrap_or_default();
-        Ok(ReorderOutcome {
-            order_id,
-            outcome,
-            unavailable,
-        })
+        Ok((order_id, outcome))
     }
 }
 

@@ -29,7 +29,20 @@ impl Customer {
             channel: Channel::MiniApp,
             correlation_id: self.request_id.clone(),
             idempotency_key: self.idempotency_key.clone(),
+            fingerprint: None,
             at: chrono::Utc::now(),
+        }
+    }
+
+    /// Metadata for a command made from `request` (path parameters and body),
+    /// whose digest is kept with the idempotency key.
+    pub fn meta_for(&self, request: &impl serde::Serialize) -> CommandMeta {
+        use sha2::{Digest, Sha256};
+        let bytes = serde_json::to_vec(request).unwrap_or_default();
+        let digest = Sha256::digest(&bytes);
+        CommandMeta {
+            fingerprint: Some(hex::encode(&digest[..16])),
+            ..self.meta()
         }
     }
 

@@ -2,10 +2,11 @@
 //!
 //! Every error is JSON: `{"error": {"code": "...", "message": "..."}}`, where
 //! `code` is stable and machine-readable. Statuses:
-//! 400 malformed request, 401 missing/invalid initData, 404 not found (also for
-//! another user's order), 409 wrong order state, lost race or reused idempotency
-//! key, 413 body too large, 415 not JSON, 422 well-formed but refused by the
-//! domain, 500 internal (logged, never shown), 503 not ready.
+//! 400 malformed request, 401 missing/invalid initData, 403 customer asking for a
+//! staff step, 404 not found (also for another user's order), 405 wrong method,
+//! 409 wrong order state, lost race or reused idempotency key, 413 body too
+//! large, 415 not JSON, 422 well-formed but refused by the domain, 500 internal
+//! (logged, never shown). `/readyz` answers 503 while the database is unreachable.
 
 use crate::app::AppError;
 use crate::telegram::init_data::InitDataError;

@@ -9,12 +9,18 @@ use axum::Json;
 use foodbot_domain::address::Address;
 use foodbot_domain::user::{NotificationPreference, UserAction};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub async fn me(State(state): State<AppState>, who: Customer) -> Result<Json<Value>, ApiError> {
+    // Reading "me" registers the caller but is not the request's own command,
+    // so it does not use up the request's idempotency key.
+    let meta = crate::app::CommandMeta {
+        idempotency_key: None,
+        ..who.meta()
+    };
     let out = state
         .app
-        .record_contact(&who.meta(), who.id, who.profile())
+        .record_contact(&meta, who.id, who.profile())
         .await?;
     Ok(Json(
         serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
@@ -49,7 +55,11 @@ pub async fn set_language(
     ensure_user(&state, &who).await?;
     let out = state
         .app
-        .change_language(&who.meta(), who.id, body.language)
+        .change_language(
+            &who.meta_for(&json!(["language", &body.language])),
+            who.id,
+            body.language,
+        )
         .await?;
     Ok(Json(
         serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
@@ -71,7 +81,7 @@ pub async fn set_notifications(
     let out = state
         .app
         .user_command(
-            &who.meta(),
+            &who.meta_for(&json!(["notifications", body.preference])),
             who.id,
             UserAction::SetNotifications {
                 preference: body.preference,
@@ -96,11 +106,12 @@ pub async fn save_address(
     ApiJson(body): ApiJson<AddressBody>,
 ) -> Result<Json<Value>, ApiError> {
     ensure_user(&state, &who).await?;
+    let meta = who.meta_for(&json!(["address", &body.label, &body.address]));
     let action = UserAction::SaveAddress {
         label: body.label,
         address: body.address,
     };
-    let out = state.app.user_command(&who.meta(), who.id, action).await?;
+    let out = state.app.user_command(&meta, who.id, action).await?;
     Ok(Json(
         serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
     ))
@@ -115,7 +126,7 @@ pub async fn remove_address(
     let out = state
         .app
         .user_command(
-            &who.meta(),
+            &who.meta_for(&json!(["remove_address", address_id])),
             who.id,
             UserAction::RemoveAddress { address_id },
         )
@@ -136,11 +147,12 @@ pub struct DemoQuery {
 /// can be tried in a plain browser without Telegram. 404 with a real bot token.
 pub async fn demo_init_data(
     State(state): State<AppState>,
-    Query(q): Query<DemoQuery>,
+    q: Result<Query<DemoQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     if !state.demo {
         return Err(ApiError::not_found());
     }
+    let Query(q) = q.map_err(|r| ApiError::bad_request("invalid_query", r.body_text()))?;
     use secrecy::ExposeSecret;
     let user = serde_json::json!({
         "id": q.user_id.unwrap_or(1_000_001),

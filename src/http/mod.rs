@@ -5,6 +5,8 @@ mod auth;
 mod error;
 mod me;
 pub mod menu;
+#[cfg(test)]
+mod openapi_check;
 mod orders;
 mod views;
 
@@ -67,7 +69,14 @@ pub fn router(state: AppState, menu_dir: std::path::PathBuf, max_body_bytes: usi
             "/openapi.json",
             get(|| async { ([("content-type", "application/json")], OPENAPI) }),
         )
-        .fallback(|| async { ApiError::not_found() });
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "method not allowed",
+            )
+        });
 
     Router::new()
         .nest("/api/v1", api)
@@ -107,7 +116,9 @@ impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> FromRequest<S> fo
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
+        let (parts, body) = req.into_parts();
+        let whole = axum::extract::Request::from_parts(parts.clone(), body);
+        let bytes = axum::body::Bytes::from_request(whole, state)
             .await
             .map_err(|r| {
                 if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -117,14 +128,15 @@ impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> FromRequest<S> fo
                         r.body_text(),
                     )
                 } else {
-                    ApiError::bad_request("invalid_body", r.body_text())
+                    ApiError::bad_request("invalid_json", r.body_text())
                 }
             })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.is_empty() {
             return Ok(OptionalJson(T::default()));
         }
-        serde_json::from_slice(&bytes)
-            .map(OptionalJson)
-            .map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))
+        // A body that is there is held to the same rules as any JSON body.
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(OptionalJson(value))
     }
 }

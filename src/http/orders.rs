@@ -16,7 +16,8 @@ use axum::Json;
 use foodbot_domain::catalog::LineRequest;
 use foodbot_domain::order::{Fulfilment, Order, OrderAction};
 use foodbot_domain::{Actor, LineId, OrderId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 fn order_id(raw: &str) -> Result<OrderId, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found())
@@ -51,7 +52,7 @@ pub async fn show(
     Ok(Json(OrderView::new(id, &order, version)).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     #[serde(default)]
@@ -64,10 +65,8 @@ pub async fn create(
     OptionalJson(body): OptionalJson<CreateBody>,
 ) -> Result<Response, ApiError> {
     ensure_user(&state, &who).await?;
-    let (id, out) = state
-        .app
-        .create_order(&who.meta(), who.id, body.items)
-        .await?;
+    let meta = who.meta_for(&json!(["create", &body]));
+    let (id, out) = state.app.create_order(&meta, who.id, body.items).await?;
     let status = if out.replayed {
         StatusCode::OK
     } else {
@@ -76,14 +75,19 @@ pub async fn create(
     Ok(render(id, &out, status))
 }
 
+/// Runs one command on an existing order. `request` (the path and body) is what
+/// an idempotency key is bound to.
 async fn act(
     state: &AppState,
     who: &Customer,
-    raw_id: &str,
+    id: OrderId,
+    request: serde_json::Value,
     action: OrderAction,
 ) -> Result<Response, ApiError> {
-    let id = order_id(raw_id)?;
-    let out = state.app.order_command(&who.meta(), id, action).await?;
+    let out = state
+        .app
+        .order_command(&who.meta_for(&request), id, action)
+        .await?;
     Ok(render(id, &out, StatusCode::OK))
 }
 
@@ -93,16 +97,13 @@ pub async fn add_item(
     Path(id): Path<String>,
     ApiJson(item): ApiJson<LineRequest>,
 ) -> Result<Response, ApiError> {
-    act(
-        &state,
-        &who,
-        &id,
-        OrderAction::AddItem {
-            menu: state.app.menu.clone(),
-            item,
-        },
-    )
-    .await
+    let id = order_id(&id)?;
+    let request = json!(["add_item", id, &item]);
+    let action = OrderAction::AddItem {
+        menu: state.app.menu.clone(),
+        item,
+    };
+    act(&state, &who, id, request, action).await
 }
 
 #[derive(Deserialize)]
@@ -117,16 +118,13 @@ pub async fn change_quantity(
     Path((id, line)): Path<(String, String)>,
     ApiJson(body): ApiJson<QuantityBody>,
 ) -> Result<Response, ApiError> {
-    act(
-        &state,
-        &who,
-        &id,
-        OrderAction::ChangeQuantity {
-            line: line_id(&line)?,
-            quantity: body.quantity,
-        },
-    )
-    .await
+    let (id, line) = (order_id(&id)?, line_id(&line)?);
+    let request = json!(["change_quantity", id, line, body.quantity]);
+    let action = OrderAction::ChangeQuantity {
+        line,
+        quantity: body.quantity,
+    };
+    act(&state, &who, id, request, action).await
 }
 
 pub async fn remove_item(
@@ -134,15 +132,9 @@ pub async fn remove_item(
     who: Customer,
     Path((id, line)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    act(
-        &state,
-        &who,
-        &id,
-        OrderAction::RemoveItem {
-            line: line_id(&line)?,
-        },
-    )
-    .await
+    let (id, line) = (order_id(&id)?, line_id(&line)?);
+    let request = json!(["remove_item", id, line]);
+    act(&state, &who, id, request, OrderAction::RemoveItem { line }).await
 }
 
 pub async fn set_fulfilment(
@@ -151,7 +143,16 @@ pub async fn set_fulfilment(
     Path(id): Path<String>,
     ApiJson(fulfilment): ApiJson<Fulfilment>,
 ) -> Result<Response, ApiError> {
-    act(&state, &who, &id, OrderAction::SetFulfilment { fulfilment }).await
+    let id = order_id(&id)?;
+    let request = json!(["set_fulfilment", id, &fulfilment]);
+    act(
+        &state,
+        &who,
+        id,
+        request,
+        OrderAction::SetFulfilment { fulfilment },
+    )
+    .await
 }
 
 pub async fn checkout(
@@ -159,15 +160,11 @@ pub async fn checkout(
     who: Customer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    act(
-        &state,
-        &who,
-        &id,
-        OrderAction::Checkout {
-            menu: state.app.menu.clone(),
-        },
-    )
-    .await
+    let id = order_id(&id)?;
+    let action = OrderAction::Checkout {
+        menu: state.app.menu.clone(),
+    };
+    act(&state, &who, id, json!(["checkout", id]), action).await
 }
 
 pub async fn reopen(
@@ -175,7 +172,15 @@ pub async fn reopen(
     who: Customer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    act(&state, &who, &id, OrderAction::ReopenCart).await
+    let id = order_id(&id)?;
+    act(
+        &state,
+        &who,
+        id,
+        json!(["reopen", id]),
+        OrderAction::ReopenCart,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -191,8 +196,18 @@ pub async fn cancel(
     Path(id): Path<String>,
     OptionalJson(body): OptionalJson<CancelBody>,
 ) -> Result<Response, ApiError> {
-    let reason = body.reason;
-    act(&state, &who, &id, OrderAction::Cancel { reason }).await
+    let id = order_id(&id)?;
+    let request = json!(["cancel", id, &body.reason]);
+    act(
+        &state,
+        &who,
+        id,
+        request,
+        OrderAction::Cancel {
+            reason: body.reason,
+        },
+    )
+    .await
 }
 
 pub async fn reorder(
@@ -201,15 +216,16 @@ pub async fn reorder(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let source = order_id(&id)?;
-    let out = state.app.reorder(&who.meta(), who.id, source).await?;
-    let status = if out.outcome.replayed {
+    let meta = who.meta_for(&json!(["reorder", source]));
+    let (new_id, out) = state.app.reorder(&meta, who.id, source).await?;
+    let status = if out.replayed {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
     let view = ReorderView {
-        order: OrderView::new(out.order_id, &out.outcome.state, out.outcome.version),
-        unavailable: &out.unavailable,
+        order: OrderView::new(new_id, &out.state, out.version),
+        unavailable: &out.state.reorder_unavailable,
     };
     Ok((status, Json(view)).into_response())
 }

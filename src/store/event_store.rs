@@ -24,6 +24,15 @@ use std::sync::Arc;
 pub const IDEMPOTENCY_KEY: &str = "idempotency_key";
 /// Metadata key holding the command's name.
 pub const COMMAND: &str = "command";
+/// Metadata key holding a digest of the request that carried the idempotency key.
+pub const FINGERPRINT: &str = "request_fingerprint";
+
+/// What an idempotency key was used for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUse {
+    pub command: String,
+    pub fingerprint: Option<String>,
+}
 
 /// An aggregate as loaded for a command.
 #[derive(Debug, Clone)]
@@ -32,8 +41,8 @@ pub struct Loaded<A> {
     pub aggregate: A,
     /// Sequence number of the last event applied (0 for none).
     pub sequence: usize,
-    /// Idempotency keys already used on this aggregate, with their command names.
-    pub keys: HashMap<String, String>,
+    /// Idempotency keys already used on this aggregate, and what for.
+    pub keys: HashMap<String, KeyUse>,
 }
 
 impl<A: Aggregate> AggregateContext<A> for Loaded<A> {
@@ -53,10 +62,13 @@ impl<A: Default> Loaded<A> {
     }
 }
 
-fn remember_key(keys: &mut HashMap<String, String>, metadata: &HashMap<String, String>) {
+fn remember_key(keys: &mut HashMap<String, KeyUse>, metadata: &HashMap<String, String>) {
     if let Some(key) = metadata.get(IDEMPOTENCY_KEY) {
-        let command = metadata.get(COMMAND).cloned().unwrap_or_default();
-        keys.insert(key.clone(), command);
+        let used = KeyUse {
+            command: metadata.get(COMMAND).cloned().unwrap_or_default(),
+            fingerprint: metadata.get(FINGERPRINT).cloned(),
+        };
+        keys.insert(key.clone(), used);
     }
 }
 

@@ -9,7 +9,7 @@
 mod event_store;
 mod repository;
 
-pub use event_store::{AggregateStore, Loaded, COMMAND, IDEMPOTENCY_KEY};
+pub use event_store::{AggregateStore, KeyUse, Loaded, COMMAND, FINGERPRINT, IDEMPOTENCY_KEY};
 pub use repository::AnyRepository;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

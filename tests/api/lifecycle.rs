@@ -15,6 +15,7 @@ fn meta(actor: Actor) -> CommandMeta {
         channel: Channel::Staff,
         correlation_id: "test".into(),
         idempotency_key: None,
+        fingerprint: None,
         at: chrono::Utc::now(),
     }
 }

@@ -13,6 +13,7 @@ crate::both_stores!(
     reorder_copies_a_past_order_into_a_new_cart,
     idempotency_keys_make_retries_harmless,
     acknowledged_orders_survive_a_restart,
+    events_record_who_acted_through_what_and_why,
 );
 
 fn delivery() -> Value {
@@ -322,6 +323,11 @@ async fn idempotency_keys_make_retries_harmless(store: Store) {
     let order = created["id"].as_str().unwrap().to_string();
     // The same key from another user is another user's order.
     let (status, bobs) = app.post_keyed("/api/v1/orders", 2, "create-1", body).await;
+    // The same key with another request is a client bug, not a retry.
+    let other = json!({ "items": [margherita(3)] });
+    let (status_reused, reused) = app.post_keyed("/api/v1/orders", 1, "create-1", other).await;
+    assert_eq!(status_reused, StatusCode::CONFLICT, "{reused}");
+    assert_eq!(reused["error"]["code"], "idempotency_key_reused");
     assert_eq!(status, StatusCode::CREATED);
     assert_ne!(bobs["id"], created["id"]);
 
@@ -389,4 +395,48 @@ async fn acknowledged_orders_survive_a_restart(store: Store) {
     let (status, after) = app.get(&format!("/api/v1/orders/{order}"), 1).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(before, after);
+}
+
+async fn events_record_who_acted_through_what_and_why(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let res = app
+        .client
+        .post(format!("{}/api/v1/orders", app.base))
+        .header(
+            "Authorization",
+            format!("tma {}", init_data(5, BOT_TOKEN, now())),
+        )
+        .header("Idempotency-Key", "k-5")
+        .json(&json!({ "items": [margherita(1)] }))
+        .send()
+        .await
+        .unwrap();
+    let request_id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let (status, body) = parse(res).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let sql = "SELECT CAST(metadata AS TEXT) FROM events WHERE aggregate_id = $1 ORDER BY sequence";
+    let rows: Vec<String> = match &app.db {
+        foodbot::store::Database::Postgres(p) => sqlx::query_scalar(sql)
+            .bind(body["id"].as_str().unwrap())
+            .fetch_all(p)
+            .await
+            .unwrap(),
+        foodbot::store::Database::Sqlite(p) => sqlx::query_scalar(&sql.replace("$1", "?"))
+            .bind(body["id"].as_str().unwrap())
+            .fetch_all(p)
+            .await
+            .unwrap(),
+    };
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        let meta: Value = serde_json::from_str(&row).unwrap();
+        assert_eq!(meta["actor"], "customer");
+        assert_eq!(meta["user_id"], "5");
+        assert_eq!(meta["channel"], "mini_app");
+        assert_eq!(meta["command"], "create");
+        assert_eq!(meta["idempotency_key"], "k-5");
+        assert_eq!(meta["correlation_id"], request_id.as_str());
+        assert!(chrono::DateTime::parse_from_rfc3339(meta["at"].as_str().unwrap()).is_ok());
+    }
 }

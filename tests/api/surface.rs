@@ -124,6 +124,17 @@ async fn a_body_that_is_not_json_or_too_large_is_refused_and_changes_nothing(sto
         (status, body["error"]["code"].as_str()),
         (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large"))
     );
+    // Routes whose body is optional hold a present body to the same rules.
+    let cancel = format!("{}/api/v1/orders/{order}/cancel", app.base);
+    let res = app
+        .client
+        .post(&cancel)
+        .header("Authorization", &auth)
+        .body("reason=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(app.event_count().await, before);
 }
 
@@ -139,8 +150,14 @@ async fn unknown_fields_are_refused(store: Store) {
             json!({ "reason": "x", "refund_to": "me" }),
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["error"]["code"], "invalid_json");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_body");
+    let line = json!({ "item_id": "margherita", "quantity": 1, "extra_cheese": true });
+    let (status, body) = app
+        .post(&format!("/api/v1/orders/{order}/items"), 1, line)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_body");
     let (status, body) = app
         .call(
             Method::PATCH,

@@ -13,6 +13,7 @@ pub const MAX_NOTE_CHARS: usize = 200;
 /// What a customer asks for: an item, its size, option choices per group, a
 /// quantity and a note for the kitchen. Untrusted until priced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineRequest {
     pub item_id: String,
     #[serde(default)]

@@ -338,9 +338,8 @@ impl Order {
                 let reason = match actor {
                     Actor::Customer(_) => {
                         self.require(&[Cart, CheckedOut, AwaitingPayment, Paid], "cancel")?;
-                        reason
-                            .map(|r| r.trim().to_string())
-                            .filter(|r| !r.is_empty())
+                        // Optional for the customer; trimmed and capped like staff reasons.
+                        required_reason(reason).ok()
                     }
                     Actor::Staff(_) | Actor::System => {
                         if self.status.is_final() {

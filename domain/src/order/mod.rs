@@ -123,6 +123,9 @@ pub struct Order {
     /// Frozen at checkout; cleared when the cart is reopened.
     pub totals: Option<Totals>,
     pub reordered_from: Option<OrderId>,
+    /// Lines of the source order that could not be reordered.
+    #[serde(default)]
+    pub reorder_unavailable: Vec<UnavailableLine>,
     pub payment_request: Option<PaymentRequest>,
     pub payment: Option<PaymentReceipt>,
     pub refund: Option<RefundState>,
@@ -197,7 +200,14 @@ impl Aggregate for Order {
                 self.status = OrderStatus::Cart;
                 self.next_line = 1;
             }
-            ReorderedFrom { source, .. } => self.reordered_from = Some(source),
+            ReorderedFrom {
+                source,
+                unavailable,
+                ..
+            } => {
+                self.reordered_from = Some(source);
+                self.reorder_unavailable = unavailable;
+            }
             ItemAdded { line_id, item, .. } => {
                 self.next_line = self.next_line.max(line_id.0 + 1);
                 self.lines.push(CartLine { line_id, item });
