@@ -25,6 +25,19 @@ enum Command {
     Serve,
     /// Check the menu file and exit.
     CheckMenu,
+    /// Verify a Mini App initData string (read from stdin) with Telegram's
+    /// Ed25519 public key, knowing only the bot id: third-party validation.
+    VerifyInitData {
+        /// The bot the Mini App belongs to (the number before ':' in its token).
+        #[arg(long)]
+        bot_id: i64,
+        /// Use Telegram's test-environment key instead of the production key.
+        #[arg(long)]
+        test_environment: bool,
+        /// Another public key, in hex (overrides the two above).
+        #[arg(long)]
+        public_key: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -50,6 +63,46 @@ async fn main() -> anyhow::Result<()> {
                 menu.items.len()
             );
             Ok(())
+        }
+        Command::VerifyInitData {
+            bot_id,
+            test_environment,
+            public_key,
+        } => {
+            use foodbot::telegram::init_data::{
+                self as init, TELEGRAM_PUBLIC_KEY_PRODUCTION, TELEGRAM_PUBLIC_KEY_TEST,
+            };
+            let hex = public_key.unwrap_or_else(|| {
+                let key = if test_environment {
+                    TELEGRAM_PUBLIC_KEY_TEST
+                } else {
+                    TELEGRAM_PUBLIC_KEY_PRODUCTION
+                };
+                key.to_string()
+            });
+            let key = init::parse_public_key(&hex)
+                .map_err(|_| anyhow::anyhow!("not an Ed25519 public key: {hex}"))?;
+            let mut raw = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut raw)?;
+            let max_age = chrono::Duration::seconds(cli.config.init_data_max_age_secs);
+            match init::validate_third_party(raw.trim(), bot_id, &key, chrono::Utc::now(), max_age)
+            {
+                Ok(data) => {
+                    let auth_date = data.auth_date.to_rfc3339();
+                    println!(
+                        "{}",
+                        serde_json::json!({ "valid": true, "user": data.user, "auth_date": auth_date })
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    println!(
+                        "{}",
+                        serde_json::json!({ "valid": false, "error": e.to_string() })
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
         Command::Serve => {
             let demo = cli.config.bot_token.is_none();

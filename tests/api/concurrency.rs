@@ -5,7 +5,10 @@ use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
-crate::both_stores!(concurrent_commands_on_one_order_lose_nothing_and_duplicate_nothing);
+crate::both_stores!(
+    concurrent_commands_on_one_order_lose_nothing_and_duplicate_nothing,
+    an_idempotency_key_replayed_concurrently_on_two_servers_has_one_effect,
+);
 
 async fn concurrent_commands_on_one_order_lose_nothing_and_duplicate_nothing(store: Store) {
     let db = TestDb::new(store).await;
@@ -64,4 +67,39 @@ async fn concurrent_commands_on_one_order_lose_nothing_and_duplicate_nothing(sto
             *status == StatusCode::OK
         );
     }
+}
+
+async fn an_idempotency_key_replayed_concurrently_on_two_servers_has_one_effect(store: Store) {
+    let db = TestDb::new(store).await;
+    let one = TestApp::spawn(&db).await;
+    let two = TestApp::spawn(&db).await;
+    let order = one.cart(1).await;
+    let add = format!("/api/v1/orders/{order}/items");
+    let line = json!({ "item_id": "cola", "quantity": 2 });
+    let replays = (0..16).map(|i| {
+        let app = if i % 2 == 0 { &one } else { &two };
+        app.post_keyed(&add, 1, "tap-once", line.clone())
+    });
+    let results = futures::future::join_all(replays).await;
+    for (status, body) in &results {
+        assert!(
+            *status == StatusCode::OK
+                || (*status == StatusCode::CONFLICT
+                    && body["error"]["code"] == "concurrent_update"),
+            "{status} {body}"
+        );
+    }
+    let types: Vec<String> = one
+        .events_of(&order)
+        .await
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(
+        types,
+        ["OrderCreated", "ItemAdded", "ItemAdded"],
+        "one effect for sixteen deliveries"
+    );
+    let (_, shown) = two.get(&format!("/api/v1/orders/{order}"), 1).await;
+    assert_eq!(shown["lines"].as_array().unwrap().len(), 2);
 }
