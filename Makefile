@@ -12,7 +12,7 @@ run:
 
 ## Run every test: domain, projections and the end-to-end suites on PostgreSQL and SQLite.
 test: check-postgres
-	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --lib --bins --tests
 
 ## Print command-path throughput and latency beside raw PostgreSQL and plain cqrs-es.
 bench: check-postgres
