@@ -1,7 +1,7 @@
 //! Running one command: load, decide, append; idempotency and conflict retries.
 
 use super::{App, AppError};
-use crate::store::{AggregateStore, COMMAND, FINGERPRINT, IDEMPOTENCY_KEY};
+use crate::store::{AggregateStore, Loaded, COMMAND, FINGERPRINT, IDEMPOTENCY_KEY};
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
@@ -94,10 +94,15 @@ pub(super) fn storage<E: std::error::Error>(e: AggregateError<E>) -> AppError {
 
 impl App {
     /// Loads, decides and appends, retrying lost races a bounded number of times.
+    ///
+    /// With `new_id`, the id was just made at random, so the first attempt
+    /// skips reading the (necessarily empty) history; should the id exist after
+    /// all, the primary key refuses the append and the retry reads it.
     pub(super) async fn execute<A>(
         &self,
         store: &AggregateStore<A>,
         aggregate_id: &str,
+        new_id: bool,
         meta: &CommandMeta,
         name: &'static str,
         command: impl Fn() -> A::Command,
@@ -108,8 +113,12 @@ impl App {
     {
         let _serial = self.locks.lock(A::TYPE, aggregate_id).await;
         let metadata = meta.to_metadata(name);
-        for _ in 0..MAX_ATTEMPTS {
-            let mut loaded = store.load_aggregate(aggregate_id).await.map_err(storage)?;
+        for attempt in 0..MAX_ATTEMPTS {
+            let mut loaded = if new_id && attempt == 0 {
+                Loaded::empty(aggregate_id)
+            } else {
+                store.load_aggregate(aggregate_id).await.map_err(storage)?
+            };
             if let Some(key) = &meta.idempotency_key {
                 if let Some(done) = loaded.keys.get(key) {
                     if done.command != name || done.fingerprint != meta.fingerprint {

@@ -15,6 +15,16 @@ impl App {
         order_id: OrderId,
         action: OrderAction,
     ) -> Result<Outcome<Order>, AppError> {
+        self.run_order_command(meta, order_id, false, action).await
+    }
+
+    async fn run_order_command(
+        &self,
+        meta: &CommandMeta,
+        order_id: OrderId,
+        new_id: bool,
+        action: OrderAction,
+    ) -> Result<Outcome<Order>, AppError> {
         if let Actor::Staff(u) = meta.actor {
             if !self.is_staff(u) {
                 return Err(OrderError::StaffOnly.into());
@@ -22,7 +32,7 @@ impl App {
         }
         let name = action.name();
         let id = order_id.to_string();
-        self.execute(&self.orders, &id, meta, name, || OrderCommand {
+        self.execute(&self.orders, &id, new_id, meta, name, || OrderCommand {
             actor: meta.actor,
             at: meta.at,
             action: action.clone(),
@@ -44,7 +54,10 @@ impl App {
             menu: self.menu.clone(),
             items,
         };
-        let outcome = self.order_command(meta, order_id, action).await?;
+        let new_id = meta.idempotency_key.is_none();
+        let outcome = self
+            .run_order_command(meta, order_id, new_id, action)
+            .await?;
         Ok((order_id, outcome))
     }
 
@@ -107,7 +120,10 @@ impl App {
             lines,
             menu: self.menu.clone(),
         };
-        let outcome = self.order_command(meta, order_id, action).await?;
+        let new_id = meta.idempotency_key.is_none();
+        let outcome = self
+            .run_order_command(meta, order_id, new_id, action)
+            .await?;
         Ok((order_id, outcome))
     }
 }

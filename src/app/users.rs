@@ -14,7 +14,7 @@ impl App {
         action: UserAction,
     ) -> Result<Outcome<User>, AppError> {
         let name = action.name();
-        self.execute(&self.users, &user_id.to_string(), meta, name, || {
+        self.execute(&self.users, &user_id.to_string(), false, meta, name, || {
             UserCommand {
                 actor: meta.actor,
                 at: meta.at,
@@ -41,6 +41,26 @@ impl App {
             via: meta.channel,
         };
         self.user_command(meta, user_id, action).await
+    }
+
+    /// Makes sure the user exists before their first order or setting. A user
+    /// already cached as registered with this very profile needs no command:
+    /// registration is never undone, and a profile change is recorded on the
+    /// next contact that finds it.
+    pub async fn ensure_user(
+        &self,
+        meta: &CommandMeta,
+        user_id: UserId,
+        profile: Profile,
+    ) -> Result<(), AppError> {
+        if let Some(known) = self.users.peek(&user_id.to_string()) {
+            if known.id.is_some() && known.profile == profile {
+                return Ok(());
+            }
+        }
+        self.record_contact(meta, user_id, profile)
+            .await
+            .map(|_| ())
     }
 
     pub async fn change_language(

@@ -40,10 +40,7 @@ pub(super) async fn ensure_user(state: &AppState, who: &Customer) -> Result<(), 
         idempotency_key: None,
         ..who.meta()
     };
-    state
-        .app
-        .record_contact(&meta, who.id, who.profile())
-        .await?;
+    state.app.ensure_user(&meta, who.id, who.profile()).await?;
     Ok(())
 }
 

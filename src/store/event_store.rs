@@ -52,7 +52,8 @@ impl<A: Aggregate> AggregateContext<A> for Loaded<A> {
 }
 
 impl<A: Default> Loaded<A> {
-    fn empty(aggregate_id: &str) -> Self {
+    /// An aggregate with no events yet.
+    pub fn empty(aggregate_id: &str) -> Self {
         Loaded {
             aggregate_id: aggregate_id.to_string(),
             aggregate: A::default(),
@@ -89,6 +90,15 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
     /// Forgets a cached aggregate (after a conflict, or to force a full load).
     pub fn evict(&self, aggregate_id: &str) {
         self.cache.lock().pop(aggregate_id);
+    }
+
+    /// The cached state, if any, without asking the database. Only for
+    /// decisions that stay right when the state is slightly old.
+    pub fn peek(&self, aggregate_id: &str) -> Option<A> {
+        self.cache
+            .lock()
+            .peek(aggregate_id)
+            .map(|l| l.aggregate.clone())
     }
 
     fn cached(&self, aggregate_id: &str) -> Option<Loaded<A>> {
