@@ -95,9 +95,13 @@ pub(super) fn storage<E: std::error::Error>(e: AggregateError<E>) -> AppError {
 impl App {
     /// Loads, decides and appends, retrying lost races a bounded number of times.
     ///
-    /// With `new_id`, the id was just made at random, so the first attempt
-    /// skips reading the (necessarily empty) history; should the id exist after
-    /// all, the primary key refuses the append and the retry reads it.
+    /// The first attempt decides on the cached state without reading the
+    /// database (with `new_id`, the id was just made at random, so there is no
+    /// history to read). That is safe for appends: if anyone appended to the
+    /// aggregate meanwhile, our sequence number is taken and the primary key
+    /// refuses the append, and the retry reads the real state. A refusal or a
+    /// no-op decided on cached state is confirmed on fresh state before it is
+    /// answered.
     pub(super) async fn execute<A>(
         &self,
         store: &AggregateStore<A>,
@@ -113,12 +117,19 @@ impl App {
     {
         let _serial = self.locks.lock(A::TYPE, aggregate_id).await;
         let metadata = meta.to_metadata(name);
+        let mut fresh = false;
         for attempt in 0..MAX_ATTEMPTS {
-            let mut loaded = if new_id && attempt == 0 {
-                Loaded::empty(aggregate_id)
+            let (mut loaded, maybe_stale) = if new_id && attempt == 0 {
+                (Loaded::empty(aggregate_id), true)
+            } else if !fresh {
+                store.load_cached(aggregate_id).await.map_err(storage)?
             } else {
-                store.load_aggregate(aggregate_id).await.map_err(storage)?
+                (
+                    store.load_aggregate(aggregate_id).await.map_err(storage)?,
+                    false,
+                )
             };
+            fresh = true;
             if let Some(key) = &meta.idempotency_key {
                 if let Some(done) = loaded.keys.get(key) {
                     if done.command != name || done.fingerprint != meta.fingerprint {
@@ -134,9 +145,15 @@ impl App {
             }
             let sink = EventSink::default();
             if let Err(e) = loaded.aggregate.handle(command(), &(), &sink).await {
+                if maybe_stale {
+                    continue;
+                }
                 return Err(e.into());
             }
             let events = sink.collect().await;
+            if events.is_empty() && maybe_stale {
+                continue;
+            }
             let state = loaded.aggregate.clone();
             let before = loaded.sequence;
             match store.commit(events, loaded, metadata.clone()).await {

@@ -92,6 +92,20 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         self.cache.lock().pop(aggregate_id);
     }
 
+    /// The cached aggregate if there is one (no database access), else a load.
+    /// The caller must treat the result as possibly stale: appends are still
+    /// checked by the primary key, but a refusal or no-op decided on it must be
+    /// confirmed against [`EventStore::load_aggregate`].
+    pub async fn load_cached(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<(Loaded<A>, bool), AggregateError<A::Error>> {
+        if let Some(hit) = self.cached(aggregate_id) {
+            return Ok((hit, true));
+        }
+        Ok((self.load_aggregate(aggregate_id).await?, false))
+    }
+
     /// The cached state, if any, without asking the database. Only for
     /// decisions that stay right when the state is slightly old.
     pub fn peek(&self, aggregate_id: &str) -> Option<A> {

@@ -8,6 +8,7 @@ use serde_json::json;
 crate::both_stores!(
     concurrent_commands_on_one_order_lose_nothing_and_duplicate_nothing,
     an_idempotency_key_replayed_concurrently_on_two_servers_has_one_effect,
+    a_server_with_an_old_copy_of_an_order_still_decides_on_its_real_state,
 );
 
 async fn concurrent_commands_on_one_order_lose_nothing_and_duplicate_nothing(store: Store) {
@@ -102,4 +103,84 @@ async fn an_idempotency_key_replayed_concurrently_on_two_servers_has_one_effect(
     );
     let (_, shown) = two.get(&format!("/api/v1/orders/{order}"), 1).await;
     assert_eq!(shown["lines"].as_array().unwrap().len(), 2);
+}
+
+async fn a_server_with_an_old_copy_of_an_order_still_decides_on_its_real_state(store: Store) {
+    let db = TestDb::new(store).await;
+    let one = TestApp::spawn(&db).await;
+    let two = TestApp::spawn(&db).await;
+    let order = one.cart(1).await;
+    let path = format!("/api/v1/orders/{order}");
+    let pickup = json!({ "kind": "pickup" });
+    // Both servers now hold the order in their caches, as a cart.
+    let (status, _) = one
+        .call(
+            reqwest::Method::PUT,
+            &format!("{path}/fulfilment"),
+            Some(1),
+            Some(pickup.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = two.get(&path, 1).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Server two checks out; server one still remembers a cart.
+    let (status, _) = two.post(&format!("{path}/checkout"), 1, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    // On its old copy, adding an item would be fine: the append must be refused
+    // and the command answered from the real state.
+    let (status, body) = one.post(&format!("{path}/items"), 1, margherita(1)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_state")),
+        "{body}"
+    );
+
+    // Server one reopens the cart; server two remembers "checked out".
+    let (status, _) = one.post(&format!("{path}/reopen"), 1, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = one
+        .call(
+            reqwest::Method::PUT,
+            &format!("{path}/fulfilment"),
+            Some(1),
+            Some(json!({ "kind": "delivery", "address": { "street": "A 1", "city": "B" } })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // On its old copy, reopening would be refused and pickup a no-op: both must
+    // be decided on the real state instead.
+    let (status, body) = two.post(&format!("{path}/checkout"), 1, json!({})).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("checked_out")),
+        "{body}"
+    );
+    let (status, _) = one.post(&format!("{path}/reopen"), 1, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = two
+        .call(
+            reqwest::Method::PUT,
+            &format!("{path}/fulfilment"),
+            Some(1),
+            Some(pickup),
+        )
+        .await;
+    assert_eq!(
+        (status, body["fulfilment"]["kind"].as_str()),
+        (StatusCode::OK, Some("pickup")),
+        "{body}"
+    );
+    let types: Vec<String> = one
+        .events_of(&order)
+        .await
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(
+        types.iter().filter(|t| *t == "FulfilmentChosen").count(),
+        3,
+        "{types:?}"
+    );
 }
