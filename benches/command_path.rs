@@ -1,7 +1,9 @@
 //! How fast foodbot turns a customer's order command into stored events.
 //!
 //! The benchmark creates a fresh PostgreSQL database, measures three ways of doing the
-//! same work on it, prints one table per workload and drops the database again.
+//! same work on it (one after another for each workload and concurrency, so that the
+//! figures compared in a row are taken seconds apart), prints one table per workload
+//! and drops the database again.
 //!
 //! 1. The HTTP command path: the real server, started in this process on a loopback
 //!    port, driven over keep-alive connections. Every request carries its own customer's
@@ -40,7 +42,7 @@ use serde_json::json;
 use sqlx::Connection;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -93,21 +95,27 @@ impl Window {
     }
 }
 
-/// What one client measured.
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid bounds")
+}
+
+/// What clients measured, in microseconds: every timed command, and commands 1-5 and
+/// 16-20 on an order (workload b). `busy` is the time spent in timed commands.
 struct Tally {
-    micros: Histogram<u64>,
+    all: Histogram<u64>,
+    early: Histogram<u64>,
+    late: Histogram<u64>,
     busy: Duration,
-    early: (Duration, u32),
-    late: (Duration, u32),
 }
 
 impl Tally {
     fn new() -> Tally {
+        let busy = Duration::ZERO;
         Tally {
-            micros: Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid bounds"),
-            busy: Duration::ZERO,
-            early: (Duration::ZERO, 0),
-            late: (Duration::ZERO, 0),
+            all: histogram(),
+            early: histogram(),
+            late: histogram(),
+            busy,
         }
     }
 
@@ -115,40 +123,46 @@ impl Tally {
     /// among the commands sent to one order (0 outside workload b).
     fn record(&mut self, window: &Window, start: Instant, step: usize) {
         let took = start.elapsed();
-        if start < window.from || start >= window.until {
-            return;
+        if start >= window.from && start < window.until {
+            let micros = took.as_micros().max(1) as u64;
+            self.all.saturating_record(micros);
+            self.busy += took;
+            match step {
+                1..=5 => self.early.saturating_record(micros),
+                16..=20 => self.late.saturating_record(micros),
+                _ => {}
+            }
         }
-        self.micros
-            .saturating_record(took.as_micros().max(1) as u64);
-        self.busy += took;
-        let bucket = match step {
-            1..=5 => &mut self.early,
-            16..=20 => &mut self.late,
-            _ => return,
-        };
-        bucket.0 += took;
-        bucket.1 += 1;
     }
 
-    fn merge(&mut self, other: Tally) {
-        self.micros.add(&other.micros).expect("same bounds");
+    fn merge(&mut self, other: Tally) -> Result<()> {
+        self.all.add(other.all)?;
+        self.early.add(other.early)?;
+        self.late.add(other.late)?;
         self.busy += other.busy;
-        self.early = (self.early.0 + other.early.0, self.early.1 + other.early.1);
-        self.late = (self.late.0 + other.late.0, self.late.1 + other.late.1);
+        Ok(())
     }
 
     /// Throughput counts only the timed commands: each client's rate over the time it spent
     /// in them, summed over the clients (in workload a that is simply commands / run time).
     fn figures(&self, clients: usize) -> Figures {
-        let mean_ms = |(sum, n): (Duration, u32)| sum.as_secs_f64() * 1e3 / f64::from(n.max(1));
         let busy_per_client = self.busy.as_secs_f64() / clients as f64;
         Figures {
-            rate: self.micros.len() as f64 / busy_per_client.max(1e-9),
-            p50: self.micros.value_at_quantile(0.50) as f64 / 1e3,
-            p99: self.micros.value_at_quantile(0.99) as f64 / 1e3,
-            early: mean_ms(self.early),
-            late: mean_ms(self.late),
+            rate: self.all.len() as f64 / busy_per_client.max(1e-9),
+            early: self.early.mean() / 1e3,
+            late: self.late.mean() / 1e3,
+            ..percentiles(&self.all)
         }
+    }
+}
+
+/// Median and 99th percentile of a histogram in microseconds, as milliseconds.
+fn percentiles(micros: &Histogram<u64>) -> Figures {
+    let ms = |q| micros.value_at_quantile(q) as f64 / 1e3;
+    Figures {
+        p50: ms(0.50),
+        p99: ms(0.99),
+        ..Figures::default()
     }
 }
 
@@ -156,42 +170,37 @@ impl Tally {
 
 type PlainCqrs = CqrsFramework<Order, PersistedEventStore<PostgresEventRepository, Order>>;
 
-/// The lines the commands order: a burger with its required bun, and a large cola.
-struct Items {
-    burger: LineRequest,
-    cola: LineRequest,
+fn line(request: serde_json::Value) -> LineRequest {
+    serde_json::from_value(request).expect("a valid line request")
 }
 
-impl Items {
-    fn new() -> Items {
-        let line = |v| serde_json::from_value(v).expect("a valid line request");
-        Items {
-            burger: line(
-                json!({"item_id": "veggie-burger", "options": {"bun": ["sesame"]}, "quantity": 1}),
-            ),
-            cola: line(json!({"item_id": "cola", "size": "05l", "quantity": 1})),
-        }
+/// What every new order holds: a burger with its required bun.
+static BURGER: LazyLock<LineRequest> = LazyLock::new(|| {
+    line(json!({"item_id": "veggie-burger", "options": {"bun": ["sesame"]}, "quantity": 1}))
+});
+/// What workload b adds: a large cola.
+static COLA: LazyLock<LineRequest> =
+    LazyLock::new(|| line(json!({"item_id": "cola", "size": "05l", "quantity": 1})));
+
+/// A command a client sends. Every one of them appends at least one event.
+#[derive(Clone, Copy)]
+enum Cmd {
+    Create,
+    AddCola,
+    /// Sets the burger line's quantity.
+    Quantity(u32),
+}
+
+/// The `step`th command sent to an order in workload b: odd steps add a cola, even steps
+/// set the burger's quantity to a new value (2, 3, … 11).
+fn step_cmd(step: usize) -> Cmd {
+    match step % 2 {
+        1 => Cmd::AddCola,
+        _ => Cmd::Quantity(step as u32 / 2 + 1),
     }
 }
 
-/// How the `step`th command on an order changes it: odd steps add a cola, even steps
-/// set the burger's quantity to a new value (2, 3, … 11), so every command appends an event.
-fn quantity_at(step: usize) -> Option<u32> {
-    (step % 2 == 0).then_some(step as u32 / 2 + 1)
-}
-
-enum Driver {
-    Http {
-        client: reqwest::Client,
-        base: String,
-    },
-    Cqrs {
-        cqrs: PlainCqrs,
-        menu: Arc<Catalog>,
-    },
-}
-
-/// One benchmark client: a customer with their own Telegram identity.
+/// One benchmark client: a customer with their own signed Telegram identity.
 struct Customer {
     id: i64,
     authorization: String,
@@ -200,126 +209,125 @@ struct Customer {
 impl Customer {
     fn new(id: i64) -> Customer {
         let user = format!(r#"{{"id":{id},"first_name":"Bench","language_code":"en"}}"#);
-        let auth_date = chrono::Utc::now().timestamp().to_string();
+        let now = chrono::Utc::now().timestamp().to_string();
         let fields = [
             ("user", user.as_str()),
-            ("auth_date", &auth_date),
-            ("query_id", "bench"),
+            ("auth_date", &now),
+            ("query_id", "q"),
         ];
         let authorization = format!("tma {}", init_data::sign(&fields, BOT_TOKEN));
         Customer { id, authorization }
     }
 }
 
+enum Driver {
+    Http {
+        client: reqwest::Client,
+        base: String,
+    },
+    Cqrs {
+        cqrs: Box<PlainCqrs>,
+        menu: Arc<Catalog>,
+    },
+}
+
 impl Driver {
-    /// Opens an order holding one burger; returns its id.
-    async fn create(&self, who: &Customer, items: &Items) -> Result<String> {
+    /// Sends `cmd` for `who` to `order` (a new one for [`Cmd::Create`]); returns the order id.
+    async fn send(&self, who: &Customer, order: &str, cmd: Cmd) -> Result<String> {
         match self {
-            Driver::Http { .. } => {
-                let body = json!({ "items": [&items.burger] });
-                let reply = self.call(Method::POST, "/api/v1/orders", who, body).await?;
-                let view: serde_json::Value = serde_json::from_slice(&reply)?;
-                view["id"]
-                    .as_str()
-                    .map(str::to_string)
-                    .context("no order id")
-            }
+            Driver::Http { client, base } => http_send(client, base, who, order, cmd).await,
             Driver::Cqrs { cqrs, menu } => {
-                let order_id = OrderId(uuid::Uuid::new_v4());
-                let items = vec![items.burger.clone()];
-                let menu = menu.clone();
-                let action = OrderAction::Create {
-                    order_id,
-                    menu,
-                    items,
-                };
-                self.execute(cqrs, who, &order_id.to_string(), action)
-                    .await?;
-                Ok(order_id.to_string())
+                let (id, action) = order_action(cmd, order, menu);
+                let at = chrono::Utc::now();
+                let metadata = metadata_like_the_servers(who, at, action.name());
+                let actor = Actor::Customer(UserId(who.id));
+                let command = OrderCommand { actor, at, action };
+                let done = cqrs.execute_with_metadata(&id, command, metadata).await;
+                done.map_err(|e| anyhow!("cqrs-es: {e}"))?;
+                Ok(id)
             }
         }
     }
+}
 
-    /// Sends the `step`th command of workload b to an order.
-    async fn step(&self, who: &Customer, order: &str, step: usize, items: &Items) -> Result<()> {
-        match (self, quantity_at(step)) {
-            (Driver::Http { .. }, None) => {
-                let path = format!("/api/v1/orders/{order}/items");
-                let body = serde_json::to_value(&items.cola)?;
-                self.call(Method::POST, &path, who, body).await.map(drop)
-            }
-            (Driver::Http { .. }, Some(quantity)) => {
-                let path = format!("/api/v1/orders/{order}/items/1");
-                let body = json!({ "quantity": quantity });
-                self.call(Method::PATCH, &path, who, body).await.map(drop)
-            }
-            (Driver::Cqrs { cqrs, menu }, quantity) => {
-                let action = match quantity {
-                    None => OrderAction::AddItem {
-                        menu: menu.clone(),
-                        item: items.cola.clone(),
-                    },
-                    Some(quantity) => OrderAction::ChangeQuantity {
-                        line: LineId(1),
-                        quantity,
-                    },
-                };
-                self.execute(cqrs, who, order, action).await
-            }
+async fn http_send(
+    client: &reqwest::Client,
+    base: &str,
+    who: &Customer,
+    order: &str,
+    cmd: Cmd,
+) -> Result<String> {
+    let (method, path, body) = match cmd {
+        Cmd::Create => (Method::POST, String::new(), json!({ "items": [&*BURGER] })),
+        Cmd::AddCola => (Method::POST, format!("/{order}/items"), json!(&*COLA)),
+        Cmd::Quantity(n) => (
+            Method::PATCH,
+            format!("/{order}/items/1"),
+            json!({ "quantity": n }),
+        ),
+    };
+    let request = client.request(method, format!("{base}/api/v1/orders{path}"));
+    let request = request
+        .header("authorization", &who.authorization)
+        .json(&body);
+    let response = request.send().await?;
+    let status = response.status();
+    let reply = response.bytes().await?;
+    let text = || String::from_utf8_lossy(&reply);
+    ensure!(status.is_success(), "{path}: {status} {}", text());
+    if !order.is_empty() {
+        return Ok(order.to_string());
+    }
+    #[derive(serde::Deserialize)]
+    struct Created {
+        id: String,
+    }
+    Ok(serde_json::from_slice::<Created>(&reply)?.id)
+}
+
+/// `cmd` as the domain's action, with the id of the order it goes to.
+fn order_action(cmd: Cmd, order: &str, menu: &Arc<Catalog>) -> (String, OrderAction) {
+    let menu = menu.clone();
+    match cmd {
+        Cmd::Create => {
+            let order_id = OrderId(uuid::Uuid::new_v4());
+            let items = vec![BURGER.clone()];
+            let action = OrderAction::Create {
+                order_id,
+                menu,
+                items,
+            };
+            (order_id.to_string(), action)
         }
-    }
-
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        who: &Customer,
-        body: serde_json::Value,
-    ) -> Result<Vec<u8>> {
-        let Driver::Http { client, base } = self else {
-            unreachable!("HTTP calls go through the HTTP driver")
-        };
-        let url = format!("{base}{path}");
-        let request = client
-            .request(method, url)
-            .header("authorization", &who.authorization);
-        let response = request.json(&body).send().await?;
-        let status = response.status();
-        let reply = response.bytes().await?;
-        ensure!(
-            status.is_success(),
-            "{path}: {status} {}",
-            String::from_utf8_lossy(&reply)
-        );
-        Ok(reply.to_vec())
-    }
-
-    /// Runs a command through cqrs-es with metadata shaped like the server's.
-    async fn execute(
-        &self,
-        cqrs: &PlainCqrs,
-        who: &Customer,
-        id: &str,
-        action: OrderAction,
-    ) -> Result<()> {
-        let at = chrono::Utc::now();
-        let metadata = HashMap::from([
-            ("actor".to_string(), "customer".to_string()),
-            ("user_id".to_string(), who.id.to_string()),
-            ("channel".to_string(), "mini_app".to_string()),
+        Cmd::AddCola => {
+            let item = COLA.clone();
+            (order.to_string(), OrderAction::AddItem { menu, item })
+        }
+        Cmd::Quantity(quantity) => {
+            let line = LineId(1);
             (
-                "correlation_id".to_string(),
-                uuid::Uuid::new_v4().to_string(),
-            ),
-            ("at".to_string(), at.to_rfc3339()),
-            ("command".to_string(), action.name().to_string()),
-        ]);
-        let actor = Actor::Customer(UserId(who.id));
-        let command = OrderCommand { actor, at, action };
-        cqrs.execute_with_metadata(id, command, metadata)
-            .await
-            .map_err(|e| anyhow!("cqrs-es: {e}"))
+                order.to_string(),
+                OrderAction::ChangeQuantity { line, quantity },
+            )
+        }
     }
+}
+
+/// Event metadata of the size and shape the server writes, so that rows weigh the same.
+fn metadata_like_the_servers(
+    who: &Customer,
+    at: chrono::DateTime<chrono::Utc>,
+    command: &str,
+) -> HashMap<String, String> {
+    let pairs = [
+        ("actor", "customer".to_string()),
+        ("user_id", who.id.to_string()),
+        ("channel", "mini_app".to_string()),
+        ("correlation_id", uuid::Uuid::new_v4().to_string()),
+        ("at", at.to_rfc3339()),
+        ("command", command.to_string()),
+    ];
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// One client's loop: commands back to back until the window closes.
@@ -329,52 +337,62 @@ async fn client(
     who: Customer,
     window: Window,
 ) -> Result<Tally> {
-    let items = Items::new();
     let mut tally = Tally::new();
     while window.open() {
+        let start = Instant::now();
+        let order = driver.send(&who, "", Cmd::Create).await?;
         if workload == Workload::Fresh {
-            let start = Instant::now();
-            driver.create(&who, &items).await?;
             tally.record(&window, start, 0);
             continue;
         }
-        let order = driver.create(&who, &items).await?;
         for step in 1..=CART_COMMANDS {
             let start = Instant::now();
-            driver.step(&who, &order, step, &items).await?;
+            driver.send(&who, &order, step_cmd(step)).await?;
             tally.record(&window, start, step);
         }
     }
     Ok(tally)
 }
 
-/// Runs `workload` at every concurrency level. Each client is a customer of its own,
-/// numbered from `users` so that no two runs share a customer.
-async fn measure(driver: &Arc<Driver>, workload: Workload, users: i64) -> Result<Vec<Figures>> {
-    let mut figures = Vec::new();
-    for clients in LEVELS {
-        let window = Window::start();
-        let tasks: Vec<_> = (0..clients)
-            .map(|i| {
-                let who = Customer::new(users + (clients * 100 + i) as i64);
-                tokio::spawn(client(driver.clone(), workload, who, window))
-            })
-            .collect();
-        let mut total = Tally::new();
-        for task in tasks {
-            total.merge(task.await??);
-        }
-        figures.push(total.figures(clients));
+/// Runs `workload` with `clients` concurrent clients, customers numbered from `users`.
+async fn measure(
+    driver: &Arc<Driver>,
+    workload: Workload,
+    clients: usize,
+    users: i64,
+) -> Result<Figures> {
+    let window = Window::start();
+    let tasks: Vec<_> = (0..clients)
+        .map(|i| {
+            let who = Customer::new(users + i as i64);
+            tokio::spawn(client(driver.clone(), workload, who, window))
+        })
+        .collect();
+    let mut total = Tally::new();
+    for task in tasks {
+        total.merge(task.await??)?;
     }
-    Ok(figures)
+    Ok(total.figures(clients))
+}
+
+/// Tells on stderr what runs now, so that a profiler can be pointed at it.
+fn progress(what: &str, workload: usize, clients: usize) {
+    let letter = ["a", "b"][workload];
+    eprintln!("  {what}, workload {letter}, concurrency {clients}");
 }
 
 fn menu_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("menu/demo/menu.toml")
 }
 
-/// The real server on a loopback port, for the duration of both workloads.
-async fn http_phase(url: &str, menu: Arc<Catalog>) -> Result<[Vec<Figures>; 2]> {
+type Serving = tokio::task::JoinHandle<Result<()>>;
+
+/// The real server on a loopback port, and a driver that talks to it. Sending on the
+/// returned channel stops the server.
+async fn start_server(
+    url: &str,
+    menu: Arc<Catalog>,
+) -> Result<(Arc<Driver>, tokio::sync::oneshot::Sender<()>, Serving)> {
     let mut config = Config::defaults();
     config.addr = "127.0.0.1:0".parse()?;
     config.bot_token = Some(secrecy::SecretString::from(BOT_TOKEN));
@@ -387,147 +405,116 @@ async fn http_phase(url: &str, menu: Arc<Catalog>) -> Result<[Vec<Figures>; 2]> 
     let serving = tokio::spawn(server.run_until(async {
         let _ = stopped.await;
     }));
-    let driver = Arc::new(Driver::Http {
-        client: reqwest::Client::new(),
-        base,
-    });
-    let fresh = measure(&driver, Workload::Fresh, 1_000_000).await;
-    let cart = measure(&driver, Workload::Cart, 2_000_000).await;
-    drop(driver);
-    let _ = stop.send(());
-    serving.await??;
-    Ok([fresh?, cart?])
+    let client = reqwest::Client::new();
+    Ok((Arc::new(Driver::Http { client, base }), stop, serving))
 }
 
-async fn cqrs_phase(url: &str, menu: Arc<Catalog>) -> Result<[Vec<Figures>; 2]> {
+/// Stock cqrs-es over postgres-es, with a pool like the server's.
+async fn plain_cqrs(url: &str, menu: Arc<Catalog>) -> Result<(Arc<Driver>, sqlx::PgPool)> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(POOL)
         .connect(url)
         .await?;
     let store = PersistedEventStore::new_event_store(PostgresEventRepository::new(pool.clone()));
-    let cqrs = CqrsFramework::new(store, vec![], ());
-    let driver = Arc::new(Driver::Cqrs { cqrs, menu });
-    let fresh = measure(&driver, Workload::Fresh, 3_000_000).await;
-    let cart = measure(&driver, Workload::Cart, 4_000_000).await;
-    pool.close().await;
-    Ok([fresh?, cart?])
+    let cqrs = Box::new(CqrsFramework::new(store, vec![], ()));
+    Ok((Arc::new(Driver::Cqrs { cqrs, menu }), pool))
 }
 
 // ---------------------------------------------------------------- raw PostgreSQL with pgbench
 
-const SELECT: &str = "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata\n  \
-     FROM events WHERE aggregate_type = 'Order' AND aggregate_id = 'raw-' || :aid::text ORDER BY sequence;";
-const INSERT: &str = "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)\n  \
-     VALUES ('Order', 'raw-' || :aid::text,";
-
-/// Workload a: a new aggregate id per transaction (a per-client counter), two events.
-fn raw_fresh_script() -> String {
-    format!(
-        "\\set ord :ord + 1\n\\set aid :base + :client_id * 10000000 + :ord\nBEGIN;\n{SELECT}\n\
-         {INSERT} 1, 'OrderCreated', :version, :created::json, :metadata::json);\n\
-         {INSERT} 2, 'ItemAdded', :version, :added::json, :metadata::json);\nCOMMIT;\n"
-    )
-}
+/// Workload a: a new aggregate id per transaction (from a per-client counter), two events.
+const RAW_FRESH: &str = r"\set ord :ord + 1
+\set aid :base + :client_id * 10000000 + :ord
+BEGIN;
+SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events WHERE aggregate_type = 'Order' AND aggregate_id = 'raw-' || :aid::text
+  ORDER BY sequence;
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+  VALUES ('Order', 'raw-' || :aid::text, 1, 'OrderCreated', :version, :created::json, :metadata::json);
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+  VALUES ('Order', 'raw-' || :aid::text, 2, 'ItemAdded', :version, :added::json, :metadata::json);
+COMMIT;
+";
 
 /// Workload b: per client, 20 sequential events on one aggregate id, then the next id.
-fn raw_cart_script() -> String {
-    format!(
-        "\\if :n >= {CART_COMMANDS}\n\\set n 0\n\\set ord :ord + 1\n\\endif\n\\set n :n + 1\n\
-         \\set aid :base + :client_id * 10000000 + :ord\nBEGIN;\n{SELECT}\n\
-         {INSERT} :n, 'ItemAdded', :version, :added::json, :metadata::json);\nCOMMIT;\n"
-    )
-}
+const RAW_CART: &str = r"\if :n >= 20
+\set n 0
+\set ord :ord + 1
+\endif
+\set n :n + 1
+\set aid :base + :client_id * 10000000 + :ord
+BEGIN;
+SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events WHERE aggregate_type = 'Order' AND aggregate_id = 'raw-' || :aid::text
+  ORDER BY sequence;
+INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+  VALUES ('Order', 'raw-' || :aid::text, :n, 'ItemAdded', :version, :added::json, :metadata::json);
+COMMIT;
+";
 
-/// Payloads and metadata of a real order's first two events (written by the HTTP phase).
-async fn sample_events(url: &str) -> Result<Vec<(String, String)>> {
+/// pgbench variables holding a real order's first two events (written by the first HTTP measurement).
+async fn sample_events(url: &str) -> Result<Vec<String>> {
     let mut conn = sqlx::PgConnection::connect(url).await?;
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT event_type, event_version, payload::text, metadata::text FROM events
-          WHERE aggregate_type = 'Order' AND aggregate_id =
-                (SELECT aggregate_id FROM events WHERE aggregate_type = 'Order' ORDER BY position LIMIT 1)
-          ORDER BY sequence LIMIT 2",
+          WHERE aggregate_type = 'Order' AND aggregate_id = (SELECT aggregate_id FROM events
+                WHERE aggregate_type = 'Order' ORDER BY position LIMIT 1)
+          ORDER BY sequence",
     )
     .fetch_all(&mut conn)
     .await?;
     conn.close().await?;
+    let [(created, version, created_json, _), (added, _, added_json, metadata)] = &rows[..] else {
+        anyhow::bail!("the first order has {} events, not 2", rows.len());
+    };
     ensure!(
-        rows.len() == 2 && rows[0].0 == "OrderCreated" && rows[1].0 == "ItemAdded",
+        created == "OrderCreated" && added == "ItemAdded",
         "unexpected first events"
     );
     Ok(vec![
-        ("version".into(), rows[0].1.clone()),
-        ("created".into(), rows[0].2.clone()),
-        ("added".into(), rows[1].2.clone()),
-        ("metadata".into(), rows[1].3.clone()),
+        format!("version={version}"),
+        format!("created={created_json}"),
+        format!("added={added_json}"),
+        format!("metadata={metadata}"),
     ])
 }
 
-async fn pgbench(
-    url: &str,
-    script: &str,
-    clients: usize,
-    base: i64,
-    vars: &[(String, String)],
-) -> Result<Figures> {
+/// Runs one pgbench script for [`RUN`]; latencies come from its per-transaction log.
+async fn pgbench(url: &str, script: &str, clients: usize, vars: &[String]) -> Result<Figures> {
     let dir = std::env::temp_dir().join(format!("foodbot-bench-{:08x}", rand::random::<u32>()));
     std::fs::create_dir_all(&dir)?;
-    let result = run_pgbench(&dir, url, script, clients, base, vars).await;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-async fn run_pgbench(
-    dir: &std::path::Path,
-    url: &str,
-    script: &str,
-    clients: usize,
-    base: i64,
-    vars: &[(String, String)],
-) -> Result<Figures> {
-    let file = dir.join("command.sql");
-    std::fs::write(&file, script)?;
-    let mut cmd = tokio::process::Command::new("pgbench");
-    cmd.args(["-n", "-M", "prepared", "-l", "-c", &clients.to_string()])
-        .args([
-            "-j",
-            &clients.min(2).to_string(),
-            "-T",
-            &RUN.as_secs().to_string(),
-        ])
-        .arg(format!("--log-prefix={}", dir.join("tx").display()))
-        .arg("-f")
-        .arg(&file);
-    let defaults = [
-        ("base", base.to_string()),
-        ("ord", "0".into()),
-        ("n", "0".into()),
-    ];
-    for (name, value) in vars
-        .iter()
-        .cloned()
-        .chain(defaults.map(|(k, v)| (k.to_string(), v)))
-    {
-        cmd.arg("-D").arg(format!("{name}={value}"));
-    }
-    let out = cmd.arg(url).output().await.context("cannot run pgbench")?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    ensure!(
-        out.status.success(),
-        "pgbench failed: {}{stdout}",
-        String::from_utf8_lossy(&out.stderr)
+    std::fs::write(dir.join("command.sql"), script)?;
+    let args = format!(
+        "-n -M prepared -c {clients} -j {} -T {} -l --log-prefix={} -f {}",
+        clients.min(2),
+        RUN.as_secs(),
+        dir.join("tx").display(),
+        dir.join("command.sql").display()
     );
+    let mut cmd = tokio::process::Command::new("pgbench");
+    cmd.args(args.split(' '))
+        .args(vars.iter().flat_map(|v| ["-D", v]))
+        .arg(url);
+    let out = cmd.output().await.context("cannot run pgbench");
+    let log = read_pgbench_log(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    let (out, micros) = (out?, log?);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(out.status.success(), "pgbench failed: {stderr}{stdout}");
     let tps = stdout
         .lines()
-        .find_map(|l| {
-            l.strip_prefix("tps = ")?
-                .split(' ')
-                .next()?
-                .parse::<f64>()
-                .ok()
-        })
-        .context("no tps in pgbench output")?;
-    // Per-transaction log lines: client_id transaction_no latency_us script_no epoch_s epoch_us.
-    let mut micros = Tally::new().micros;
+        .find_map(|l| l.strip_prefix("tps = ")?.split(' ').next()?.parse().ok())
+        .context("no tps in pgbench's output")?;
+    Ok(Figures {
+        rate: tps,
+        ..percentiles(&micros)
+    })
+}
+
+/// Log lines are "client_id transaction_no latency_us script_no epoch_s epoch_us".
+fn read_pgbench_log(dir: &std::path::Path) -> Result<Histogram<u64>> {
+    let mut micros = histogram();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path
@@ -541,41 +528,48 @@ async fn run_pgbench(
             }
         }
     }
-    Ok(Figures {
-        rate: tps,
-        p50: micros.value_at_quantile(0.50) as f64 / 1e3,
-        p99: micros.value_at_quantile(0.99) as f64 / 1e3,
-        ..Figures::default()
-    })
+    Ok(micros)
 }
 
-async fn raw_phase(url: &str) -> Result<[Vec<Figures>; 2]> {
-    let vars = sample_events(url).await?;
-    let mut out = [Vec::new(), Vec::new()];
-    for (w, script) in [raw_fresh_script(), raw_cart_script()].iter().enumerate() {
-        for (l, clients) in LEVELS.into_iter().enumerate() {
-            let base = (w * 10 + l + 1) as i64 * 1_000_000_000_000;
-            out[w].push(pgbench(url, script, clients, base, &vars).await?);
-        }
-    }
-    Ok(out)
+/// The raw baseline for `workload` at the `level`th concurrency, on ids of its own.
+async fn raw_pg(url: &str, workload: Workload, level: usize, events: &[String]) -> Result<Figures> {
+    let w = workload as usize;
+    // Aggregate ids are 'raw-' || base + client_id * 10^7 + a per-client counter.
+    let base = (w * 10 + level + 1) as i64 * 1_000_000_000_000;
+    let counters = [format!("base={base}"), "ord=0".into(), "n=0".into()];
+    let vars = [events, &counters].concat();
+    pgbench(url, [RAW_FRESH, RAW_CART][w], LEVELS[level], &vars).await
 }
 
 // ---------------------------------------------------------------- report
 
-struct Verdict(bool);
-
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0 { "met" } else { "MISSED" })
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "MISSED"
     }
 }
 
-fn print_table(title: &str, http: &[Figures], cqrs: &[Figures], raw: &[Figures]) {
+/// One line of a workload's table: the same work measured three ways.
+struct Row {
+    http: Figures,
+    cqrs: Figures,
+    raw: Figures,
+}
+
+fn print_table(title: &str, rows: &[Row]) {
     println!("\n{title}");
     println!("conc  http cmd/s  p50 ms  p99 ms | cqrs-es loop cmd/s  p99 ms | raw pg tx/s  p99 ms | http/cqrs  http/raw");
-    for (i, clients) in LEVELS.into_iter().enumerate() {
-        let (h, c, r) = (http[i], cqrs[i], raw[i]);
+    for (
+        clients,
+        Row {
+            http: h,
+            cqrs: c,
+            raw: r,
+        },
+    ) in LEVELS.into_iter().zip(rows)
+    {
         println!(
             "{clients:>4}  {:>10.0}  {:>6.2}  {:>6.2} | {:>18.0}  {:>6.2} | {:>11.0}  {:>6.2} | {:>8.2}x  {:>7.2}x",
             h.rate, h.p50, h.p99, c.rate, c.p99, r.rate, r.p99, h.rate / c.rate, h.rate / r.rate
@@ -583,70 +577,60 @@ fn print_table(title: &str, http: &[Figures], cqrs: &[Figures], raw: &[Figures])
     }
 }
 
-/// True when commands 16-20 cost at most a quarter more than commands 1-5, at every level.
-fn flat(figures: &[Figures]) -> bool {
-    figures.iter().all(|f| f.late <= 1.25 * f.early)
-}
-
-fn report(http: &[Vec<Figures>; 2], cqrs: &[Vec<Figures>; 2], raw: &[Vec<Figures>; 2]) {
+/// `rows` holds workload a's table, then workload b's.
+fn report(rows: &[Vec<Row>; 2]) {
     print_table(
-        "workload a: fresh order per command (POST /api/v1/orders; 2 events)",
-        &http[0],
-        &cqrs[0],
-        &raw[0],
+        "workload a: fresh order per command (POST /api/v1/orders, 2 events)",
+        &rows[0],
     );
-    print_table(
-        "workload b: 20 commands on one order (POST …/items and PATCH …/items/1, alternately; 1 event each)",
-        &http[1],
-        &cqrs[1],
-        &raw[1],
-    );
-    println!("\nworkload b, mean latency by place in the order's history (ms)");
+    let b = "workload b: 20 commands on one order (POST …/items and PATCH …/items/1, alternately)";
+    print_table(b, &rows[1]);
+    println!("\nworkload b, mean latency (ms) by the command's place in the order's history");
     println!("conc  http #1-5  #16-20 | cqrs-es loop #1-5  #16-20");
-    for (i, clients) in LEVELS.into_iter().enumerate() {
-        let (h, c) = (http[1][i], cqrs[1][i]);
+    for (
+        clients,
+        Row {
+            http: h, cqrs: c, ..
+        },
+    ) in LEVELS.into_iter().zip(&rows[1])
+    {
         println!(
             "{clients:>4}  {:>9.3}  {:>6.3} | {:>17.3}  {:>6.3}",
             h.early, h.late, c.early, c.late
         );
     }
-    println!("\nraw PostgreSQL SQL (pgbench -n -M prepared -T 5 -c N -j min(N,2); payloads and metadata are real events'):");
-    println!(
-        "--- workload a ---\n{}--- workload b ---\n{}",
-        raw_fresh_script(),
-        raw_cart_script()
-    );
+    println!("\nraw PostgreSQL, per transaction (pgbench -n -M prepared -T 5 -c N -j min(N,2);");
+    println!(":version, :created, :added and :metadata are a real order's first events)");
+    println!("--- workload a ---\n{RAW_FRESH}--- workload b ---\n{RAW_CART}");
     let last = LEVELS.len() - 1;
+    let at_top = [&rows[0][last], &rows[1][last]];
     println!(
         "targets at concurrency {} (workload a / workload b):",
         LEVELS[last]
     );
-    let ratio = |i: usize, other: &[Vec<Figures>; 2], at_least: f64| {
-        let r = http[i][last].rate / other[i][last].rate;
-        format!("{r:.2}x {}", Verdict(r >= at_least))
+    let ratio = |other: fn(&Row) -> f64, at_least: f64| {
+        let r = at_top.map(|row| row.http.rate / other(row));
+        let [a, b] = r.map(|r| format!("{r:.2}x {}", verdict(r >= at_least)));
+        format!("{a} / {b}")
     };
     println!(
-        "  http >= 1.0x cqrs-es loop   {} / {}",
-        ratio(0, cqrs, 1.0),
-        ratio(1, cqrs, 1.0)
+        "  http >= 1.0x cqrs-es loop    {}",
+        ratio(|r| r.cqrs.rate, 1.0)
     );
     println!(
-        "  http >= 0.7x raw PostgreSQL {} / {}",
-        ratio(0, raw, 0.7),
-        ratio(1, raw, 0.7)
+        "  http >= 0.7x raw PostgreSQL  {}",
+        ratio(|r| r.raw.rate, 0.7)
     );
-    let p99 = |i: usize| {
-        format!(
-            "{:.2} ms {}",
-            http[i][last].p99,
-            Verdict(http[i][last].p99 <= 10.0)
-        )
+    let [a, b] = at_top.map(|r| format!("{:.2} ms {}", r.http.p99, verdict(r.http.p99 <= 10.0)));
+    println!("  http p99 <= 10 ms            {a} / {b}");
+    let flat = |fig: fn(&Row) -> Figures| {
+        verdict(rows[1].iter().map(fig).all(|f| f.late <= 1.25 * f.early))
     };
-    println!("  http p99 <= 10 ms           {} / {}", p99(0), p99(1));
+    println!("  cost flat with history (mean of #16-20 <= 1.25x #1-5 at every level):");
     println!(
-        "  cost flat with history (#16-20 <= 1.25x #1-5 at every level): http {}, cqrs-es loop {}",
-        Verdict(flat(&http[1])),
-        Verdict(flat(&cqrs[1]))
+        "    http {}, cqrs-es loop {}",
+        flat(|r| r.http),
+        flat(|r| r.cqrs)
     );
 }
 
@@ -672,13 +656,36 @@ async fn admin(url: &str, sql: &str) -> Result<()> {
     Ok(())
 }
 
+/// Measures each workload at each level the three ways in turn, so that the figures
+/// compared in one row are taken seconds, not minutes, apart.
 async fn run(url: String) -> Result<()> {
     let menu = Arc::new(foodbot::menu::load(&menu_path())?);
-    println!("running: HTTP path, then the cqrs-es loop, then pgbench; {WARMUP:?} warm-up + {RUN:?} per level");
-    let http = http_phase(&url, menu.clone()).await?;
-    let cqrs = cqrs_phase(&url, menu).await?;
-    let raw = raw_phase(&url).await?;
-    report(&http, &cqrs, &raw);
+    println!("{WARMUP:?} warm-up + {RUN:?} per measurement; progress on stderr");
+    let (http, stop, serving) = start_server(&url, menu.clone()).await?;
+    let (cqrs, pool) = plain_cqrs(&url, menu).await?;
+    let mut rows = [Vec::new(), Vec::new()];
+    let mut events = Vec::new();
+    for workload in [Workload::Fresh, Workload::Cart] {
+        let w = workload as usize;
+        for (level, clients) in LEVELS.into_iter().enumerate() {
+            let users = (w * 10 + level + 1) as i64 * 1000;
+            progress("HTTP path", w, clients);
+            let http = measure(&http, workload, clients, users).await?;
+            progress("cqrs-es loop", w, clients);
+            let cqrs = measure(&cqrs, workload, clients, users + 500).await?;
+            if events.is_empty() {
+                events = sample_events(&url).await?;
+            }
+            progress("raw PostgreSQL", w, clients);
+            let raw = raw_pg(&url, workload, level, &events).await?;
+            rows[w].push(Row { http, cqrs, raw });
+        }
+    }
+    drop(http);
+    let _ = stop.send(());
+    serving.await??;
+    pool.close().await;
+    report(&rows);
     Ok(())
 }
 
@@ -692,7 +699,9 @@ async fn main() -> Result<()> {
         .context("cannot create the bench database")?;
     let url = with_database(&admin_url, &name)?;
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!("foodbot command-path benchmark: database {name}, {cores} cores, levels {LEVELS:?}");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load = load.split(' ').take(3).collect::<Vec<_>>().join(" ");
+    println!("foodbot command-path benchmark: database {name}, {cores} cores, load average {load}");
     let outcome = tokio::spawn(run(url)).await;
     let dropped = admin(&admin_url, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
     match outcome {
