@@ -45,6 +45,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
+/// The same allocator as the `foodbot` binary, so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: foodbot::Allocator = mimalloc::MiMalloc;
+
 const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const BOT_TOKEN: &str = "123456:bench-token";
 const LEVELS: [usize; 3] = [1, 4, 16];

@@ -7,3 +7,8 @@ pub mod menu;
 pub mod startup;
 pub mod store;
 pub mod telegram;
+
+/// The server's allocator: much of a request's work is small short-lived
+/// allocations (JSON, events, metadata), where mimalloc beats the system's.
+/// Binaries opt in with `#[global_allocator] static A: foodbot::Allocator = ...`.
+pub type Allocator = mimalloc::MiMalloc;

@@ -6,6 +6,9 @@ use foodbot::config::Config;
 use foodbot::startup::{shutdown_signal, Server};
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: foodbot::Allocator = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "foodbot",

@@ -31,9 +31,15 @@ impl Database {
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database> {
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
+            // No liveness ping on every checkout: it is a round trip per command.
+            // Connections are recycled instead, and a command that meets a dead
+            // one fails without effect and may be retried with its idempotency key.
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
+                .idle_timeout(Duration::from_secs(300))
+                .max_lifetime(Duration::from_secs(1800))
                 .connect_with(options)
                 .await?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
