@@ -6,6 +6,7 @@
 //! read models never recompute business rules. docs/events.md catalogues them.
 
 use super::command::{Fulfilment, PaymentMethod};
+use super::OrderStatus;
 use crate::actor::Actor;
 use crate::catalog::{Localized, PricedLine, PricingError};
 use crate::ids::{LineId, OrderId, UserId};
@@ -164,6 +165,38 @@ impl OrderEvent {
             | OrderCancelled { at, .. }
             | RefundRequested { at, .. }
             | RefundCompleted { at, .. } => *at,
+        }
+    }
+
+    /// The order's status once this event has happened to an order that was
+    /// `before`. The one definition of how events move an order along, shared
+    /// by the aggregate and the read models.
+    pub fn status_after(&self, before: OrderStatus) -> OrderStatus {
+        use OrderEvent::*;
+        match self {
+            OrderCreated { .. } => OrderStatus::Cart,
+            CheckedOut { .. } | PaymentFailed { .. } => OrderStatus::CheckedOut,
+            CartReopened { .. } => OrderStatus::Cart,
+            PaymentRequested { .. } => OrderStatus::AwaitingPayment,
+            // Money that arrives late (after a cancellation or reopening) does
+            // not revive the order; it is refunded instead.
+            PaymentReceived { .. } if before == OrderStatus::AwaitingPayment => OrderStatus::Paid,
+            OrderAccepted { .. } => OrderStatus::Accepted,
+            OrderRejected { .. } => OrderStatus::Rejected,
+            PreparationStarted { .. } => OrderStatus::Preparing,
+            OrderReady { .. } => OrderStatus::Ready,
+            OutForDelivery { .. } => OrderStatus::OutForDelivery,
+            OrderDelivered { .. } => OrderStatus::Delivered,
+            OrderPickedUp { .. } => OrderStatus::PickedUp,
+            OrderCancelled { .. } => OrderStatus::Cancelled,
+            ReorderedFrom { .. }
+            | ItemAdded { .. }
+            | ItemQuantityChanged { .. }
+            | ItemRemoved { .. }
+            | FulfilmentChosen { .. }
+            | PaymentReceived { .. }
+            | RefundRequested { .. }
+            | RefundCompleted { .. } => before,
         }
     }
 

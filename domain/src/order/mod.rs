@@ -187,6 +187,7 @@ impl Aggregate for Order {
 
     fn apply(&mut self, event: Self::Event) {
         use OrderEvent::*;
+        self.status = event.status_after(self.status);
         match event {
             OrderCreated {
                 order_id,
@@ -197,7 +198,6 @@ impl Aggregate for Order {
                 self.id = Some(order_id);
                 self.customer = Some(customer);
                 self.currency = Some(currency);
-                self.status = OrderStatus::Cart;
                 self.next_line = 1;
             }
             ReorderedFrom {
@@ -238,12 +238,8 @@ impl Aggregate for Order {
                     delivery_fee,
                     total,
                 });
-                self.status = OrderStatus::CheckedOut;
             }
-            CartReopened { .. } => {
-                self.totals = None;
-                self.status = OrderStatus::Cart;
-            }
+            CartReopened { .. } => self.totals = None,
             PaymentRequested {
                 method,
                 amount,
@@ -255,7 +251,6 @@ impl Aggregate for Order {
                     amount,
                     invoice_payload,
                 });
-                self.status = OrderStatus::AwaitingPayment;
             }
             PaymentReceived {
                 method,
@@ -270,21 +265,18 @@ impl Aggregate for Order {
                     telegram_charge_id,
                     provider_charge_id,
                 });
-                if self.status == OrderStatus::AwaitingPayment {
-                    self.status = OrderStatus::Paid;
-                }
             }
-            PaymentFailed { .. } => self.status = OrderStatus::CheckedOut,
-            OrderAccepted { .. } => self.status = OrderStatus::Accepted,
-            OrderRejected { .. } => self.status = OrderStatus::Rejected,
-            PreparationStarted { .. } => self.status = OrderStatus::Preparing,
-            OrderReady { .. } => self.status = OrderStatus::Ready,
-            OutForDelivery { .. } => self.status = OrderStatus::OutForDelivery,
-            OrderDelivered { .. } => self.status = OrderStatus::Delivered,
-            OrderPickedUp { .. } => self.status = OrderStatus::PickedUp,
-            OrderCancelled { .. } => self.status = OrderStatus::Cancelled,
             RefundRequested { amount, .. } => self.refund = Some(RefundState::Requested { amount }),
             RefundCompleted { amount, .. } => self.refund = Some(RefundState::Refunded { amount }),
+            PaymentFailed { .. }
+            | OrderAccepted { .. }
+            | OrderRejected { .. }
+            | PreparationStarted { .. }
+            | OrderReady { .. }
+            | OutForDelivery { .. }
+            | OrderDelivered { .. }
+            | OrderPickedUp { .. }
+            | OrderCancelled { .. } => {}
         }
     }
 }
