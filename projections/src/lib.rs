@@ -1,3 +1,18 @@
-//! The read side of foodbot (see docs/architecture.md): the catch-up projector and
-//! every read model. The projector itself arrives with the read-side work; until then
-//! the HTTP API reads aggregates straight from the event store.
+//! The read side of foodbot.
+//!
+//! Everything users and staff read comes from read models: SQL tables that the
+//! catch-up [`projector`] builds from the event log in global order. Each model
+//! ([`models::Model`]) owns its tables, keeps its own checkpoint in the same
+//! transaction as its rows, and can be rebuilt from zero while the server runs.
+//! The same code runs on PostgreSQL and SQLite ([`db`]).
+
+pub mod db;
+pub mod event;
+pub mod models;
+pub mod projector;
+pub mod time;
+
+pub use db::{Conn, Db, Tx, Val};
+pub use event::{Checkpoint, Envelope};
+pub use models::Model;
+pub use projector::{Projector, ProjectError};

@@ -1,0 +1,257 @@
+//! One way to run SQL on PostgreSQL or SQLite.
+//!
+//! Read models are written once: statements use PostgreSQL's `$1` parameters and
+//! `::type` casts, and are rewritten for SQLite (`?1`, casts dropped: SQLite
+//! stores those columns as text). Values are bound with a type even when null,
+//! as PostgreSQL wants.
+
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{PgPool, Row, SqlitePool};
+
+/// The database the projector works on.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+/// A bound value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+    Bool(bool),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(v)
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Self {
+        Val::OptInt(v)
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(v.to_string())
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Self {
+        Val::OptText(v)
+    }
+}
+impl From<bool> for Val {
+    fn from(v: bool) -> Self {
+        Val::Bool(v)
+    }
+}
+
+/// `$1` → `?1` and `::type` casts dropped.
+pub fn sqlite_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => out.push('?'),
+            ':' if chars.peek() == Some(&':') => {
+                chars.next();
+                while chars.peek().is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match a {
+                Val::Int(v) => q.bind(*v),
+                Val::OptInt(v) => q.bind(*v),
+                Val::Text(v) => q.bind(v.as_str()),
+                Val::OptText(v) => q.bind(v.as_deref()),
+                Val::Bool(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// A connection of its own, outside the pool: the projector's, which holds
+/// the leader lock for as long as it lives.
+pub enum Conn {
+    Postgres(sqlx::PgConnection),
+    Sqlite(sqlx::SqliteConnection),
+}
+
+impl Db {
+    pub async fn connect(&self) -> sqlx::Result<Conn> {
+        Ok(match self {
+            Db::Postgres(p) => Conn::Postgres(p.acquire().await?.detach()),
+            Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?.detach()),
+        })
+    }
+
+    /// Runs one statement outside a transaction.
+    pub async fn exec(&self, sql: &str, args: &[Val]) -> sqlx::Result<u64> {
+        match self {
+            Db::Postgres(p) => Ok(bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected()),
+            Db::Sqlite(p) => {
+                let sql = sqlite_sql(sql);
+                Ok(bind_all!(sqlx::query(&sql), args).execute(p).await?.rows_affected())
+            }
+        }
+    }
+
+    /// Runs a query and returns its rows as JSON objects (column name → value).
+    pub async fn rows(&self, sql: &str, args: &[Val]) -> sqlx::Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        match self {
+            Db::Postgres(p) => {
+                let rows = bind_all!(sqlx::query(sql), args).fetch_all(p).await?;
+                Ok(rows.iter().map(pg_row_json).collect())
+            }
+            Db::Sqlite(p) => {
+                let sql = sqlite_sql(sql);
+                let rows = bind_all!(sqlx::query(&sql), args).fetch_all(p).await?;
+                Ok(rows.iter().map(sqlite_row_json).collect())
+            }
+        }
+    }
+}
+
+/// An open transaction on the projector's connection.
+pub enum Tx<'c> {
+    Postgres(&'c mut sqlx::PgConnection),
+    Sqlite(&'c mut sqlx::SqliteConnection),
+}
+
+impl<'c> Tx<'c> {
+    /// Begins a transaction. SQLite's is IMMEDIATE: it takes the write lock at
+    /// once, so it can never fail later for having read an old snapshot.
+    pub async fn begin(conn: &'c mut Conn) -> sqlx::Result<Tx<'c>> {
+        match conn {
+            Conn::Postgres(c) => {
+                sqlx::query("BEGIN").execute(&mut *c).await?;
+                Ok(Tx::Postgres(c))
+            }
+            Conn::Sqlite(c) => {
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut *c).await?;
+                Ok(Tx::Sqlite(c))
+            }
+        }
+    }
+
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        self.exec("COMMIT", &[]).await.map(|_| ())
+    }
+
+    pub async fn rollback(mut self) -> sqlx::Result<()> {
+        self.exec("ROLLBACK", &[]).await.map(|_| ())
+    }
+
+    pub async fn exec(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<u64> {
+        match self {
+            Tx::Postgres(c) => Ok(bind_all!(sqlx::query(sql), args).execute(&mut **c).await?.rows_affected()),
+            Tx::Sqlite(c) => {
+                let sql = sqlite_sql(sql);
+                Ok(bind_all!(sqlx::query(&sql), args).execute(&mut **c).await?.rows_affected())
+            }
+        }
+    }
+
+    /// The first column of the first row, as text.
+    pub async fn text(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<String>> {
+        match self {
+            Tx::Postgres(c) => bind_all!(sqlx::query_scalar(sql), args).fetch_optional(&mut **c).await,
+            Tx::Sqlite(c) => {
+                let sql = sqlite_sql(sql);
+                bind_all!(sqlx::query_scalar(&sql), args).fetch_optional(&mut **c).await
+            }
+        }
+    }
+
+    /// The first column of the first row, as an integer.
+    pub async fn int(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<i64>> {
+        match self {
+            Tx::Postgres(c) => bind_all!(sqlx::query_scalar(sql), args).fetch_optional(&mut **c).await,
+            Tx::Sqlite(c) => {
+                let sql = sqlite_sql(sql);
+                bind_all!(sqlx::query_scalar(&sql), args).fetch_optional(&mut **c).await
+            }
+        }
+    }
+}
+
+/// A row as JSON, whatever its column types (for exports and comparisons).
+fn pg_row_json(row: &PgRow) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    use sqlx::{Column, TypeInfo};
+    let mut out = serde_json::Map::new();
+    for (i, col) in row.columns().iter().enumerate() {
+        let v = match col.type_info().name() {
+            "INT2" => row.try_get::<Option<i16>, _>(i).ok().flatten().map(Value::from),
+            "INT4" => row.try_get::<Option<i32>, _>(i).ok().flatten().map(Value::from),
+            "INT8" => row.try_get::<Option<i64>, _>(i).ok().flatten().map(Value::from),
+            "BOOL" => row.try_get::<Option<bool>, _>(i).ok().flatten().map(Value::from),
+            "JSON" | "JSONB" => row.try_get::<Option<Value>, _>(i).ok().flatten(),
+            "TIMESTAMPTZ" => row
+                .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(i)
+                .ok()
+                .flatten()
+                .map(|t| Value::from(crate::time::format(t))),
+            "DATE" => row.try_get::<Option<chrono::NaiveDate>, _>(i).ok().flatten().map(|d| Value::from(d.to_string())),
+            _ => row.try_get::<Option<String>, _>(i).ok().flatten().map(Value::from),
+        };
+        out.insert(col.name().to_string(), v.unwrap_or(Value::Null));
+    }
+    out
+}
+
+fn sqlite_row_json(row: &SqliteRow) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    use sqlx::Column;
+    let mut out = serde_json::Map::new();
+    for (i, col) in row.columns().iter().enumerate() {
+        let v = if let Ok(Some(n)) = row.try_get::<Option<i64>, _>(i) {
+            Value::from(n)
+        } else if let Ok(Some(s)) = row.try_get::<Option<String>, _>(i) {
+            // JSON columns are text on SQLite: give them back as JSON.
+            match s.chars().next() {
+                Some('{') | Some('[') => serde_json::from_str(&s).unwrap_or(Value::from(s)),
+                _ => Value::from(s),
+            }
+        } else {
+            Value::Null
+        };
+        out.insert(col.name().to_string(), v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_sql;
+
+    #[test]
+    fn postgres_sql_is_rewritten_for_sqlite() {
+        assert_eq!(
+            sqlite_sql("UPDATE t SET a = $2::timestamptz, b = $10::jsonb WHERE id = $1 AND c = 'x'"),
+            "UPDATE t SET a = ?2, b = ?10 WHERE id = ?1 AND c = 'x'"
+        );
+    }
+}

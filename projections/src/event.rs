@@ -1,0 +1,176 @@
+//! Reading the event log in global order, without ever skipping an event.
+//!
+//! On PostgreSQL, `position` is taken when a row is inserted, not when its
+//! transaction commits, so a reader that saw position 8 may later find a 7
+//! that committed late. Instead of waiting for "gaps" to fill (which loses
+//! events when a gap is older than the wait), the reader only takes rows whose
+//! writing transaction is older than every transaction still running
+//! (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`): those are final.
+//! It reads them in (transaction id, position) order, so every later event has
+//! a greater key than the checkpoint. On SQLite one writer commits at a time and
+//! positions are numbered at commit, so position order is commit order.
+
+use crate::db::Tx;
+use chrono::{DateTime, Utc};
+use foodbot_domain::order::OrderEvent;
+use foodbot_domain::user::UserEvent;
+use serde_json::Value;
+use sqlx::Row;
+
+/// How far a reader has come: the (transaction id, position) of the last event
+/// taken. On SQLite the transaction id is always 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Checkpoint {
+    pub transaction_id: i64,
+    pub position: i64,
+}
+
+/// A decoded event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    Order(OrderEvent),
+    User(UserEvent),
+}
+
+/// One event as stored, with its place in the global order.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub checkpoint: Checkpoint,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: Value,
+    pub metadata: Value,
+    pub recorded_at: DateTime<Utc>,
+    pub event: Decoded,
+}
+
+impl Envelope {
+    pub fn position(&self) -> i64 {
+        self.checkpoint.position
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("event at position {position} ({event_type} {version}) cannot be read: {message}")]
+    Undecodable {
+        position: i64,
+        event_type: String,
+        version: String,
+        message: String,
+    },
+}
+
+/// Turns a stored payload into a domain event. Old versions would be upcast here.
+pub fn decode(aggregate_type: &str, event_type: &str, version: &str, payload: &Value, position: i64) -> Result<Decoded, ReadError> {
+    let fail = |message: String| ReadError::Undecodable {
+        position,
+        event_type: event_type.to_string(),
+        version: version.to_string(),
+        message,
+    };
+    if version != "1.0" {
+        return Err(fail("unknown version".into()));
+    }
+    match aggregate_type {
+        "Order" => serde_json::from_value(payload.clone()).map(Decoded::Order).map_err(|e| fail(e.to_string())),
+        "User" => serde_json::from_value(payload.clone()).map(Decoded::User).map_err(|e| fail(e.to_string())),
+        other => Err(fail(format!("unknown aggregate type {other}"))),
+    }
+}
+
+const PG_BATCH: &str = "
+SELECT transaction_id::text::bigint AS tx, position, aggregate_type, aggregate_id, sequence,
+       event_type, event_version, payload::text AS payload, metadata::text AS metadata, recorded_at
+  FROM events
+ WHERE (transaction_id, position) > ($1::text::xid8, $2)
+   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id, position
+ LIMIT $3";
+
+const SQLITE_BATCH: &str = "
+SELECT 0 AS tx, position, aggregate_type, aggregate_id, sequence,
+       event_type, event_version, payload, metadata, recorded_at
+  FROM events
+ WHERE position > ?1
+ ORDER BY position
+ LIMIT ?2";
+
+/// Up to `limit` events after `after`, in global order.
+pub async fn read_after(tx: &mut Tx<'_>, after: Checkpoint, limit: i64) -> Result<Vec<Envelope>, ReadError> {
+    type Raw = (i64, i64, String, String, i64, String, String, String, String, DateTime<Utc>);
+    let rows: Vec<Raw> = match tx {
+        Tx::Postgres(c) => sqlx::query(PG_BATCH)
+            .bind(after.transaction_id.to_string())
+            .bind(after.position)
+            .bind(limit)
+            .fetch_all(&mut **c)
+            .await?
+            .iter()
+            .map(|r| {
+                (
+                    r.get("tx"),
+                    r.get("position"),
+                    r.get("aggregate_type"),
+                    r.get("aggregate_id"),
+                    r.get("sequence"),
+                    r.get("event_type"),
+                    r.get("event_version"),
+                    r.get("payload"),
+                    r.get("metadata"),
+                    r.get("recorded_at"),
+                )
+            })
+            .collect(),
+        Tx::Sqlite(c) => sqlx::query(SQLITE_BATCH)
+            .bind(after.position)
+            .bind(limit)
+            .fetch_all(&mut **c)
+            .await?
+            .iter()
+            .map(|r| {
+                let recorded: String = r.get("recorded_at");
+                (
+                    r.get("tx"),
+                    r.get("position"),
+                    r.get("aggregate_type"),
+                    r.get("aggregate_id"),
+                    r.get("sequence"),
+                    r.get("event_type"),
+                    r.get("event_version"),
+                    r.get("payload"),
+                    r.get("metadata"),
+                    DateTime::parse_from_rfc3339(&recorded).map(|t| t.with_timezone(&Utc)).unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    rows.into_iter()
+        .map(|(tx, position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at)| {
+            let payload: Value = serde_json::from_str(&payload).map_err(|e| ReadError::Undecodable {
+                position,
+                event_type: event_type.clone(),
+                version: event_version.clone(),
+                message: e.to_string(),
+            })?;
+            let event = decode(&aggregate_type, &event_type, &event_version, &payload, position)?;
+            Ok(Envelope {
+                checkpoint: Checkpoint { transaction_id: tx, position },
+                aggregate_type,
+                aggregate_id,
+                sequence,
+                event_type,
+                event_version,
+                payload,
+                metadata: serde_json::from_str(&metadata).unwrap_or(Value::Null),
+                recorded_at,
+                event,
+            })
+        })
+        .collect()
+}
