@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::http::{self, ServerState};
 use crate::store::{redact, Database};
+use foodbot_projections::Projector;
 use secrecy::SecretString;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -12,6 +13,7 @@ use tokio::net::TcpListener;
 pub struct Server {
     listener: TcpListener,
     router: axum::Router,
+    projector: Projector,
     pub state: Arc<ServerState>,
     pub port: u16,
 }
@@ -41,11 +43,13 @@ impl Server {
                 )
             }
         };
+        let projector = Projector::new(db.projection_db());
         let app = App::new(
             db,
             menu.clone(),
             config.staff()?,
             config.aggregate_cache_size,
+            projector.wake(),
         );
         let state = Arc::new(ServerState {
             app,
@@ -53,6 +57,7 @@ impl Server {
             init_data_max_age: chrono::Duration::seconds(config.init_data_max_age_secs),
             menu_json: http::menu::render(&menu),
             demo,
+            progress: projector.subscribe(),
         });
         let menu_dir = config
             .menu_path
@@ -71,6 +76,7 @@ impl Server {
         Ok(Server {
             listener,
             router,
+            projector,
             state,
             port,
         })
@@ -80,16 +86,30 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    /// Serves (and projects) until `shutdown` resolves, then finishes
+    /// in-flight requests and stops the projector between two steps.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut projector_stop = stopped.clone();
+        let projector = tokio::spawn(self.projector.run(async move {
+            let _ = projector_stop.wait_for(|s| *s).await;
+        }));
+        let mut http_stop = stopped;
+        let served = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(async move {
+                tokio::select! {
+                    _ = shutdown => {}
+                    _ = http_stop.wait_for(|s| *s) => {}
+                }
+            })
+            .await;
+        let _ = stop.send(true);
+        let _ = projector.await;
         self.state.app.db.close().await;
-        Ok(())
+        Ok(served?)
     }
 }
 

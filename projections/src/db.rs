@@ -66,7 +66,10 @@ pub fn sqlite_sql(sql: &str) -> String {
             '$' if chars.peek().is_some_and(char::is_ascii_digit) => out.push('?'),
             ':' if chars.peek() == Some(&':') => {
                 chars.next();
-                while chars.peek().is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                while chars
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+                {
                     chars.next();
                 }
             }
@@ -110,16 +113,26 @@ impl Db {
     /// Runs one statement outside a transaction.
     pub async fn exec(&self, sql: &str, args: &[Val]) -> sqlx::Result<u64> {
         match self {
-            Db::Postgres(p) => Ok(bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected()),
+            Db::Postgres(p) => Ok(bind_all!(sqlx::query(sql), args)
+                .execute(p)
+                .await?
+                .rows_affected()),
             Db::Sqlite(p) => {
                 let sql = sqlite_sql(sql);
-                Ok(bind_all!(sqlx::query(&sql), args).execute(p).await?.rows_affected())
+                Ok(bind_all!(sqlx::query(&sql), args)
+                    .execute(p)
+                    .await?
+                    .rows_affected())
             }
         }
     }
 
     /// Runs a query and returns its rows as JSON objects (column name → value).
-    pub async fn rows(&self, sql: &str, args: &[Val]) -> sqlx::Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+    pub async fn rows(
+        &self,
+        sql: &str,
+        args: &[Val],
+    ) -> sqlx::Result<Vec<serde_json::Map<String, serde_json::Value>>> {
         match self {
             Db::Postgres(p) => {
                 let rows = bind_all!(sqlx::query(sql), args).fetch_all(p).await?;
@@ -166,10 +179,16 @@ impl<'c> Tx<'c> {
 
     pub async fn exec(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<u64> {
         match self {
-            Tx::Postgres(c) => Ok(bind_all!(sqlx::query(sql), args).execute(&mut **c).await?.rows_affected()),
+            Tx::Postgres(c) => Ok(bind_all!(sqlx::query(sql), args)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()),
             Tx::Sqlite(c) => {
                 let sql = sqlite_sql(sql);
-                Ok(bind_all!(sqlx::query(&sql), args).execute(&mut **c).await?.rows_affected())
+                Ok(bind_all!(sqlx::query(&sql), args)
+                    .execute(&mut **c)
+                    .await?
+                    .rows_affected())
             }
         }
     }
@@ -177,10 +196,16 @@ impl<'c> Tx<'c> {
     /// The first column of the first row, as text.
     pub async fn text(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<String>> {
         match self {
-            Tx::Postgres(c) => bind_all!(sqlx::query_scalar(sql), args).fetch_optional(&mut **c).await,
+            Tx::Postgres(c) => {
+                bind_all!(sqlx::query_scalar(sql), args)
+                    .fetch_optional(&mut **c)
+                    .await
+            }
             Tx::Sqlite(c) => {
                 let sql = sqlite_sql(sql);
-                bind_all!(sqlx::query_scalar(&sql), args).fetch_optional(&mut **c).await
+                bind_all!(sqlx::query_scalar(&sql), args)
+                    .fetch_optional(&mut **c)
+                    .await
             }
         }
     }
@@ -188,10 +213,16 @@ impl<'c> Tx<'c> {
     /// The first column of the first row, as an integer.
     pub async fn int(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<i64>> {
         match self {
-            Tx::Postgres(c) => bind_all!(sqlx::query_scalar(sql), args).fetch_optional(&mut **c).await,
+            Tx::Postgres(c) => {
+                bind_all!(sqlx::query_scalar(sql), args)
+                    .fetch_optional(&mut **c)
+                    .await
+            }
             Tx::Sqlite(c) => {
                 let sql = sqlite_sql(sql);
-                bind_all!(sqlx::query_scalar(&sql), args).fetch_optional(&mut **c).await
+                bind_all!(sqlx::query_scalar(&sql), args)
+                    .fetch_optional(&mut **c)
+                    .await
             }
         }
     }
@@ -204,18 +235,42 @@ fn pg_row_json(row: &PgRow) -> serde_json::Map<String, serde_json::Value> {
     let mut out = serde_json::Map::new();
     for (i, col) in row.columns().iter().enumerate() {
         let v = match col.type_info().name() {
-            "INT2" => row.try_get::<Option<i16>, _>(i).ok().flatten().map(Value::from),
-            "INT4" => row.try_get::<Option<i32>, _>(i).ok().flatten().map(Value::from),
-            "INT8" => row.try_get::<Option<i64>, _>(i).ok().flatten().map(Value::from),
-            "BOOL" => row.try_get::<Option<bool>, _>(i).ok().flatten().map(Value::from),
+            "INT2" => row
+                .try_get::<Option<i16>, _>(i)
+                .ok()
+                .flatten()
+                .map(Value::from),
+            "INT4" => row
+                .try_get::<Option<i32>, _>(i)
+                .ok()
+                .flatten()
+                .map(Value::from),
+            "INT8" => row
+                .try_get::<Option<i64>, _>(i)
+                .ok()
+                .flatten()
+                .map(Value::from),
+            "BOOL" => row
+                .try_get::<Option<bool>, _>(i)
+                .ok()
+                .flatten()
+                .map(Value::from),
             "JSON" | "JSONB" => row.try_get::<Option<Value>, _>(i).ok().flatten(),
             "TIMESTAMPTZ" => row
                 .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(i)
                 .ok()
                 .flatten()
                 .map(|t| Value::from(crate::time::format(t))),
-            "DATE" => row.try_get::<Option<chrono::NaiveDate>, _>(i).ok().flatten().map(|d| Value::from(d.to_string())),
-            _ => row.try_get::<Option<String>, _>(i).ok().flatten().map(Value::from),
+            "DATE" => row
+                .try_get::<Option<chrono::NaiveDate>, _>(i)
+                .ok()
+                .flatten()
+                .map(|d| Value::from(d.to_string())),
+            _ => row
+                .try_get::<Option<String>, _>(i)
+                .ok()
+                .flatten()
+                .map(Value::from),
         };
         out.insert(col.name().to_string(), v.unwrap_or(Value::Null));
     }
@@ -250,7 +305,9 @@ mod tests {
     #[test]
     fn postgres_sql_is_rewritten_for_sqlite() {
         assert_eq!(
-            sqlite_sql("UPDATE t SET a = $2::timestamptz, b = $10::jsonb WHERE id = $1 AND c = 'x'"),
+            sqlite_sql(
+                "UPDATE t SET a = $2::timestamptz, b = $10::jsonb WHERE id = $1 AND c = 'x'"
+            ),
             "UPDATE t SET a = ?2, b = ?10 WHERE id = ?1 AND c = 'x'"
         );
     }

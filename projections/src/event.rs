@@ -67,7 +67,13 @@ pub enum ReadError {
 }
 
 /// Turns a stored payload into a domain event. Old versions would be upcast here.
-pub fn decode(aggregate_type: &str, event_type: &str, version: &str, payload: &Value, position: i64) -> Result<Decoded, ReadError> {
+pub fn decode(
+    aggregate_type: &str,
+    event_type: &str,
+    version: &str,
+    payload: &Value,
+    position: i64,
+) -> Result<Decoded, ReadError> {
     let fail = |message: String| ReadError::Undecodable {
         position,
         event_type: event_type.to_string(),
@@ -78,8 +84,12 @@ pub fn decode(aggregate_type: &str, event_type: &str, version: &str, payload: &V
         return Err(fail("unknown version".into()));
     }
     match aggregate_type {
-        "Order" => serde_json::from_value(payload.clone()).map(Decoded::Order).map_err(|e| fail(e.to_string())),
-        "User" => serde_json::from_value(payload.clone()).map(Decoded::User).map_err(|e| fail(e.to_string())),
+        "Order" => serde_json::from_value(payload.clone())
+            .map(Decoded::Order)
+            .map_err(|e| fail(e.to_string())),
+        "User" => serde_json::from_value(payload.clone())
+            .map(Decoded::User)
+            .map_err(|e| fail(e.to_string())),
         other => Err(fail(format!("unknown aggregate type {other}"))),
     }
 }
@@ -102,8 +112,23 @@ SELECT 0 AS tx, position, aggregate_type, aggregate_id, sequence,
  LIMIT ?2";
 
 /// Up to `limit` events after `after`, in global order.
-pub async fn read_after(tx: &mut Tx<'_>, after: Checkpoint, limit: i64) -> Result<Vec<Envelope>, ReadError> {
-    type Raw = (i64, i64, String, String, i64, String, String, String, String, DateTime<Utc>);
+pub async fn read_after(
+    tx: &mut Tx<'_>,
+    after: Checkpoint,
+    limit: i64,
+) -> Result<Vec<Envelope>, ReadError> {
+    type Raw = (
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        DateTime<Utc>,
+    );
     let rows: Vec<Raw> = match tx {
         Tx::Postgres(c) => sqlx::query(PG_BATCH)
             .bind(after.transaction_id.to_string())
@@ -145,32 +170,57 @@ pub async fn read_after(tx: &mut Tx<'_>, after: Checkpoint, limit: i64) -> Resul
                     r.get("event_version"),
                     r.get("payload"),
                     r.get("metadata"),
-                    DateTime::parse_from_rfc3339(&recorded).map(|t| t.with_timezone(&Utc)).unwrap_or_default(),
+                    DateTime::parse_from_rfc3339(&recorded)
+                        .map(|t| t.with_timezone(&Utc))
+                        .unwrap_or_default(),
                 )
             })
             .collect(),
     };
     rows.into_iter()
-        .map(|(tx, position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at)| {
-            let payload: Value = serde_json::from_str(&payload).map_err(|e| ReadError::Undecodable {
+        .map(
+            |(
+                tx,
                 position,
-                event_type: event_type.clone(),
-                version: event_version.clone(),
-                message: e.to_string(),
-            })?;
-            let event = decode(&aggregate_type, &event_type, &event_version, &payload, position)?;
-            Ok(Envelope {
-                checkpoint: Checkpoint { transaction_id: tx, position },
                 aggregate_type,
                 aggregate_id,
                 sequence,
                 event_type,
                 event_version,
                 payload,
-                metadata: serde_json::from_str(&metadata).unwrap_or(Value::Null),
+                metadata,
                 recorded_at,
-                event,
-            })
-        })
+            )| {
+                let payload: Value =
+                    serde_json::from_str(&payload).map_err(|e| ReadError::Undecodable {
+                        position,
+                        event_type: event_type.clone(),
+                        version: event_version.clone(),
+                        message: e.to_string(),
+                    })?;
+                let event = decode(
+                    &aggregate_type,
+                    &event_type,
+                    &event_version,
+                    &payload,
+                    position,
+                )?;
+                Ok(Envelope {
+                    checkpoint: Checkpoint {
+                        transaction_id: tx,
+                        position,
+                    },
+                    aggregate_type,
+                    aggregate_id,
+                    sequence,
+                    event_type,
+                    event_version,
+                    payload,
+                    metadata: serde_json::from_str(&metadata).unwrap_or(Value::Null),
+                    recorded_at,
+                    event,
+                })
+            },
+        )
         .collect()
 }

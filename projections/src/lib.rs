@@ -10,9 +10,10 @@ pub mod db;
 pub mod event;
 pub mod models;
 pub mod projector;
+pub mod queries;
 pub mod time;
 
 pub use db::{Conn, Db, Tx, Val};
 pub use event::{Checkpoint, Envelope};
 pub use models::Model;
-pub use projector::{Projector, ProjectError};
+pub use projector::{ProjectError, Projector};

@@ -47,7 +47,12 @@ pub struct Projector {
 
 impl Projector {
     pub fn new(db: Db) -> Projector {
-        Projector { db, models: Model::ALL.to_vec(), wake: Arc::new(Notify::new()), progress: watch::channel(Checkpoint::default()).0 }
+        Projector {
+            db,
+            models: Model::ALL.to_vec(),
+            wake: Arc::new(Notify::new()),
+            progress: watch::channel(Checkpoint::default()).0,
+        }
     }
 
     /// Signal to call after appending events (needed on SQLite; harmless on PostgreSQL).
@@ -98,11 +103,22 @@ impl Projector {
                 let sql = "UPDATE projection_checkpoints
                               SET last_transaction_id = $2, last_position = $3, updated_at = CURRENT_TIMESTAMP
                             WHERE projection = $1";
-                tx.exec(sql, &[m.name().into(), last.transaction_id.into(), last.position.into()]).await?;
+                tx.exec(
+                    sql,
+                    &[
+                        m.name().into(),
+                        last.transaction_id.into(),
+                        last.position.into(),
+                    ],
+                )
+                .await?;
                 checkpoints.insert(*m, last);
             }
         }
-        Ok((events.len(), checkpoints.values().copied().min().unwrap_or(last)))
+        Ok((
+            events.len(),
+            checkpoints.values().copied().min().unwrap_or(last),
+        ))
     }
 
     /// Steps until there is nothing left to read. Returns the events read.
@@ -142,7 +158,10 @@ impl Projector {
         let mut listener = None;
         if let (Conn::Postgres(c), Db::Postgres(pool)) = (&mut conn, &self.db) {
             loop {
-                let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(LEADER_LOCK).fetch_one(&mut *c).await?;
+                let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                    .bind(LEADER_LOCK)
+                    .fetch_one(&mut *c)
+                    .await?;
                 if got {
                     break;
                 }
@@ -178,18 +197,31 @@ impl Projector {
 }
 
 /// Reads (and on PostgreSQL locks) the models' checkpoints, creating missing ones.
-async fn lock_checkpoints(tx: &mut Tx<'_>, models: &[Model]) -> Result<HashMap<Model, Checkpoint>, sqlx::Error> {
+async fn lock_checkpoints(
+    tx: &mut Tx<'_>,
+    models: &[Model],
+) -> Result<HashMap<Model, Checkpoint>, sqlx::Error> {
     let mut out = HashMap::new();
     for m in models {
         let sql = "INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT (projection) DO NOTHING";
         tx.exec(sql, &[m.name().into()]).await?;
-        let lock = if matches!(tx, Tx::Postgres(_)) { " FOR UPDATE" } else { "" };
+        let lock = if matches!(tx, Tx::Postgres(_)) {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) FROM projection_checkpoints WHERE projection = $1{lock}"
         );
         let text = tx.text(&sql, &[m.name().into()]).await?.unwrap_or_default();
         let mut parts = text.split(' ').map(|p| p.parse::<i64>().unwrap_or(0));
-        out.insert(*m, Checkpoint { transaction_id: parts.next().unwrap_or(0), position: parts.next().unwrap_or(0) });
+        out.insert(
+            *m,
+            Checkpoint {
+                transaction_id: parts.next().unwrap_or(0),
+                position: parts.next().unwrap_or(0),
+            },
+        );
     }
     Ok(out)
 }
@@ -232,18 +264,42 @@ pub async fn status(db: &Db) -> Result<Vec<ModelStatus>, sqlx::Error> {
     for m in Model::ALL {
         let sql = "SELECT last_transaction_id, last_position, CAST(updated_at AS TEXT) AS updated_at FROM projection_checkpoints WHERE projection = $1";
         let row = db.rows(sql, &[m.name().into()]).await?.into_iter().next();
-        let get = |k: &str| row.as_ref().and_then(|r| r.get(k)).and_then(|v| v.as_i64()).unwrap_or(0);
-        let checkpoint = Checkpoint { transaction_id: get("last_transaction_id"), position: get("last_position") };
+        let get = |k: &str| {
+            row.as_ref()
+                .and_then(|r| r.get(k))
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0)
+        };
+        let checkpoint = Checkpoint {
+            transaction_id: get("last_transaction_id"),
+            position: get("last_position"),
+        };
         let lag_sql = match db {
             Db::Postgres(_) => "SELECT count(*) AS n FROM events WHERE (transaction_id, position) > ($1::text::xid8, $2)",
             Db::Sqlite(_) => "SELECT count(*) AS n FROM events WHERE position > $2 AND $1 = $1",
         };
-        let lag = db.rows(lag_sql, &[checkpoint.transaction_id.to_string().into(), checkpoint.position.into()]).await?;
+        let lag = db
+            .rows(
+                lag_sql,
+                &[
+                    checkpoint.transaction_id.to_string().into(),
+                    checkpoint.position.into(),
+                ],
+            )
+            .await?;
         out.push(ModelStatus {
             name: m.name(),
             checkpoint,
-            lag_events: lag.first().and_then(|r| r.get("n")).and_then(|v| v.as_i64()).unwrap_or(0),
-            updated_at: row.as_ref().and_then(|r| r.get("updated_at")).and_then(|v| v.as_str()).map(String::from),
+            lag_events: lag
+                .first()
+                .and_then(|r| r.get("n"))
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0),
+            updated_at: row
+                .as_ref()
+                .and_then(|r| r.get("updated_at"))
+                .and_then(|v| v.as_str())
+                .map(String::from),
         });
     }
     Ok(out)
@@ -256,6 +312,14 @@ pub async fn head(db: &Db) -> Result<Checkpoint, sqlx::Error> {
         Db::Sqlite(_) => "SELECT 0 AS tx, position FROM events ORDER BY position DESC LIMIT 1",
     };
     let row = db.rows(sql, &[]).await?.into_iter().next();
-    let get = |k: &str| row.as_ref().and_then(|r| r.get(k)).and_then(|v| v.as_i64()).unwrap_or(0);
-    Ok(Checkpoint { transaction_id: get("tx"), position: get("position") })
+    let get = |k: &str| {
+        row.as_ref()
+            .and_then(|r| r.get(k))
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0)
+    };
+    Ok(Checkpoint {
+        transaction_id: get("tx"),
+        position: get("position"),
+    })
 }

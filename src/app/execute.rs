@@ -158,6 +158,9 @@ impl App {
             let before = loaded.sequence;
             match store.commit(events, loaded, metadata.clone()).await {
                 Ok(events) => {
+                    if !events.is_empty() {
+                        self.wake.notify_one();
+                    }
                     let version = before + events.len();
                     return Ok(Outcome {
                         state,

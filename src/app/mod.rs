@@ -44,6 +44,8 @@ pub struct App {
     pub users: AggregateStore<User>,
     staff: HashSet<UserId>,
     locks: execute::StripedLocks,
+    /// Told after every append, so the projector need not wait for its poll.
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -52,6 +54,7 @@ impl App {
         menu: Arc<Catalog>,
         staff: HashSet<UserId>,
         cache_size: usize,
+        wake: Arc<tokio::sync::Notify>,
     ) -> Self {
         let repo = Arc::new(db.repository());
         App {
@@ -61,6 +64,7 @@ impl App {
             menu,
             staff,
             locks: execute::StripedLocks::new(1024),
+            wake,
         }
     }
 

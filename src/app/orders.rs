@@ -82,28 +82,6 @@ impl App {
         }
     }
 
-    /// A customer's orders, newest first.
-    pub async fn orders_of(
-        &self,
-        customer: UserId,
-        limit: i64,
-    ) -> Result<Vec<(OrderId, Order)>, AppError> {
-        let ids = self
-            .db
-            .order_ids_of(customer.0, limit)
-            .await
-            .map_err(|e| AppError::Storage(e.to_string()))?;
-        let mut orders = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Ok(order_id) = id.parse::<OrderId>() else {
-                continue;
-            };
-            let (order, _) = self.order_for(Actor::Customer(customer), order_id).await?;
-            orders.push((order_id, order));
-        }
-        Ok(orders)
-    }
-
     /// A new cart with a past order's lines at today's prices.
     pub async fn reorder(
         &self,

@@ -32,6 +32,8 @@ pub struct ServerState {
     pub init_data_max_age: chrono::Duration,
     /// The menu as JSON, rendered at start.
     pub menu_json: String,
+    /// How far this process's projector has come (read-your-writes waits on it).
+    pub progress: tokio::sync::watch::Receiver<foodbot_projections::Checkpoint>,
     /// Offline demo mode: no real bot token, a demo login is offered.
     pub demo: bool,
 }

@@ -6,18 +6,24 @@
 
 use super::auth::Customer;
 use super::me::ensure_user;
-use super::views::{OrderSummary, OrderView, ReorderView};
+use super::views::{OrderView, ReorderView};
 use super::{ApiError, ApiJson, AppState, OptionalJson};
-use crate::app::Outcome;
+use crate::app::{AppError, Outcome};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use foodbot_domain::catalog::LineRequest;
 use foodbot_domain::order::{Fulfilment, Order, OrderAction};
-use foodbot_domain::{Actor, LineId, OrderId};
+use foodbot_domain::{LineId, OrderId};
+use foodbot_projections::queries::{
+    order_detail, order_summaries, read_token, wait_for, WaitError,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::time::Duration;
 
 fn order_id(raw: &str) -> Result<OrderId, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found())
@@ -29,27 +35,74 @@ fn line_id(raw: &str) -> Result<LineId, ApiError> {
         .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_line", "no such line"))
 }
 
+/// The header naming a command's last event: pass it back as `?after=` to read
+/// your own write from the read models.
+pub const READ_AFTER: &str = "x-read-after";
+
 fn render(id: OrderId, out: &Outcome<Order>, status: StatusCode) -> Response {
-    (status, Json(OrderView::new(id, &out.state, out.version))).into_response()
+    let token = read_token("Order", &id.to_string(), out.version);
+    let view = OrderView::new(id, &out.state, out.version);
+    (status, [(READ_AFTER, token)], Json(view)).into_response()
 }
 
-pub async fn list(State(state): State<AppState>, who: Customer) -> Result<Response, ApiError> {
-    let orders = state.app.orders_of(who.id, 50).await?;
-    let list: Vec<OrderSummary> = orders
-        .iter()
-        .map(|(id, o)| OrderSummary::new(*id, o))
-        .collect();
-    Ok(Json(serde_json::json!({ "orders": list })).into_response())
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadQuery {
+    /// A read token from an earlier command's `X-Read-After` header.
+    after: Option<String>,
 }
 
+/// Waits (bounded) until the read models show the write `after` names.
+async fn read_after(
+    state: &AppState,
+    q: Result<Query<ReadQuery>, QueryRejection>,
+) -> Result<(), ApiError> {
+    let Query(q) = q.map_err(|r| ApiError::bad_request("invalid_query", r.body_text()))?;
+    let Some(token) = q.after else { return Ok(()) };
+    let db = state.app.db.projection_db();
+    match wait_for(&db, &token, state.progress.clone(), Duration::from_secs(3)).await {
+        Ok(()) => Ok(()),
+        Err(WaitError::UnknownToken) => {
+            Err(ApiError::bad_request("invalid_read_token", "no such write"))
+        }
+        Err(WaitError::TimedOut) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_yet_visible",
+            "the change is not visible yet; retry shortly",
+        )),
+        Err(WaitError::Db(e)) => Err(AppError::Storage(e.to_string()).into()),
+    }
+}
+
+/// The caller's orders, newest first, from the read models.
+pub async fn list(
+    State(state): State<AppState>,
+    who: Customer,
+    q: Result<Query<ReadQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    read_after(&state, q).await?;
+    let db = state.app.db.projection_db();
+    let orders = order_summaries(&db, who.id.0, 50)
+        .await
+        .map_err(|e| AppError::Storage(e.to_string()))?;
+    Ok(Json(serde_json::json!({ "orders": orders })).into_response())
+}
+
+/// One of the caller's orders with its lines and timeline, from the read models.
 pub async fn show(
     State(state): State<AppState>,
     who: Customer,
     Path(id): Path<String>,
+    q: Result<Query<ReadQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let id = order_id(&id)?;
-    let (order, version) = state.app.order_for(Actor::Customer(who.id), id).await?;
-    Ok(Json(OrderView::new(id, &order, version)).into_response())
+    read_after(&state, q).await?;
+    let db = state.app.db.projection_db();
+    let detail = order_detail(&db, &id.to_string(), Some(who.id.0))
+        .await
+        .map_err(|e| AppError::Storage(e.to_string()))?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(detail).into_response())
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -227,5 +280,6 @@ pub async fn reorder(
         order: OrderView::new(new_id, &out.state, out.version),
         unavailable: &out.state.reorder_unavailable,
     };
-    Ok((status, Json(view)).into_response())
+    let token = read_token("Order", &new_id.to_string(), out.version);
+    Ok((status, [(READ_AFTER, token)], Json(view)).into_response())
 }

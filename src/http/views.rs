@@ -48,31 +48,6 @@ pub struct ReorderView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct OrderSummary {
-    pub id: OrderId,
-    pub short_id: String,
-    pub status: OrderStatus,
-    pub items: u32,
-    pub total: Money,
-}
-
-impl OrderSummary {
-    pub fn new(id: OrderId, order: &Order) -> Self {
-        OrderSummary {
-            id,
-            short_id: id.short(),
-            status: order.status,
-            items: order.lines.iter().map(|l| l.item.quantity).sum(),
-            total: order
-                .totals
-                .as_ref()
-                .map(|t| t.total)
-                .unwrap_or_else(|| order.subtotal()),
-        }
-    }
-}
-
-#[derive(Serialize)]
 pub struct MeView<'a> {
     pub id: i64,
     pub first_name: &'a str,

@@ -97,42 +97,19 @@ impl Database {
         }
     }
 
+    /// The same database, for the read side.
+    pub fn projection_db(&self) -> foodbot_projections::Db {
+        match self {
+            Database::Postgres(p) => foodbot_projections::Db::Postgres(p.clone()),
+            Database::Sqlite(p) => foodbot_projections::Db::Sqlite(p.clone()),
+        }
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         match self {
             Database::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
             Database::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
-        }
-    }
-
-    /// Ids of a customer's orders, newest first. Read from the event log until
-    /// the read models take over.
-    pub async fn order_ids_of(&self, customer: i64, limit: i64) -> sqlx::Result<Vec<String>> {
-        match self {
-            Database::Postgres(p) => {
-                sqlx::query_scalar(
-                    "SELECT aggregate_id FROM events
-                      WHERE aggregate_type = 'Order' AND sequence = 1
-                        AND (payload->'OrderCreated'->>'customer')::bigint = $1
-                      ORDER BY position DESC LIMIT $2",
-                )
-                .bind(customer)
-                .bind(limit)
-                .fetch_all(p)
-                .await
-            }
-            Database::Sqlite(p) => {
-                sqlx::query_scalar(
-                    "SELECT aggregate_id FROM events
-                      WHERE aggregate_type = 'Order' AND sequence = 1
-                        AND json_extract(payload, '$.OrderCreated.customer') = ?
-                      ORDER BY position DESC LIMIT ?",
-                )
-                .bind(customer)
-                .bind(limit)
-                .fetch_all(p)
-                .await
-            }
         }
     }
 

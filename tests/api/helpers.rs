@@ -34,6 +34,8 @@ pub struct TestDb {
     pub url: String,
     name: String,
     store: Store,
+    /// The newest `X-Read-After` token any server on this database returned.
+    token: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl TestDb {
@@ -55,6 +57,7 @@ impl TestDb {
                     url: format!("{base}/{name}"),
                     name,
                     store,
+                    token: Default::default(),
                 }
             }
             Store::Sqlite => {
@@ -63,6 +66,7 @@ impl TestDb {
                     url: format!("sqlite://{}", path.display()),
                     name,
                     store,
+                    token: Default::default(),
                 }
             }
         }
@@ -114,6 +118,7 @@ pub struct TestApp {
     pub state: Arc<foodbot::http::ServerState>,
     stop: Option<oneshot::Sender<()>>,
     done: Option<tokio::task::JoinHandle<()>>,
+    token: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl TestApp {
@@ -149,6 +154,28 @@ impl TestApp {
             state,
             stop: Some(tx),
             done: Some(done),
+            token: db.token.clone(),
+        }
+    }
+
+    /// Remembers a response's read token, as a Mini App does.
+    fn remember(&self, res: &reqwest::Response) {
+        if let Some(t) = res
+            .headers()
+            .get("x-read-after")
+            .and_then(|v| v.to_str().ok())
+        {
+            *self.token.lock().unwrap() = Some(t.to_string());
+        }
+    }
+
+    /// A GET that sees the writes made so far: passes the last read token.
+    pub fn with_token(&self, path: &str) -> String {
+        match self.token.lock().unwrap().as_ref() {
+            Some(t) if !path.contains('?') && path.contains("/orders") => {
+                format!("{path}?after={t}")
+            }
+            _ => path.to_string(),
         }
     }
 
@@ -180,11 +207,13 @@ impl TestApp {
             req = req.json(&b);
         }
         let res = req.send().await.unwrap();
+        self.remember(&res);
         parse(res).await
     }
 
     pub async fn get(&self, path: &str, user: i64) -> (StatusCode, Value) {
-        self.call(Method::GET, path, Some(user), None).await
+        let path = self.with_token(path);
+        self.call(Method::GET, &path, Some(user), None).await
     }
 
     pub async fn post(&self, path: &str, user: i64, body: Value) -> (StatusCode, Value) {
@@ -211,6 +240,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
+        self.remember(&res);
         parse(res).await
     }
 

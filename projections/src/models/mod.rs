@@ -59,9 +59,20 @@ impl Model {
             Model::OrderLines => &[("order_lines", "order_id, line_id")],
             Model::OrderTimeline => &[("order_timeline", "order_id, sequence")],
             Model::UserDirectory => &[("user_directory", "user_id")],
-            Model::PaymentLedger => &[("payment_ledger", "position"), ("ledger_customers", "order_id")],
-            Model::Sales => &[("sales_orders", "order_id"), ("sales_lines", "order_id, line_id"), ("sales_checkouts", "order_id")],
-            Model::Outbox => &[("notification_outbox", "notification_id"), ("outbox_recipients", "user_id"), ("outbox_orders", "order_id")],
+            Model::PaymentLedger => &[
+                ("payment_ledger", "position"),
+                ("ledger_customers", "order_id"),
+            ],
+            Model::Sales => &[
+                ("sales_orders", "order_id"),
+                ("sales_lines", "order_id, line_id"),
+                ("sales_checkouts", "order_id"),
+            ],
+            Model::Outbox => &[
+                ("notification_outbox", "notification_id"),
+                ("outbox_recipients", "user_id"),
+                ("outbox_orders", "order_id"),
+            ],
         }
     }
 
@@ -98,7 +109,16 @@ pub(crate) fn json(v: &impl serde::Serialize) -> Val {
 
 /// The Telegram user id in an event's metadata, if a person acted.
 pub(crate) fn actor(e: &Envelope) -> (String, Option<i64>) {
-    let kind = e.metadata.get("actor").and_then(|v| v.as_str()).unwrap_or("system").to_string();
-    let user = e.metadata.get("user_id").and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
+    let kind = e
+        .metadata
+        .get("actor")
+        .and_then(|v| v.as_str())
+        .unwrap_or("system")
+        .to_string();
+    let user = e
+        .metadata
+        .get("user_id")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse().ok());
     (kind, user)
 }

@@ -7,7 +7,12 @@ use foodbot_domain::order::{Fulfilment, OrderEvent, OrderStatus};
 use foodbot_domain::OrderId;
 
 /// The status after `event`, reading the current one only when the rule needs it.
-pub(crate) async fn status_after(tx: &mut Tx<'_>, table_sql: &str, order_id: &str, event: &OrderEvent) -> sqlx::Result<OrderStatus> {
+pub(crate) async fn status_after(
+    tx: &mut Tx<'_>,
+    table_sql: &str,
+    order_id: &str,
+    event: &OrderEvent,
+) -> sqlx::Result<OrderStatus> {
     let from_new = event.status_after(OrderStatus::New);
     let from_cancelled = event.status_after(OrderStatus::Cancelled);
     if from_new == from_cancelled {
@@ -21,23 +26,51 @@ pub(crate) async fn status_after(tx: &mut Tx<'_>, table_sql: &str, order_id: &st
 }
 
 pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else { return Ok(()) };
+    let Decoded::Order(ev) = &e.event else {
+        return Ok(());
+    };
     let id = e.aggregate_id.as_str();
-    if let OrderEvent::OrderCreated { order_id, customer, currency, at } = ev {
+    if let OrderEvent::OrderCreated {
+        order_id,
+        customer,
+        currency,
+        at,
+    } = ev
+    {
         let sql = "INSERT INTO order_status (order_id, short_id, customer_id, status, currency, created_at, updated_at, version)
                    VALUES ($1, $2, $3, 'cart', $4, $5::timestamptz, $5::timestamptz, $6)
                    ON CONFLICT (order_id) DO NOTHING";
-        let args = [id.into(), OrderId::short(order_id).into(), customer.0.into(), currency.to_string().into(), ts(*at), e.sequence.into()];
+        let args = [
+            id.into(),
+            OrderId::short(order_id).into(),
+            customer.0.into(),
+            currency.to_string().into(),
+            ts(*at),
+            e.sequence.into(),
+        ];
         return tx.exec(sql, &args).await.map(|_| ());
     }
-    let status = status_after(tx, "SELECT status FROM order_status WHERE order_id = $1", id, ev).await?;
-    let mut args: Vec<Val> = vec![id.into(), status.as_str().into(), ts(ev.at()), e.sequence.into()];
+    let status = status_after(
+        tx,
+        "SELECT status FROM order_status WHERE order_id = $1",
+        id,
+        ev,
+    )
+    .await?;
+    let mut args: Vec<Val> = vec![
+        id.into(),
+        status.as_str().into(),
+        ts(ev.at()),
+        e.sequence.into(),
+    ];
     let extra = match ev {
         OrderEvent::ReorderedFrom { source, .. } => {
             args.push(source.to_string().into());
             ", reordered_from = $5"
         }
-        OrderEvent::ItemAdded { subtotal, .. } | OrderEvent::ItemQuantityChanged { subtotal, .. } | OrderEvent::ItemRemoved { subtotal, .. } => {
+        OrderEvent::ItemAdded { subtotal, .. }
+        | OrderEvent::ItemQuantityChanged { subtotal, .. }
+        | OrderEvent::ItemRemoved { subtotal, .. } => {
             args.push(subtotal.amount.into());
             ", subtotal = $5"
         }
@@ -48,8 +81,17 @@ pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
             });
             ", fulfilment = $5"
         }
-        OrderEvent::CheckedOut { subtotal, delivery_fee, total, .. } => {
-            args.extend([subtotal.amount.into(), delivery_fee.amount.into(), total.amount.into()]);
+        OrderEvent::CheckedOut {
+            subtotal,
+            delivery_fee,
+            total,
+            ..
+        } => {
+            args.extend([
+                subtotal.amount.into(),
+                delivery_fee.amount.into(),
+                total.amount.into(),
+            ]);
             ", subtotal = $5, delivery_fee = $6, total = $7, checked_out_at = $3::timestamptz"
         }
         OrderEvent::CartReopened { .. } => ", delivery_fee = NULL, total = NULL",
@@ -61,9 +103,13 @@ pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
             args.push(eta_minutes.map(i64::from).into());
             ", accepted_at = $3::timestamptz, eta_minutes = $5"
         }
-        OrderEvent::OrderRejected { .. } | OrderEvent::OrderCancelled { .. } => ", cancelled_at = $3::timestamptz",
+        OrderEvent::OrderRejected { .. } | OrderEvent::OrderCancelled { .. } => {
+            ", cancelled_at = $3::timestamptz"
+        }
         OrderEvent::OrderReady { .. } => ", ready_at = $3::timestamptz",
-        OrderEvent::OrderDelivered { .. } | OrderEvent::OrderPickedUp { .. } => ", completed_at = $3::timestamptz",
+        OrderEvent::OrderDelivered { .. } | OrderEvent::OrderPickedUp { .. } => {
+            ", completed_at = $3::timestamptz"
+        }
         OrderEvent::RefundRequested { .. } => ", refund = 'requested'",
         OrderEvent::RefundCompleted { .. } => ", refund = 'refunded'",
         _ => "",

@@ -10,9 +10,13 @@ fn detail(ev: &OrderEvent) -> Option<String> {
     use OrderEvent::*;
     match ev {
         ItemAdded { item, .. } => Some(format!("{} × {}", item.quantity, item.item_id)),
-        ItemQuantityChanged { line_id, quantity, .. } => Some(format!("line {line_id} × {quantity}")),
+        ItemQuantityChanged {
+            line_id, quantity, ..
+        } => Some(format!("line {line_id} × {quantity}")),
         ItemRemoved { line_id, .. } => Some(format!("line {line_id}")),
-        CheckedOut { total, .. } | PaymentRequested { amount: total, .. } | PaymentReceived { amount: total, .. } => Some(total.to_string()),
+        CheckedOut { total, .. }
+        | PaymentRequested { amount: total, .. }
+        | PaymentReceived { amount: total, .. } => Some(total.to_string()),
         RefundRequested { amount, reason, .. } => Some(format!("{amount}: {reason}")),
         RefundCompleted { amount, .. } => Some(amount.to_string()),
         PaymentFailed { reason, .. } | OrderRejected { reason, .. } => Some(reason.clone()),
@@ -24,9 +28,12 @@ fn detail(ev: &OrderEvent) -> Option<String> {
 }
 
 pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else { return Ok(()) };
+    let Decoded::Order(ev) = &e.event else {
+        return Ok(());
+    };
     let id = e.aggregate_id.as_str();
-    let last = "SELECT status FROM order_timeline WHERE order_id = $1 ORDER BY sequence DESC LIMIT 1";
+    let last =
+        "SELECT status FROM order_timeline WHERE order_id = $1 ORDER BY sequence DESC LIMIT 1";
     let status = super::order_status::status_after(tx, last, id, ev).await?;
     let (actor, actor_id) = actor(e);
     let sql = "INSERT INTO order_timeline (order_id, sequence, event_type, status, actor, actor_id, detail, at)

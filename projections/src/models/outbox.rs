@@ -23,7 +23,10 @@ fn kind(ev: &OrderEvent) -> Option<(&'static str, bool)> {
         OrderEvent::OrderDelivered { .. } => ("order_delivered", false),
         OrderEvent::OrderPickedUp { .. } => ("order_picked_up", false),
         // A customer who cancels knows it already.
-        OrderEvent::OrderCancelled { by: Actor::Customer(_), .. } => return None,
+        OrderEvent::OrderCancelled {
+            by: Actor::Customer(_),
+            ..
+        } => return None,
         OrderEvent::OrderCancelled { .. } => ("order_cancelled", true),
         OrderEvent::RefundCompleted { .. } => ("refund_completed", true),
         _ => return None,
@@ -38,28 +41,45 @@ pub fn text(kind: &str, lang: &str, short: &str, ev: &OrderEvent) -> String {
         _ => String::new(),
     };
     let amount = match ev {
-        OrderEvent::PaymentReceived { amount, .. } | OrderEvent::RefundCompleted { amount, .. } => amount.to_string(),
+        OrderEvent::PaymentReceived { amount, .. } | OrderEvent::RefundCompleted { amount, .. } => {
+            amount.to_string()
+        }
         _ => String::new(),
     };
     let eta = match ev {
-        OrderEvent::OrderAccepted { eta_minutes: Some(m), .. } => m.to_string(),
+        OrderEvent::OrderAccepted {
+            eta_minutes: Some(m),
+            ..
+        } => m.to_string(),
         _ => String::new(),
     };
     match (lang, kind) {
-        ("de", "payment_received") => format!("Zahlung von {amount} für Bestellung #{short} erhalten. Danke!"),
-        ("de", "order_accepted") if !eta.is_empty() => format!("Bestellung #{short} angenommen – fertig in etwa {eta} Minuten."),
+        ("de", "payment_received") => {
+            format!("Zahlung von {amount} für Bestellung #{short} erhalten. Danke!")
+        }
+        ("de", "order_accepted") if !eta.is_empty() => {
+            format!("Bestellung #{short} angenommen – fertig in etwa {eta} Minuten.")
+        }
         ("de", "order_accepted") => format!("Bestellung #{short} wurde angenommen."),
-        ("de", "order_rejected") => format!("Bestellung #{short} wurde leider abgelehnt: {reason}. Das Geld wird erstattet."),
+        ("de", "order_rejected") => format!(
+            "Bestellung #{short} wurde leider abgelehnt: {reason}. Das Geld wird erstattet."
+        ),
         ("de", "order_ready") => format!("Deine Bestellung #{short} ist fertig!"),
         ("de", "out_for_delivery") => format!("Deine Bestellung #{short} ist unterwegs."),
         ("de", "order_delivered") => format!("Bestellung #{short} wurde geliefert. Guten Appetit!"),
         ("de", "order_picked_up") => format!("Bestellung #{short} abgeholt. Guten Appetit!"),
         ("de", "order_cancelled") => format!("Bestellung #{short} wurde storniert: {reason}."),
         ("de", "refund_completed") => format!("{amount} für Bestellung #{short} wurden erstattet."),
-        (_, "payment_received") => format!("Payment of {amount} received for order #{short}. Thank you!"),
-        (_, "order_accepted") if !eta.is_empty() => format!("Order #{short} accepted – ready in about {eta} minutes."),
+        (_, "payment_received") => {
+            format!("Payment of {amount} received for order #{short}. Thank you!")
+        }
+        (_, "order_accepted") if !eta.is_empty() => {
+            format!("Order #{short} accepted – ready in about {eta} minutes.")
+        }
         (_, "order_accepted") => format!("Order #{short} has been accepted."),
-        (_, "order_rejected") => format!("Sorry, order #{short} was rejected: {reason}. Your money will be refunded."),
+        (_, "order_rejected") => {
+            format!("Sorry, order #{short} was rejected: {reason}. Your money will be refunded.")
+        }
         (_, "order_ready") => format!("Your order #{short} is ready!"),
         (_, "out_for_delivery") => format!("Your order #{short} is on its way."),
         (_, "order_delivered") => format!("Order #{short} has been delivered. Enjoy your meal!"),
@@ -96,16 +116,30 @@ pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
             let id = e.aggregate_id.as_str();
             if let OrderEvent::OrderCreated { customer, .. } = ev {
                 let sql = "INSERT INTO outbox_orders (order_id, customer_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING";
-                return tx.exec(sql, &[id.into(), customer.0.into()]).await.map(|_| ());
+                return tx
+                    .exec(sql, &[id.into(), customer.0.into()])
+                    .await
+                    .map(|_| ());
             }
-            let Some((kind, essential)) = kind(ev) else { return Ok(()) };
+            let Some((kind, essential)) = kind(ev) else {
+                return Ok(());
+            };
             let sql = "SELECT o.customer_id || ' ' || coalesce(r.language, '') || ' ' || coalesce(r.notifications, 'all')
                          FROM outbox_orders o LEFT JOIN outbox_recipients r ON r.user_id = o.customer_id
                         WHERE o.order_id = $1";
-            let Some(found) = tx.text(sql, &[id.into()]).await? else { return Ok(()) };
+            let Some(found) = tx.text(sql, &[id.into()]).await? else {
+                return Ok(());
+            };
             let mut parts = found.split(' ');
-            let user: i64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or_default();
-            let lang = parts.next().filter(|l| !l.is_empty()).unwrap_or("en").to_string();
+            let user: i64 = parts
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_default();
+            let lang = parts
+                .next()
+                .filter(|l| !l.is_empty())
+                .unwrap_or("en")
+                .to_string();
             let wants = parts.next().unwrap_or("all");
             if wants == "none" || (wants == "essential" && !essential) {
                 return Ok(());

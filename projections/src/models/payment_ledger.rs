@@ -13,15 +13,26 @@ SELECT $1, $2, c.customer_id, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz
 ON CONFLICT (position) DO NOTHING";
 
 pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else { return Ok(()) };
+    let Decoded::Order(ev) = &e.event else {
+        return Ok(());
+    };
     let id = e.aggregate_id.as_str();
     let none = || Val::OptText(None);
     let row: [Val; 10] = match ev {
         OrderEvent::OrderCreated { customer, .. } => {
             let sql = "INSERT INTO ledger_customers (order_id, customer_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING";
-            return tx.exec(sql, &[id.into(), customer.0.into()]).await.map(|_| ());
+            return tx
+                .exec(sql, &[id.into(), customer.0.into()])
+                .await
+                .map(|_| ());
         }
-        OrderEvent::PaymentReceived { method, amount, telegram_charge_id, provider_charge_id, at } => [
+        OrderEvent::PaymentReceived {
+            method,
+            amount,
+            telegram_charge_id,
+            provider_charge_id,
+            at,
+        } => [
             e.position().into(),
             id.into(),
             "payment".into(),
@@ -48,7 +59,11 @@ pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
             reason.as_str().into(),
             ts(*at),
         ],
-        OrderEvent::RefundCompleted { amount, telegram_charge_id, at } => [
+        OrderEvent::RefundCompleted {
+            amount,
+            telegram_charge_id,
+            at,
+        } => [
             e.position().into(),
             id.into(),
             "refund".into(),

@@ -18,20 +18,47 @@ struct StagedLine {
     currency: String,
 }
 
-async fn set_time(tx: &mut Tx<'_>, column: &str, id: &str, at: Val, only_first: bool) -> sqlx::Result<()> {
-    let value = if only_first { format!("COALESCE({column}, $2::timestamptz)") } else { "$2::timestamptz".to_string() };
+async fn set_time(
+    tx: &mut Tx<'_>,
+    column: &str,
+    id: &str,
+    at: Val,
+    only_first: bool,
+) -> sqlx::Result<()> {
+    let value = if only_first {
+        format!("COALESCE({column}, $2::timestamptz)")
+    } else {
+        "$2::timestamptz".to_string()
+    };
     let sql = format!("UPDATE sales_orders SET {column} = {value} WHERE order_id = $1");
     tx.exec(&sql, &[id.into(), at]).await.map(|_| ())
 }
 
 pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else { return Ok(()) };
+    let Decoded::Order(ev) = &e.event else {
+        return Ok(());
+    };
     let id = e.aggregate_id.as_str();
     match ev {
-        OrderEvent::OrderCreated { customer, currency, at, .. } => {
+        OrderEvent::OrderCreated {
+            customer,
+            currency,
+            at,
+            ..
+        } => {
             let sql = "INSERT INTO sales_orders (order_id, customer_id, created_at, currency)
                        VALUES ($1, $2, $3::timestamptz, $4) ON CONFLICT (order_id) DO NOTHING";
-            tx.exec(sql, &[id.into(), customer.0.into(), ts(*at), currency.to_string().into()]).await.map(|_| ())
+            tx.exec(
+                sql,
+                &[
+                    id.into(),
+                    customer.0.into(),
+                    ts(*at),
+                    currency.to_string().into(),
+                ],
+            )
+            .await
+            .map(|_| ())
         }
         OrderEvent::CheckedOut { lines, at, .. } => {
             set_time(tx, "checked_out_at", id, ts(*at), true).await?;
@@ -55,9 +82,17 @@ pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
                               customer_order_no = 1 + (SELECT count(*) FROM sales_orders p
                                                         WHERE p.customer_id = sales_orders.customer_id AND p.paid_at IS NOT NULL)
                         WHERE order_id = $1 AND paid_at IS NULL";
-            tx.exec(sql, &[id.into(), ts(*at), amount.amount.into()]).await?;
-            let staged = tx.text("SELECT CAST(lines AS TEXT) FROM sales_checkouts WHERE order_id = $1", &[id.into()]).await?;
-            let lines: Vec<StagedLine> = staged.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+            tx.exec(sql, &[id.into(), ts(*at), amount.amount.into()])
+                .await?;
+            let staged = tx
+                .text(
+                    "SELECT CAST(lines AS TEXT) FROM sales_checkouts WHERE order_id = $1",
+                    &[id.into()],
+                )
+                .await?;
+            let lines: Vec<StagedLine> = staged
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
             let day = at.format("%Y-%m-%d").to_string();
             let hour = i64::from(chrono::Timelike::hour(at));
             for l in lines {
@@ -80,14 +115,27 @@ pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
                 ];
                 tx.exec(sql, &args).await?;
             }
-            tx.exec("DELETE FROM sales_checkouts WHERE order_id = $1", &[id.into()]).await.map(|_| ())
+            tx.exec(
+                "DELETE FROM sales_checkouts WHERE order_id = $1",
+                &[id.into()],
+            )
+            .await
+            .map(|_| ())
         }
         OrderEvent::OrderReady { at, .. } => set_time(tx, "ready_at", id, ts(*at), true).await,
-        OrderEvent::OrderDelivered { at, .. } | OrderEvent::OrderPickedUp { at, .. } => set_time(tx, "delivered_at", id, ts(*at), true).await,
-        OrderEvent::OrderCancelled { at, .. } | OrderEvent::OrderRejected { at, .. } => set_time(tx, "cancelled_at", id, ts(*at), true).await,
-        OrderEvent::RefundCompleted { .. } => {
-            tx.exec("UPDATE sales_lines SET refunded = true WHERE order_id = $1", &[id.into()]).await.map(|_| ())
+        OrderEvent::OrderDelivered { at, .. } | OrderEvent::OrderPickedUp { at, .. } => {
+            set_time(tx, "delivered_at", id, ts(*at), true).await
         }
+        OrderEvent::OrderCancelled { at, .. } | OrderEvent::OrderRejected { at, .. } => {
+            set_time(tx, "cancelled_at", id, ts(*at), true).await
+        }
+        OrderEvent::RefundCompleted { .. } => tx
+            .exec(
+                "UPDATE sales_lines SET refunded = true WHERE order_id = $1",
+                &[id.into()],
+            )
+            .await
+            .map(|_| ()),
         _ => Ok(()),
     }
 }

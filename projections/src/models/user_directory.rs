@@ -6,11 +6,16 @@ use crate::event::{Decoded, Envelope};
 use foodbot_domain::user::UserEvent;
 
 pub(crate) fn preference(p: &foodbot_domain::user::NotificationPreference) -> String {
-    serde_json::to_value(p).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    serde_json::to_value(p)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::User(ev) = &e.event else { return Ok(()) };
+    let Decoded::User(ev) = &e.event else {
+        return Ok(());
+    };
     let id: i64 = e.aggregate_id.parse().unwrap_or_default();
     let (sql, args): (&str, Vec<Val>) = match ev {
         UserEvent::UserRegistered { profile, language, via, at, .. } => (
