@@ -15,8 +15,10 @@ CREATE TABLE projection_checkpoints
     projection          text PRIMARY KEY,
     last_transaction_id bigint      NOT NULL DEFAULT 0,
     last_position       bigint      NOT NULL DEFAULT 0,
+    applied_above       text        NOT NULL DEFAULT '[]',
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
+COMMENT ON COLUMN projection_checkpoints.applied_above IS 'Events already applied beyond the checkpoint because they committed while an older transaction was still open: [[transaction id, position], …].';
 COMMENT ON TABLE projection_checkpoints IS 'How far each read model has projected the event log: (transaction id, position) of the last event applied. Written in the same transaction as the read model rows.';
 
 CREATE TABLE order_status
@@ -178,10 +180,9 @@ CREATE TABLE sales_orders
     delivered_at      timestamptz,
     cancelled_at      timestamptz,
     total             bigint,
-    currency          text        NOT NULL,
-    customer_order_no integer
+    currency          text        NOT NULL
 );
-COMMENT ON TABLE sales_orders IS 'One row per order with the time of each funnel step (cart → checkout → paid → delivered) and the customer''s running count of paid orders.';
+COMMENT ON TABLE sales_orders IS 'One row per order with the time of each funnel step (cart → checkout → paid → delivered).';
 COMMENT ON COLUMN sales_orders.created_at IS 'Cart opened (funnel step 1).';
 COMMENT ON COLUMN sales_orders.checked_out_at IS 'First checkout (funnel step 2).';
 COMMENT ON COLUMN sales_orders.paid_at IS 'Payment received (funnel step 3).';
@@ -189,7 +190,6 @@ COMMENT ON COLUMN sales_orders.ready_at IS 'Food ready (for preparation times).'
 COMMENT ON COLUMN sales_orders.delivered_at IS 'Delivered or picked up (funnel step 4).';
 COMMENT ON COLUMN sales_orders.cancelled_at IS 'Cancelled or rejected.';
 COMMENT ON COLUMN sales_orders.total IS 'Amount paid (minor units); null while unpaid.';
-COMMENT ON COLUMN sales_orders.customer_order_no IS '1 for the customer''s first paid order, 2 for the second, …; null while unpaid.';
 
 CREATE TABLE sales_lines
 (

@@ -7,6 +7,7 @@ CREATE TABLE projection_checkpoints
     projection          text PRIMARY KEY,
     last_transaction_id integer      NOT NULL DEFAULT 0,
     last_position       integer      NOT NULL DEFAULT 0,
+    applied_above       text        NOT NULL DEFAULT '[]',
     updated_at          text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
@@ -117,8 +118,7 @@ CREATE TABLE sales_orders
     delivered_at      text,
     cancelled_at      text,
     total             integer,
-    currency          text        NOT NULL,
-    customer_order_no integer
+    currency          text        NOT NULL
 );
 
 CREATE TABLE sales_lines

@@ -3,12 +3,16 @@
 //! On PostgreSQL, `position` is taken when a row is inserted, not when its
 //! transaction commits, so a reader that saw position 8 may later find a 7
 //! that committed late. Instead of waiting for "gaps" to fill (which loses
-//! events when a gap is older than the wait), the reader only takes rows whose
-//! writing transaction is older than every transaction still running
-//! (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`): those are final.
-//! It reads them in (transaction id, position) order, so every later event has
-//! a greater key than the checkpoint. On SQLite one writer commits at a time and
-//! positions are numbered at commit, so position order is commit order.
+//! events when a gap is older than the wait), the reader orders rows by
+//! (writing transaction id, position) and learns the horizon
+//! `pg_snapshot_xmin(pg_current_snapshot())`: every row whose transaction is
+//! below it is final, as no transaction that could still add an earlier row is
+//! running. Checkpoints only ever advance over final rows. Rows above the
+//! horizon that are already visible are returned too, so that one long
+//! transaction does not hold everything back; the projector applies them and
+//! remembers them (`applied_above`) until the checkpoint passes them. On SQLite
+//! one writer commits at a time and positions are numbered at commit, so every
+//! visible row is final and position order is commit order.
 
 use crate::db::Tx;
 use chrono::{DateTime, Utc};
@@ -94,12 +98,14 @@ pub fn decode(
     }
 }
 
+const PG_HORIZON: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
 const PG_BATCH: &str = "
 SELECT transaction_id::text::bigint AS tx, position, aggregate_type, aggregate_id, sequence,
        event_type, event_version, payload::text AS payload, metadata::text AS metadata, recorded_at
   FROM events
  WHERE (transaction_id, position) > ($1::text::xid8, $2)
-   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   AND NOT (position = ANY($4))
  ORDER BY transaction_id, position
  LIMIT $3";
 
@@ -111,116 +117,140 @@ SELECT 0 AS tx, position, aggregate_type, aggregate_id, sequence,
  ORDER BY position
  LIMIT ?2";
 
-/// Up to `limit` events after `after`, in global order.
+/// A batch of events and the horizon below which transactions are final.
+pub struct Batch {
+    pub events: Vec<Envelope>,
+    /// Events whose transaction id is below this are final (SQLite: all).
+    pub horizon: i64,
+}
+
+type Raw = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+);
+
+/// Up to `limit` events after `after`, in global order, leaving out the
+/// positions in `skip` (already applied above an earlier horizon).
 pub async fn read_after(
     tx: &mut Tx<'_>,
     after: Checkpoint,
+    skip: &[i64],
     limit: i64,
-) -> Result<Vec<Envelope>, ReadError> {
-    type Raw = (
-        i64,
-        i64,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        DateTime<Utc>,
-    );
-    let rows: Vec<Raw> = match tx {
-        Tx::Postgres(c) => sqlx::query(PG_BATCH)
-            .bind(after.transaction_id.to_string())
-            .bind(after.position)
-            .bind(limit)
-            .fetch_all(&mut **c)
-            .await?
-            .iter()
-            .map(|r| {
-                (
-                    r.get("tx"),
-                    r.get("position"),
-                    r.get("aggregate_type"),
-                    r.get("aggregate_id"),
-                    r.get("sequence"),
-                    r.get("event_type"),
-                    r.get("event_version"),
-                    r.get("payload"),
-                    r.get("metadata"),
-                    r.get("recorded_at"),
-                )
-            })
-            .collect(),
-        Tx::Sqlite(c) => sqlx::query(SQLITE_BATCH)
-            .bind(after.position)
-            .bind(limit)
-            .fetch_all(&mut **c)
-            .await?
-            .iter()
-            .map(|r| {
-                let recorded: String = r.get("recorded_at");
-                (
-                    r.get("tx"),
-                    r.get("position"),
-                    r.get("aggregate_type"),
-                    r.get("aggregate_id"),
-                    r.get("sequence"),
-                    r.get("event_type"),
-                    r.get("event_version"),
-                    r.get("payload"),
-                    r.get("metadata"),
-                    DateTime::parse_from_rfc3339(&recorded)
-                        .map(|t| t.with_timezone(&Utc))
-                        .unwrap_or_default(),
-                )
-            })
-            .collect(),
-    };
-    rows.into_iter()
-        .map(
-            |(
-                tx,
-                position,
-                aggregate_type,
-                aggregate_id,
-                sequence,
-                event_type,
-                event_version,
-                payload,
-                metadata,
-                recorded_at,
-            )| {
-                let payload: Value =
-                    serde_json::from_str(&payload).map_err(|e| ReadError::Undecodable {
-                        position,
-                        event_type: event_type.clone(),
-                        version: event_version.clone(),
-                        message: e.to_string(),
-                    })?;
-                let event = decode(
-                    &aggregate_type,
-                    &event_type,
-                    &event_version,
-                    &payload,
-                    position,
-                )?;
-                Ok(Envelope {
-                    checkpoint: Checkpoint {
-                        transaction_id: tx,
-                        position,
-                    },
-                    aggregate_type,
-                    aggregate_id,
-                    sequence,
-                    event_type,
-                    event_version,
-                    payload,
-                    metadata: serde_json::from_str(&metadata).unwrap_or(Value::Null),
-                    recorded_at,
-                    event,
+) -> Result<Batch, ReadError> {
+    let (horizon, rows): (i64, Vec<Raw>) = match tx {
+        Tx::Postgres(c) => {
+            // The horizon first: a transaction below it had finished before the
+            // rows are read, so all of its rows are visible to the read.
+            let horizon: i64 = sqlx::query_scalar(PG_HORIZON).fetch_one(&mut **c).await?;
+            let rows = sqlx::query(PG_BATCH)
+                .bind(after.transaction_id.to_string())
+                .bind(after.position)
+                .bind(limit)
+                .bind(skip)
+                .fetch_all(&mut **c)
+                .await?;
+            let rows = rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.get("tx"),
+                        r.get("position"),
+                        r.get("aggregate_type"),
+                        r.get("aggregate_id"),
+                        r.get("sequence"),
+                        r.get("event_type"),
+                        r.get("event_version"),
+                        r.get("payload"),
+                        r.get("metadata"),
+                        r.get("recorded_at"),
+                    )
                 })
-            },
-        )
-        .collect()
+                .collect();
+            (horizon, rows)
+        }
+        Tx::Sqlite(c) => {
+            let rows = sqlx::query(SQLITE_BATCH)
+                .bind(after.position)
+                .bind(limit)
+                .fetch_all(&mut **c)
+                .await?;
+            let rows = rows
+                .iter()
+                .map(|r| {
+                    let recorded: String = r.get("recorded_at");
+                    (
+                        r.get("tx"),
+                        r.get("position"),
+                        r.get("aggregate_type"),
+                        r.get("aggregate_id"),
+                        r.get("sequence"),
+                        r.get("event_type"),
+                        r.get("event_version"),
+                        r.get("payload"),
+                        r.get("metadata"),
+                        DateTime::parse_from_rfc3339(&recorded)
+                            .map(|t| t.with_timezone(&Utc))
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect();
+            (i64::MAX, rows)
+        }
+    };
+    let events = rows
+        .into_iter()
+        .map(envelope)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Batch { events, horizon })
+}
+
+fn envelope(raw: Raw) -> Result<Envelope, ReadError> {
+    let (
+        tx,
+        position,
+        aggregate_type,
+        aggregate_id,
+        sequence,
+        event_type,
+        event_version,
+        payload,
+        metadata,
+        recorded_at,
+    ) = raw;
+    let payload: Value = serde_json::from_str(&payload).map_err(|e| ReadError::Undecodable {
+        position,
+        event_type: event_type.clone(),
+        version: event_version.clone(),
+        message: e.to_string(),
+    })?;
+    let event = decode(
+        &aggregate_type,
+        &event_type,
+        &event_version,
+        &payload,
+        position,
+    )?;
+    Ok(Envelope {
+        checkpoint: Checkpoint {
+            transaction_id: tx,
+            position,
+        },
+        aggregate_type,
+        aggregate_id,
+        sequence,
+        event_type,
+        event_version,
+        payload,
+        metadata: serde_json::from_str(&metadata).unwrap_or(Value::Null),
+        recorded_at,
+        event,
+    })
 }

@@ -84,40 +84,57 @@ impl Projector {
     }
 
     async fn step_in(&self, tx: &mut Tx<'_>) -> Result<(usize, Checkpoint), ProjectError> {
-        let mut checkpoints = lock_checkpoints(tx, &self.models).await?;
-        let low = checkpoints.values().copied().min().unwrap_or_default();
-        let events = read_after(tx, low, BATCH).await?;
-        if events.is_empty() {
-            return Ok((0, low));
-        }
-        for e in &events {
+        let mut marks = lock_checkpoints(tx, &self.models).await?;
+        let low = marks.values().map(|m| m.at).min().unwrap_or_default();
+        // Skip what every model has already applied above its checkpoint.
+        let skip: Vec<i64> = marks
+            .values()
+            .next()
+            .map(|first| {
+                first
+                    .applied_above
+                    .iter()
+                    .filter(|c| marks.values().all(|m| m.applied_above.contains(c)))
+                    .map(|c| c.position)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let batch = read_after(tx, low, &skip, BATCH).await?;
+        let full = batch.events.len() as i64 >= BATCH;
+        for e in &batch.events {
             for m in &self.models {
-                if e.checkpoint > checkpoints[m] {
+                if marks[m].needs(e.checkpoint) {
                     m.apply(tx, e).await?;
                 }
             }
         }
-        let last = events.last().map(|e| e.checkpoint).unwrap_or(low);
         for m in &self.models {
-            if checkpoints[m] < last {
+            let mark = marks.get_mut(m).expect("every model has a mark");
+            let before = mark.clone();
+            mark.advance(&batch.events, batch.horizon, full);
+            if *mark != before {
                 let sql = "UPDATE projection_checkpoints
-                              SET last_transaction_id = $2, last_position = $3, updated_at = CURRENT_TIMESTAMP
+                              SET last_transaction_id = $2, last_position = $3, applied_above = $4, updated_at = CURRENT_TIMESTAMP
                             WHERE projection = $1";
-                tx.exec(
-                    sql,
-                    &[
-                        m.name().into(),
-                        last.transaction_id.into(),
-                        last.position.into(),
-                    ],
-                )
-                .await?;
-                checkpoints.insert(*m, last);
+                let applied: Vec<[i64; 2]> = mark
+                    .applied_above
+                    .iter()
+                    .map(|c| [c.transaction_id, c.position])
+                    .collect();
+                let args = [
+                    m.name().into(),
+                    mark.at.transaction_id.into(),
+                    mark.at.position.into(),
+                    serde_json::to_string(&applied)
+                        .unwrap_or_else(|_| "[]".into())
+                        .into(),
+                ];
+                tx.exec(sql, &args).await?;
             }
         }
         Ok((
-            events.len(),
-            checkpoints.values().copied().min().unwrap_or(last),
+            batch.events.len(),
+            marks.values().map(|m| m.at).min().unwrap_or(low),
         ))
     }
 
@@ -196,11 +213,70 @@ impl Projector {
     }
 }
 
-/// Reads (and on PostgreSQL locks) the models' checkpoints, creating missing ones.
+/// How far one read model has come: every event up to `at` is applied, and so
+/// are the events in `applied_above` (which committed while an older
+/// transaction was still open).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mark {
+    pub at: Checkpoint,
+    pub applied_above: Vec<Checkpoint>,
+}
+
+impl Mark {
+    /// True if the model has not seen the event at `c` yet.
+    pub fn needs(&self, c: Checkpoint) -> bool {
+        c > self.at && !self.applied_above.contains(&c)
+    }
+
+    /// True if the model has seen the event at `c`.
+    pub fn has(&self, c: Checkpoint) -> bool {
+        c <= self.at || self.applied_above.contains(&c)
+    }
+
+    /// After applying `events` (ordered, read after this mark): moves the
+    /// checkpoint over the final ones and remembers the others. Events below the
+    /// horizon come first in the order, so they form a prefix; when the batch
+    /// was not full, the remembered events below the horizon are final too.
+    fn advance(&mut self, events: &[crate::event::Envelope], horizon: i64, full: bool) {
+        let mut seen: Vec<Checkpoint> = events
+            .iter()
+            .map(|e| e.checkpoint)
+            .filter(|c| *c > self.at)
+            .collect();
+        let last_read = seen.last().copied();
+        for c in std::mem::take(&mut self.applied_above) {
+            if !full || last_read.is_some_and(|l| c <= l) {
+                seen.push(c);
+            } else {
+                self.applied_above.push(c);
+            }
+        }
+        seen.sort();
+        seen.dedup();
+        for c in seen {
+            if c.transaction_id < horizon
+                && self
+                    .applied_above
+                    .iter()
+                    .all(|a| c < *a || a.transaction_id >= horizon)
+            {
+                self.at = self.at.max(c);
+            } else {
+                self.applied_above.push(c);
+            }
+        }
+        let at = self.at;
+        self.applied_above.retain(|c| *c > at);
+        self.applied_above.sort();
+        self.applied_above.dedup();
+    }
+}
+
+/// Reads (and on PostgreSQL locks) the models' marks, creating missing ones.
 async fn lock_checkpoints(
     tx: &mut Tx<'_>,
     models: &[Model],
-) -> Result<HashMap<Model, Checkpoint>, sqlx::Error> {
+) -> Result<HashMap<Model, Mark>, sqlx::Error> {
     let mut out = HashMap::new();
     for m in models {
         let sql = "INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT (projection) DO NOTHING";
@@ -211,19 +287,42 @@ async fn lock_checkpoints(
             ""
         };
         let sql = format!(
-            "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) FROM projection_checkpoints WHERE projection = $1{lock}"
+            "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above
+               FROM projection_checkpoints WHERE projection = $1{lock}"
         );
         let text = tx.text(&sql, &[m.name().into()]).await?.unwrap_or_default();
-        let mut parts = text.split(' ').map(|p| p.parse::<i64>().unwrap_or(0));
-        out.insert(
-            *m,
-            Checkpoint {
-                transaction_id: parts.next().unwrap_or(0),
-                position: parts.next().unwrap_or(0),
-            },
-        );
+        out.insert(*m, parse_mark(&text));
     }
     Ok(out)
+}
+
+/// Parses "<tx> <position> <applied json>".
+pub fn parse_mark(text: &str) -> Mark {
+    let mut parts = text.splitn(3, ' ');
+    let mut num = || {
+        parts
+            .next()
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let at = Checkpoint {
+        transaction_id: num(),
+        position: num(),
+    };
+    let applied: Vec<[i64; 2]> = parts
+        .next()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    Mark {
+        at,
+        applied_above: applied
+            .into_iter()
+            .map(|[t, p]| Checkpoint {
+                transaction_id: t,
+                position: p,
+            })
+            .collect(),
+    }
 }
 
 /// Empties a read model and sets its checkpoint back to the start, in one
@@ -235,7 +334,8 @@ pub async fn reset(conn: &mut Conn, model: Model) -> Result<(), ProjectError> {
         for table in model.reset_tables() {
             tx.exec(&format!("DELETE FROM {table}"), &[]).await?;
         }
-        let sql = "UPDATE projection_checkpoints SET last_transaction_id = 0, last_position = 0, updated_at = CURRENT_TIMESTAMP WHERE projection = $1";
+        let sql = "UPDATE projection_checkpoints SET last_transaction_id = 0, last_position = 0, applied_above = '[]',
+                          updated_at = CURRENT_TIMESTAMP WHERE projection = $1";
         tx.exec(sql, &[model.name().into()]).await
     }
     .await;
@@ -253,6 +353,8 @@ pub async fn reset(conn: &mut Conn, model: Model) -> Result<(), ProjectError> {
 pub struct ModelStatus {
     pub name: &'static str,
     pub checkpoint: Checkpoint,
+    /// Events applied beyond the checkpoint (committed past an open transaction).
+    pub applied_above: usize,
     /// Committed events not yet projected into it.
     pub lag_events: i64,
     pub updated_at: Option<String>,
@@ -262,39 +364,35 @@ pub struct ModelStatus {
 pub async fn status(db: &Db) -> Result<Vec<ModelStatus>, sqlx::Error> {
     let mut out = Vec::new();
     for m in Model::ALL {
-        let sql = "SELECT last_transaction_id, last_position, CAST(updated_at AS TEXT) AS updated_at FROM projection_checkpoints WHERE projection = $1";
+        let sql = "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark,
+                          CAST(updated_at AS TEXT) AS updated_at
+                     FROM projection_checkpoints WHERE projection = $1";
         let row = db.rows(sql, &[m.name().into()]).await?.into_iter().next();
-        let get = |k: &str| {
-            row.as_ref()
-                .and_then(|r| r.get(k))
-                .and_then(|v| v.as_i64())
-                .unwrap_or(0)
-        };
-        let checkpoint = Checkpoint {
-            transaction_id: get("last_transaction_id"),
-            position: get("last_position"),
-        };
+        let text = row
+            .as_ref()
+            .and_then(|r| r.get("mark"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("0 0 []");
+        let mark = parse_mark(text);
         let lag_sql = match db {
             Db::Postgres(_) => "SELECT count(*) AS n FROM events WHERE (transaction_id, position) > ($1::text::xid8, $2)",
             Db::Sqlite(_) => "SELECT count(*) AS n FROM events WHERE position > $2 AND $1 = $1",
         };
-        let lag = db
-            .rows(
-                lag_sql,
-                &[
-                    checkpoint.transaction_id.to_string().into(),
-                    checkpoint.position.into(),
-                ],
-            )
-            .await?;
+        let args = [
+            mark.at.transaction_id.to_string().into(),
+            mark.at.position.into(),
+        ];
+        let after = db.rows(lag_sql, &args).await?;
+        let after = after
+            .first()
+            .and_then(|r| r.get("n"))
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0);
         out.push(ModelStatus {
             name: m.name(),
-            checkpoint,
-            lag_events: lag
-                .first()
-                .and_then(|r| r.get("n"))
-                .and_then(|v| v.as_i64())
-                .unwrap_or(0),
+            checkpoint: mark.at,
+            applied_above: mark.applied_above.len(),
+            lag_events: after - mark.applied_above.len() as i64,
             updated_at: row
                 .as_ref()
                 .and_then(|r| r.get("updated_at"))
@@ -322,4 +420,85 @@ pub async fn head(db: &Db) -> Result<Checkpoint, sqlx::Error> {
         transaction_id: get("tx"),
         position: get("position"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Decoded, Envelope};
+    use foodbot_domain::user::UserEvent;
+
+    fn at(transaction_id: i64, position: i64) -> Checkpoint {
+        Checkpoint {
+            transaction_id,
+            position,
+        }
+    }
+
+    fn ev(transaction_id: i64, position: i64) -> Envelope {
+        Envelope {
+            checkpoint: at(transaction_id, position),
+            aggregate_type: "User".into(),
+            aggregate_id: "1".into(),
+            sequence: 1,
+            event_type: "BotBlocked".into(),
+            event_version: "1.0".into(),
+            payload: serde_json::Value::Null,
+            metadata: serde_json::Value::Null,
+            recorded_at: Default::default(),
+            event: Decoded::User(UserEvent::BotBlocked {
+                at: Default::default(),
+            }),
+        }
+    }
+
+    #[test]
+    fn the_checkpoint_moves_over_final_events_only() {
+        let mut mark = Mark::default();
+        // Transaction 100 is still open; 101 and 102 committed after it began.
+        mark.advance(&[ev(90, 1), ev(101, 3), ev(102, 4)], 100, false);
+        assert_eq!(mark.at, at(90, 1));
+        assert_eq!(mark.applied_above, vec![at(101, 3), at(102, 4)]);
+        assert!(!mark.needs(at(101, 3)) && mark.needs(at(100, 2)));
+    }
+
+    #[test]
+    fn a_late_commit_is_applied_and_then_the_checkpoint_catches_up() {
+        let mut mark = Mark {
+            at: at(90, 1),
+            applied_above: vec![at(101, 3), at(102, 4)],
+        };
+        // Transaction 100 committed: its event is read (the others are skipped
+        // by the reader) and everything below the new horizon is final.
+        mark.advance(&[ev(100, 2)], 103, false);
+        assert_eq!(mark.at, at(102, 4));
+        assert!(mark.applied_above.is_empty());
+    }
+
+    #[test]
+    fn a_full_batch_does_not_jump_over_unread_events() {
+        let mut mark = Mark {
+            at: at(90, 1),
+            applied_above: vec![at(150, 9)],
+        };
+        // The batch was full and ended at (100, 5): (150, 9) is final now, but
+        // events between (100, 5) and it have not been read yet.
+        mark.advance(&[ev(100, 2), ev(100, 5)], 200, true);
+        assert_eq!(mark.at, at(100, 5));
+        assert_eq!(mark.applied_above, vec![at(150, 9)]);
+    }
+
+    #[test]
+    fn marks_round_trip_through_their_stored_form() {
+        let mark = parse_mark("7 42 [[9,50],[10,51]]");
+        assert_eq!(
+            mark,
+            Mark {
+                at: at(7, 42),
+                applied_above: vec![at(9, 50), at(10, 51)]
+            }
+        );
+        assert!(mark.has(at(7, 40)) && mark.has(at(10, 51)));
+        assert!(!mark.has(at(9, 49)) && mark.needs(at(9, 49)));
+    }
 }

@@ -101,19 +101,13 @@ pub async fn wait_for(
     };
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        let low = "SELECT last_transaction_id AS tx, last_position AS position FROM projection_checkpoints
-                    ORDER BY last_transaction_id, last_position LIMIT 1";
-        let done = db
-            .rows(low, &[])
-            .await?
-            .into_iter()
-            .next()
-            .is_some_and(|r| {
-                let c = Checkpoint {
-                    transaction_id: r.get("tx").and_then(Value::as_i64).unwrap_or(0),
-                    position: r.get("position").and_then(Value::as_i64).unwrap_or(0),
-                };
-                c >= target
+        let sql = "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark
+                     FROM projection_checkpoints";
+        let marks = db.rows(sql, &[]).await?;
+        let done = marks.len() >= crate::Model::ALL.len()
+            && marks.iter().all(|r| {
+                let text = r.get("mark").and_then(Value::as_str).unwrap_or("");
+                crate::projector::parse_mark(text).has(target)
             });
         if done {
             return Ok(());

@@ -1,5 +1,4 @@
-//! Sales analytics: `sales_orders` (funnel steps and the customer's running
-//! count of paid orders) and `sales_lines` (revenue by item, category, day and
+//! Sales analytics: `sales_orders` (the time of each funnel step) and `sales_lines` (revenue by item, category, day and
 //! hour). `sales_checkouts` holds frozen lines between checkout and payment.
 
 use super::{json, ts};
@@ -78,10 +77,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
             tx.exec(sql, &[id.into(), json(&staged)]).await.map(|_| ())
         }
         OrderEvent::PaymentReceived { amount, at, .. } => {
-            let sql = "UPDATE sales_orders SET paid_at = $2::timestamptz, total = $3,
-                              customer_order_no = 1 + (SELECT count(*) FROM sales_orders p
-                                                        WHERE p.customer_id = sales_orders.customer_id AND p.paid_at IS NOT NULL)
-                        WHERE order_id = $1 AND paid_at IS NULL";
+            let sql = "UPDATE sales_orders SET paid_at = $2::timestamptz, total = $3 WHERE order_id = $1 AND paid_at IS NULL";
             tx.exec(sql, &[id.into(), ts(*at), amount.amount.into()])
                 .await?;
             let staged = tx
