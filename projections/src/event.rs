@@ -139,17 +139,26 @@ type Raw = (
 
 /// Up to `limit` events after `after`, in global order, leaving out the
 /// positions in `skip` (already applied above an earlier horizon).
+/// The transaction horizon, to be taken before the transaction writes anything
+/// (once it holds an id of its own, the horizon cannot pass it). Every
+/// transaction below it had finished, so all of its rows are visible to reads
+/// made after this call.
+pub async fn horizon(tx: &mut Tx<'_>) -> Result<i64, ReadError> {
+    match tx {
+        Tx::Postgres(c) => Ok(sqlx::query_scalar(PG_HORIZON).fetch_one(&mut **c).await?),
+        Tx::Sqlite(_) => Ok(i64::MAX),
+    }
+}
+
 pub async fn read_after(
     tx: &mut Tx<'_>,
     after: Checkpoint,
     skip: &[i64],
     limit: i64,
+    horizon: i64,
 ) -> Result<Batch, ReadError> {
-    let (horizon, rows): (i64, Vec<Raw>) = match tx {
+    let rows: Vec<Raw> = match tx {
         Tx::Postgres(c) => {
-            // The horizon first: a transaction below it had finished before the
-            // rows are read, so all of its rows are visible to the read.
-            let horizon: i64 = sqlx::query_scalar(PG_HORIZON).fetch_one(&mut **c).await?;
             let rows = sqlx::query(PG_BATCH)
                 .bind(after.transaction_id.to_string())
                 .bind(after.position)
@@ -174,7 +183,7 @@ pub async fn read_after(
                     )
                 })
                 .collect();
-            (horizon, rows)
+            rows
         }
         Tx::Sqlite(c) => {
             let rows = sqlx::query(SQLITE_BATCH)
@@ -202,7 +211,7 @@ pub async fn read_after(
                     )
                 })
                 .collect();
-            (i64::MAX, rows)
+            rows
         }
     };
     let events = rows

@@ -84,6 +84,7 @@ impl Projector {
     }
 
     async fn step_in(&self, tx: &mut Tx<'_>) -> Result<(usize, Checkpoint), ProjectError> {
+        let horizon = crate::event::horizon(tx).await?;
         let mut marks = lock_checkpoints(tx, &self.models).await?;
         let low = marks.values().map(|m| m.at).min().unwrap_or_default();
         // Skip what every model has already applied above its checkpoint.
@@ -99,7 +100,7 @@ impl Projector {
                     .collect()
             })
             .unwrap_or_default();
-        let batch = read_after(tx, low, &skip, BATCH).await?;
+        let batch = read_after(tx, low, &skip, BATCH, horizon).await?;
         let full = batch.events.len() as i64 >= BATCH;
         for e in &batch.events {
             for m in &self.models {
@@ -363,11 +364,16 @@ pub struct ModelStatus {
 /// Every read model's checkpoint and lag.
 pub async fn status(db: &Db) -> Result<Vec<ModelStatus>, sqlx::Error> {
     let mut out = Vec::new();
+    // One read of all checkpoints, so that they come from the same moment.
+    let sql = "SELECT projection, CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark,
+                      CAST(updated_at AS TEXT) AS updated_at
+                 FROM projection_checkpoints";
+    let rows = db.rows(sql, &[]).await?;
     for m in Model::ALL {
-        let sql = "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark,
-                          CAST(updated_at AS TEXT) AS updated_at
-                     FROM projection_checkpoints WHERE projection = $1";
-        let row = db.rows(sql, &[m.name().into()]).await?.into_iter().next();
+        let row = rows
+            .iter()
+            .find(|r| r.get("projection").and_then(|v| v.as_str()) == Some(m.name()))
+            .cloned();
         let text = row
             .as_ref()
             .and_then(|r| r.get("mark"))

@@ -7,11 +7,22 @@ mod auth;
 mod concurrency;
 mod lifecycle;
 mod orders;
+mod read_side;
 mod surface;
 
 /// Instantiates `async fn name(store: Store)` tests once per store.
 #[macro_export]
 macro_rules! both_stores {
+    (@postgres_only $($name:ident),* $(,)?) => {
+        mod postgres_only {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Store::Postgres).await
+                }
+            )*
+        }
+    };
     ($($name:ident),* $(,)?) => {
         mod postgres {
             $(
