@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use foodbot::config::Config;
 use foodbot::startup::{shutdown_signal, Server};
+use foodbot::store::Database;
 use tracing_subscriber::EnvFilter;
 
 #[global_allocator]
@@ -28,6 +29,28 @@ enum Command {
     Serve,
     /// Check the menu file and exit.
     CheckMenu,
+    /// Read models: status, rebuild.
+    Projections {
+        #[command(subcommand)]
+        command: foodbot::cli::ProjectionsCommand,
+    },
+    /// Auditors: replay payment events, verify the ledger and the hash chain.
+    Audit {
+        #[command(subcommand)]
+        command: foodbot::cli::AuditCommand,
+    },
+    /// Orders: show one, now or as of a past time.
+    Order {
+        #[command(subcommand)]
+        command: foodbot::cli::OrderCommand,
+    },
+    /// Analysts: a read model, table or view as CSV on stdout.
+    Export {
+        /// Read model, table or view name.
+        name: String,
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
     /// Verify a Mini App initData string (read from stdin) with Telegram's
     /// Ed25519 public key, knowing only the bot id: third-party validation.
     VerifyInitData {
@@ -106,6 +129,28 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Projections { command } => {
+            let db = Database::connect(&cli.config.database_url, 4).await?;
+            foodbot::cli::projections(&db, command).await
+        }
+        Command::Audit { command } => {
+            let db = Database::connect(&cli.config.database_url, 4).await?;
+            if !foodbot::cli::audit(&db, command).await? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Order { command } => {
+            let db = Database::connect(&cli.config.database_url, 4).await?;
+            if !foodbot::cli::order(&db, command).await? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Export { name, format } => {
+            let db = Database::connect(&cli.config.database_url, 4).await?;
+            foodbot::cli::export(&db, &name, &format).await
         }
         Command::Serve => {
             let demo = cli.config.bot_token.is_none();

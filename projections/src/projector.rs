@@ -102,17 +102,26 @@ impl Projector {
             .unwrap_or_default();
         let batch = read_after(tx, low, &skip, BATCH, horizon).await?;
         let full = batch.events.len() as i64 >= BATCH;
+        let horizon = batch.horizon;
         for e in &batch.events {
+            let is_final = e.checkpoint.transaction_id < horizon;
             for m in &self.models {
-                if marks[m].needs(e.checkpoint) {
+                if marks[m].needs(e.checkpoint) && (is_final || !m.final_only()) {
                     m.apply(tx, e).await?;
                 }
             }
         }
+        let read: Vec<Checkpoint> = batch.events.iter().map(|e| e.checkpoint).collect();
+        let finals: Vec<Checkpoint> = read
+            .iter()
+            .copied()
+            .filter(|c| c.transaction_id < horizon)
+            .collect();
         for m in &self.models {
             let mark = marks.get_mut(m).expect("every model has a mark");
             let before = mark.clone();
-            mark.advance(&batch.events, batch.horizon, full);
+            let seen = if m.final_only() { &finals } else { &read };
+            mark.advance(seen, horizon, full);
             if *mark != before {
                 let sql = "UPDATE projection_checkpoints
                               SET last_transaction_id = $2, last_position = $3, applied_above = $4, updated_at = CURRENT_TIMESTAMP
@@ -238,12 +247,8 @@ impl Mark {
     /// checkpoint over the final ones and remembers the others. Events below the
     /// horizon come first in the order, so they form a prefix; when the batch
     /// was not full, the remembered events below the horizon are final too.
-    fn advance(&mut self, events: &[crate::event::Envelope], horizon: i64, full: bool) {
-        let mut seen: Vec<Checkpoint> = events
-            .iter()
-            .map(|e| e.checkpoint)
-            .filter(|c| *c > self.at)
-            .collect();
+    fn advance(&mut self, read: &[Checkpoint], horizon: i64, full: bool) {
+        let mut seen: Vec<Checkpoint> = read.iter().copied().filter(|c| *c > self.at).collect();
         let last_read = seen.last().copied();
         for c in std::mem::take(&mut self.applied_above) {
             if !full || last_read.is_some_and(|l| c <= l) {
@@ -431,8 +436,6 @@ pub async fn head(db: &Db) -> Result<Checkpoint, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Decoded, Envelope};
-    use foodbot_domain::user::UserEvent;
 
     fn at(transaction_id: i64, position: i64) -> Checkpoint {
         Checkpoint {
@@ -441,28 +444,11 @@ mod tests {
         }
     }
 
-    fn ev(transaction_id: i64, position: i64) -> Envelope {
-        Envelope {
-            checkpoint: at(transaction_id, position),
-            aggregate_type: "User".into(),
-            aggregate_id: "1".into(),
-            sequence: 1,
-            event_type: "BotBlocked".into(),
-            event_version: "1.0".into(),
-            payload: serde_json::Value::Null,
-            metadata: serde_json::Value::Null,
-            recorded_at: Default::default(),
-            event: Decoded::User(UserEvent::BotBlocked {
-                at: Default::default(),
-            }),
-        }
-    }
-
     #[test]
     fn the_checkpoint_moves_over_final_events_only() {
         let mut mark = Mark::default();
         // Transaction 100 is still open; 101 and 102 committed after it began.
-        mark.advance(&[ev(90, 1), ev(101, 3), ev(102, 4)], 100, false);
+        mark.advance(&[at(90, 1), at(101, 3), at(102, 4)], 100, false);
         assert_eq!(mark.at, at(90, 1));
         assert_eq!(mark.applied_above, vec![at(101, 3), at(102, 4)]);
         assert!(!mark.needs(at(101, 3)) && mark.needs(at(100, 2)));
@@ -476,7 +462,7 @@ mod tests {
         };
         // Transaction 100 committed: its event is read (the others are skipped
         // by the reader) and everything below the new horizon is final.
-        mark.advance(&[ev(100, 2)], 103, false);
+        mark.advance(&[at(100, 2)], 103, false);
         assert_eq!(mark.at, at(102, 4));
         assert!(mark.applied_above.is_empty());
     }
@@ -489,7 +475,7 @@ mod tests {
         };
         // The batch was full and ended at (100, 5): (150, 9) is final now, but
         // events between (100, 5) and it have not been read yet.
-        mark.advance(&[ev(100, 2), ev(100, 5)], 200, true);
+        mark.advance(&[at(100, 2), at(100, 5)], 200, true);
         assert_eq!(mark.at, at(100, 5));
         assert_eq!(mark.applied_above, vec![at(150, 9)]);
     }

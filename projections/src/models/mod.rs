@@ -1,6 +1,7 @@
 //! The read models. Each owns its tables, reads nothing but its own tables and
 //! the events, and so can be rebuilt alone from the log.
 
+pub mod event_chain;
 mod order_lines;
 mod order_status;
 mod order_timeline;
@@ -22,10 +23,11 @@ pub enum Model {
     PaymentLedger,
     Sales,
     Outbox,
+    EventChain,
 }
 
 impl Model {
-    pub const ALL: [Model; 7] = [
+    pub const ALL: [Model; 8] = [
         Model::OrderStatus,
         Model::OrderLines,
         Model::OrderTimeline,
@@ -33,6 +35,7 @@ impl Model {
         Model::PaymentLedger,
         Model::Sales,
         Model::Outbox,
+        Model::EventChain,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +47,7 @@ impl Model {
             Model::PaymentLedger => "payment_ledger",
             Model::Sales => "sales",
             Model::Outbox => "notification_outbox",
+            Model::EventChain => "event_chain",
         }
     }
 
@@ -68,6 +72,7 @@ impl Model {
                 ("sales_lines", "order_id, line_id"),
                 ("sales_checkouts", "order_id"),
             ],
+            Model::EventChain => &[("event_chain", "link")],
             Model::Outbox => &[
                 ("notification_outbox", "notification_id"),
                 ("outbox_recipients", "user_id"),
@@ -86,6 +91,12 @@ impl Model {
         }
     }
 
+    /// A model that must see events strictly in final global order (it never
+    /// takes an event before every earlier one is known).
+    pub fn final_only(self) -> bool {
+        matches!(self, Model::EventChain)
+    }
+
     pub async fn apply(self, tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
         match self {
             Model::OrderStatus => order_status::apply(tx, e).await,
@@ -95,6 +106,7 @@ impl Model {
             Model::PaymentLedger => payment_ledger::apply(tx, e).await,
             Model::Sales => sales::apply(tx, e).await,
             Model::Outbox => outbox::apply(tx, e).await,
+            Model::EventChain => event_chain::apply(tx, e).await,
         }
     }
 }

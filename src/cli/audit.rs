@@ -1,0 +1,332 @@
+//! Auditors' commands: replay payment events, verify the ledger and the hash
+//! chain against the event log, and show an order as of a past time.
+//!
+//! Every read happens in one read transaction (REPEATABLE READ on PostgreSQL),
+//! so a report is consistent even while the server keeps appending.
+
+use cqrs_es::Aggregate;
+use foodbot_domain::order::{Order, OrderEvent};
+use foodbot_projections::event::{read_after, Decoded, Envelope};
+use foodbot_projections::models::event_chain::link_hash;
+use foodbot_projections::{Checkpoint, Db, Tx};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Calls `each` for every committed event in global order.
+async fn for_each_event(
+    db: &Db,
+    mut each: impl FnMut(&Envelope) -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
+    let mut conn = db.connect().await?;
+    let mut tx = Tx::begin(&mut conn).await?;
+    if let Tx::Postgres(_) = tx {
+        tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", &[])
+            .await?;
+    }
+    let mut after = Checkpoint::default();
+    'read: loop {
+        let batch = read_after(&mut tx, after, &[], 5000, i64::MAX).await?;
+        if batch.events.is_empty() {
+            break;
+        }
+        for e in &batch.events {
+            after = e.checkpoint;
+            if !each(e)? {
+                break 'read;
+            }
+        }
+    }
+    tx.rollback().await?;
+    drop(conn);
+    Ok(())
+}
+
+fn payment_line(e: &Envelope) -> Option<Value> {
+    let Decoded::Order(ev) = &e.event else {
+        return None;
+    };
+    let (kind, amount, extra) = match ev {
+        OrderEvent::PaymentReceived {
+            amount,
+            telegram_charge_id,
+            provider_charge_id,
+            method,
+            ..
+        } => (
+            "payment",
+            amount,
+            json!({ "method": method, "telegram_charge_id": telegram_charge_id, "provider_charge_id": provider_charge_id }),
+        ),
+        OrderEvent::RefundRequested { amount, reason, .. } => {
+            ("refund_requested", amount, json!({ "reason": reason }))
+        }
+        OrderEvent::RefundCompleted {
+            amount,
+            telegram_charge_id,
+            ..
+        } => (
+            "refund",
+            amount,
+            json!({ "telegram_charge_id": telegram_charge_id }),
+        ),
+        _ => return None,
+    };
+    let mut line = json!({
+        "position": e.position(),
+        "order_id": e.aggregate_id,
+        "sequence": e.sequence,
+        "kind": kind,
+        "amount": amount.amount,
+        "currency": amount.currency,
+        "at": foodbot_projections::time::format(ev.at()),
+    });
+    if let (Some(l), Some(x)) = (line.as_object_mut(), extra.as_object()) {
+        l.extend(x.clone());
+    }
+    Some(line)
+}
+
+/// Streams payment events as JSON lines, then the totals they add up to.
+pub async fn replay(
+    db: &Db,
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+    order: Option<&str>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    // currency → (received, refunded)
+    let mut totals: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut count = 0u64;
+    for_each_event(db, |e| {
+        let Decoded::Order(ev) = &e.event else {
+            return Ok(true);
+        };
+        let at = ev.at();
+        if from.is_some_and(|f| at < f)
+            || to.is_some_and(|t| at >= t)
+            || order.is_some_and(|o| o != e.aggregate_id)
+        {
+            return Ok(true);
+        }
+        if let Some(line) = payment_line(e) {
+            let currency = line["currency"].as_str().unwrap_or("").to_string();
+            let amount = line["amount"].as_i64().unwrap_or(0);
+            let t = totals.entry(currency).or_default();
+            match line["kind"].as_str() {
+                Some("payment") => t.0 += amount,
+                Some("refund") => t.1 += amount,
+                _ => {}
+            }
+            count += 1;
+            writeln!(out, "{line}")?;
+        }
+        Ok(true)
+    })
+    .await?;
+    let totals: BTreeMap<String, Value> = totals
+        .into_iter()
+        .map(|(c, (received, refunded))| {
+            (
+                c,
+                json!({ "received": received, "refunded": refunded, "net": received - refunded }),
+            )
+        })
+        .collect();
+    writeln!(out, "{}", json!({ "events": count, "totals": totals }))?;
+    Ok(())
+}
+
+/// Checks the payment ledger and the hash chain against the event log. Prints
+/// a report; returns false (and names the first bad event) on any mismatch.
+pub async fn verify(db: &Db, out: &mut impl Write) -> anyhow::Result<bool> {
+    // What the ledger and the chain should hold, recomputed from the log.
+    let mut expected_ledger: Vec<(Checkpoint, String, String, i64)> = Vec::new();
+    let mut recomputed: Vec<(Checkpoint, String, String, i64, String)> = Vec::new();
+    let chain_rows = db
+        .rows("SELECT link, transaction_id, position, aggregate_type, aggregate_id, sequence, hash FROM event_chain ORDER BY link", &[])
+        .await?;
+    let chain_len = chain_rows.len();
+    let mut previous = String::new();
+    for_each_event(db, |e| {
+        if let Some(line) = payment_line(e) {
+            expected_ledger.push((
+                e.checkpoint,
+                e.aggregate_id.clone(),
+                line["kind"].as_str().unwrap_or("").to_string(),
+                line["amount"].as_i64().unwrap_or(0),
+            ));
+        }
+        if recomputed.len() < chain_len + 1 {
+            let hash = link_hash(&previous, e);
+            previous = hash.clone();
+            recomputed.push((
+                e.checkpoint,
+                e.aggregate_type.clone(),
+                e.aggregate_id.clone(),
+                e.sequence,
+                hash,
+            ));
+        }
+        Ok(true)
+    })
+    .await?;
+
+    let mut ok = true;
+    // 1. The chain, link by link.
+    let name = |c: &Checkpoint, t: &str, id: &str, s: i64| {
+        format!("event at position {} ({t} {id} #{s})", c.position)
+    };
+    let mut chain_problem = None;
+    for (i, row) in chain_rows.iter().enumerate() {
+        let stored = Checkpoint {
+            transaction_id: row["transaction_id"].as_i64().unwrap_or(0),
+            position: row["position"].as_i64().unwrap_or(0),
+        };
+        let what = name(
+            &stored,
+            row["aggregate_type"].as_str().unwrap_or(""),
+            row["aggregate_id"].as_str().unwrap_or(""),
+            row["sequence"].as_i64().unwrap_or(0),
+        );
+        let Some((c, t, id, s, hash)) = recomputed.get(i) else {
+            chain_problem = Some(format!("{what} is missing from the log: deleted"));
+            break;
+        };
+        if *c != stored {
+            chain_problem = Some(if *c < stored {
+                format!("{} is not in the chain: inserted", name(c, t, id, *s))
+            } else {
+                format!("{what} is missing from the log: deleted")
+            });
+            break;
+        }
+        if Some(hash.as_str()) != row["hash"].as_str() {
+            chain_problem = Some(format!("{what} does not match its hash: edited"));
+            break;
+        }
+    }
+    match chain_problem {
+        Some(p) => {
+            ok = false;
+            writeln!(out, "hash chain: FAILED at the first bad event: {p}")?;
+        }
+        None => {
+            let head = chain_rows
+                .last()
+                .and_then(|r| r["hash"].as_str())
+                .unwrap_or("");
+            writeln!(out, "hash chain: ok, {chain_len} events, head {head}")?;
+        }
+    }
+
+    // 2. The payment ledger against the payment events: every row matches the
+    // event at its position, and every event the ledger has seen has its row.
+    let rows = db
+        .rows(
+            "SELECT position, order_id, kind, amount FROM payment_ledger ORDER BY position",
+            &[],
+        )
+        .await?;
+    let mark = db
+        .rows(
+            "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark
+               FROM projection_checkpoints WHERE projection = 'payment_ledger'",
+            &[],
+        )
+        .await?;
+    let mark = foodbot_projections::projector::parse_mark(
+        mark.first()
+            .and_then(|r| r["mark"].as_str())
+            .unwrap_or("0 0 []"),
+    );
+    let mut problem = None;
+    for r in &rows {
+        let actual = (
+            r["order_id"].as_str().unwrap_or("").to_string(),
+            r["kind"].as_str().unwrap_or("").to_string(),
+            r["amount"].as_i64().unwrap_or(0),
+        );
+        let position = r["position"].as_i64().unwrap_or(0);
+        match expected_ledger
+            .iter()
+            .find(|(c, ..)| c.position == position)
+        {
+            Some((_, o, k, a)) if (o, k, a) == (&actual.0, &actual.1, &actual.2) => {}
+            Some((_, o, k, a)) => {
+                problem = problem.or(Some(format!(
+                    "entry at position {position} says {actual:?}, the event log says {:?}",
+                    (o, k, a)
+                )))
+            }
+            None => {
+                problem = problem.or(Some(format!(
+                    "entry at position {position} {actual:?} has no payment event"
+                )))
+            }
+        }
+    }
+    for (c, o, k, a) in &expected_ledger {
+        if mark.has(*c)
+            && !rows
+                .iter()
+                .any(|r| r["position"].as_i64() == Some(c.position))
+        {
+            problem = problem.or(Some(format!(
+                "payment event at position {} ({o} {k} {a}) is missing from the ledger",
+                c.position
+            )));
+        }
+    }
+    match problem {
+        None => writeln!(
+            out,
+            "payment ledger: ok, {} entries match the event log",
+            rows.len()
+        )?,
+        Some(p) => {
+            ok = false;
+            writeln!(out, "payment ledger: FAILED: {p}")?;
+        }
+    }
+    Ok(ok)
+}
+
+/// An order's state from its events recorded up to `as_of` (all when `None`).
+pub async fn order_as_of(
+    db: &Db,
+    id: &str,
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<Option<Value>> {
+    let sql = match db {
+        Db::Postgres(_) => "SELECT sequence, event_type, event_version, payload::text AS payload, CAST(recorded_at AS TEXT) AS recorded_at
+                              FROM events WHERE aggregate_type = 'Order' AND aggregate_id = $1 ORDER BY sequence",
+        Db::Sqlite(_) => "SELECT sequence, event_type, event_version, payload, recorded_at
+                            FROM events WHERE aggregate_type = 'Order' AND aggregate_id = $1 ORDER BY sequence",
+    };
+    let rows = db.rows(sql, &[id.into()]).await?;
+    let mut order = Order::default();
+    let mut applied = 0;
+    for r in rows {
+        let recorded = r["recorded_at"].as_str().unwrap_or("");
+        let recorded = chrono::DateTime::parse_from_rfc3339(recorded)
+            .or_else(|_| chrono::DateTime::parse_from_str(recorded, "%Y-%m-%d %H:%M:%S%.f%#z"))
+            .map(|t| t.with_timezone(&chrono::Utc))?;
+        if as_of.is_some_and(|t| recorded > t) {
+            break;
+        }
+        let payload = match &r["payload"] {
+            Value::String(s) => serde_json::from_str(s)?,
+            v => v.clone(),
+        };
+        let event: OrderEvent = serde_json::from_value(payload)?;
+        order.apply(event);
+        applied += 1;
+    }
+    if applied == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        json!({ "order_id": id, "as_of": as_of.map(foodbot_projections::time::format), "events": applied, "state": order }),
+    ))
+}
