@@ -246,6 +246,12 @@ async fn every_read_model_rebuilt_from_zero_equals_the_live_one(store: Store) {
     assert!(status.iter().all(|s| s.lag_events == 0), "{status:?}");
 }
 
+/// The read models the API serves (the hash chain follows final order only and
+/// may still be catching up when they are settled).
+fn served_models() -> impl Iterator<Item = Model> {
+    Model::ALL.into_iter().filter(|m| !m.final_only())
+}
+
 /// Where an order's event stands in the global order.
 async fn payment_checkpoint(
     db: &Db,
@@ -317,7 +323,7 @@ async fn a_failed_projection_step_changes_nothing_and_is_applied_once_later(stor
         .await
         .unwrap();
     settle(&app, &format!("Order:{order}:{}", out.version)).await;
-    let before: Vec<_> = futures::future::join_all(Model::ALL.map(|m| dump(&pdb, m))).await;
+    let before: Vec<_> = futures::future::join_all(served_models().map(|m| dump(&pdb, m))).await;
 
     break_ledger(&pdb).await;
     let amount = out.state.totals.as_ref().unwrap().total;
@@ -343,7 +349,7 @@ async fn a_failed_projection_step_changes_nothing_and_is_applied_once_later(stor
         .await
         .unwrap_err();
     assert!(err.to_string().contains("disk full"), "{err}");
-    let during: Vec<_> = futures::future::join_all(Model::ALL.map(|m| dump(&pdb, m))).await;
+    let during: Vec<_> = futures::future::join_all(served_models().map(|m| dump(&pdb, m))).await;
     assert_eq!(during, before, "a failed step left rows behind");
     // No read model counts the payment as seen.
     let sql = "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark
@@ -461,7 +467,12 @@ async fn no_event_is_skipped_when_a_transaction_commits_late(store: Store) {
     let status = projector::status(&pdb).await.unwrap();
     // (Events may still wait in `applied_above` while other transactions in the
     // cluster hold the horizon back; none is missing.)
-    assert!(status.iter().all(|s| s.lag_events == 0), "{status:?}");
+    // The hash chain follows final order only, so it may trail the same way.
+    let served = status
+        .iter()
+        .filter(|s| !Model::parse(s.name).unwrap().final_only());
+    assert!(served.clone().count() == Model::ALL.len() - 1);
+    assert!(served.clone().all(|s| s.lag_events == 0), "{status:?}");
 }
 
 async fn two_processes_project_once_and_the_survivor_takes_over(store: Store) {
