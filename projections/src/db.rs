@@ -250,6 +250,23 @@ fn pg_row_json(row: &PgRow) -> serde_json::Map<String, serde_json::Value> {
                 .ok()
                 .flatten()
                 .map(Value::from),
+            "FLOAT4" => row
+                .try_get::<Option<f32>, _>(i)
+                .ok()
+                .flatten()
+                .map(Value::from),
+            "FLOAT8" => row
+                .try_get::<Option<f64>, _>(i)
+                .ok()
+                .flatten()
+                .map(Value::from),
+            // Exact decimals (ratios in analytics views) stay exact: JSON numbers
+            // written from their decimal text.
+            "NUMERIC" => row
+                .try_get::<Option<rust_decimal::Decimal>, _>(i)
+                .ok()
+                .flatten()
+                .and_then(|d| serde_json::from_str::<Value>(&d.normalize().to_string()).ok()),
             "BOOL" => row
                 .try_get::<Option<bool>, _>(i)
                 .ok()

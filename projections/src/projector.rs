@@ -124,7 +124,7 @@ impl Projector {
             mark.advance(seen, horizon, full);
             if *mark != before {
                 let sql = "UPDATE projection_checkpoints
-                              SET last_transaction_id = $2, last_position = $3, applied_above = $4, updated_at = CURRENT_TIMESTAMP
+                              SET last_transaction_id = $2, last_position = $3, applied_above = $4, updated_at = $5::timestamptz
                             WHERE projection = $1";
                 let applied: Vec<[i64; 2]> = mark
                     .applied_above
@@ -138,6 +138,7 @@ impl Projector {
                     serde_json::to_string(&applied)
                         .unwrap_or_else(|_| "[]".into())
                         .into(),
+                    crate::models::ts(chrono::Utc::now()),
                 ];
                 tx.exec(sql, &args).await?;
             }
@@ -341,8 +342,8 @@ pub async fn reset(conn: &mut Conn, model: Model) -> Result<(), ProjectError> {
             tx.exec(&format!("DELETE FROM {table}"), &[]).await?;
         }
         let sql = "UPDATE projection_checkpoints SET last_transaction_id = 0, last_position = 0, applied_above = '[]',
-                          updated_at = CURRENT_TIMESTAMP WHERE projection = $1";
-        tx.exec(sql, &[model.name().into()]).await
+                          updated_at = $2::timestamptz WHERE projection = $1";
+        tx.exec(sql, &[model.name().into(), crate::models::ts(chrono::Utc::now())]).await
     }
     .await;
     match result {

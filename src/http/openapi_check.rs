@@ -97,6 +97,7 @@ fn status_of(name: &str) -> u64 {
         "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "UNPROCESSABLE_ENTITY" => StatusCode::UNPROCESSABLE_ENTITY,
         "INTERNAL_SERVER_ERROR" => StatusCode::INTERNAL_SERVER_ERROR,
+        "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
         other => panic!("status {other} is not mapped in this test"),
     };
     u64::from(status.as_u16())

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod analytics;
+mod audit;
 mod auth;
 mod concurrency;
 mod lifecycle;
