@@ -10,16 +10,13 @@
 
 use crate::helpers::*;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
-use foodbot::app::CommandMeta;
 use foodbot::store::Database;
 use foodbot_domain::address::Address;
 use foodbot_domain::catalog::LineRequest;
 use foodbot_domain::order::{Fulfilment, OrderAction, PaymentMethod, PaymentReceipt};
-use foodbot_domain::{Actor, Channel, Money, OrderId, UserId};
-use foodbot_projections::queries::wait_for;
+use foodbot_domain::{Actor, Money, OrderId, UserId};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
 
 crate::both_stores!(every_documented_query_answers_what_the_data_says);
 
@@ -196,17 +193,6 @@ struct Kitchen<'a> {
     refunds: Vec<Refunded>,
 }
 
-fn meta(actor: Actor, at: DateTime<Utc>) -> CommandMeta {
-    CommandMeta {
-        actor,
-        channel: Channel::Staff,
-        correlation_id: "analytics-test".into(),
-        idempotency_key: None,
-        fingerprint: None,
-        at,
-    }
-}
-
 fn at(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(hour, minute, 0).unwrap())
 }
@@ -253,7 +239,7 @@ impl<'a> Kitchen<'a> {
             .app
             .state
             .app
-            .order_command(&meta(actor, when), order, action)
+            .order_command(&meta_at(actor, when), order, action)
             .await
             .unwrap();
         self.last = format!("Order:{order}:{}", out.version);
@@ -270,7 +256,7 @@ impl<'a> Kitchen<'a> {
         let a = &self.app.state.app;
         let (order, out) = a
             .create_order(
-                &meta(Actor::Customer(UserId(customer)), when),
+                &meta_at(Actor::Customer(UserId(customer)), when),
                 UserId(customer),
                 lines.iter().map(request).collect(),
             )
@@ -443,18 +429,6 @@ impl<'a> Kitchen<'a> {
             reason: self.refund_reasons[&order].clone(),
         });
     }
-}
-
-async fn settle(app: &TestApp, token: &str) {
-    let db = app.db.projection_db();
-    wait_for(
-        &db,
-        token,
-        app.state.progress.clone(),
-        Duration::from_secs(10),
-    )
-    .await
-    .expect("projected in time");
 }
 
 // ------------------------------------------------------------------ running SQL

@@ -4,26 +4,14 @@
 //! gives an order's past state.
 
 use crate::helpers::*;
-use foodbot::app::CommandMeta;
 use foodbot_domain::order::{Fulfilment, OrderAction, PaymentMethod, PaymentReceipt};
-use foodbot_domain::{Actor, Channel, OrderId, UserId};
+use foodbot_domain::{Actor, OrderId, UserId};
 use foodbot_projections::{projector, Db};
 use serde_json::Value;
 use std::process::Command;
 use std::time::Duration;
 
 crate::both_stores!(audit_verify_names_the_first_tampered_event_and_replay_adds_up);
-
-fn meta(actor: Actor) -> CommandMeta {
-    CommandMeta {
-        actor,
-        channel: Channel::Staff,
-        correlation_id: "audit".into(),
-        idempotency_key: None,
-        fingerprint: None,
-        at: chrono::Utc::now(),
-    }
-}
 
 fn foodbot(db: &TestDb, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_foodbot"))

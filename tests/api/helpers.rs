@@ -323,3 +323,38 @@ pub fn init_data(user: i64, token: &str, auth_date: i64) -> String {
 pub fn margherita(qty: u32) -> Value {
     serde_json::json!({ "item_id": "margherita", "quantity": qty })
 }
+
+/// Metadata for a command issued by `actor` now, as the bot or Telegram's
+/// payment updates will issue them through the application layer.
+pub fn meta(actor: foodbot_domain::Actor) -> foodbot::app::CommandMeta {
+    meta_at(actor, chrono::Utc::now())
+}
+
+/// The same, at a chosen business time.
+pub fn meta_at(
+    actor: foodbot_domain::Actor,
+    at: chrono::DateTime<chrono::Utc>,
+) -> foodbot::app::CommandMeta {
+    foodbot::app::CommandMeta {
+        actor,
+        channel: foodbot_domain::Channel::Staff,
+        correlation_id: "test".into(),
+        idempotency_key: None,
+        fingerprint: None,
+        at,
+    }
+}
+
+/// Waits until the read models the API serves have projected the event `token` names.
+pub async fn settle(app: &TestApp, token: &str) {
+    let db = app.db.projection_db();
+    let progress = app.state.progress.clone();
+    foodbot_projections::queries::wait_for(
+        &db,
+        token,
+        progress,
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .expect("projected in time");
+}

@@ -3,22 +3,11 @@
 //! them), against the real database.
 
 use crate::helpers::*;
-use foodbot::app::{AppError, CommandMeta};
+use foodbot::app::AppError;
 use foodbot_domain::order::{OrderAction, OrderError, OrderStatus, PaymentMethod, PaymentReceipt};
-use foodbot_domain::{Actor, Channel, OrderId, UserId};
+use foodbot_domain::{Actor, OrderId, UserId};
 
 crate::both_stores!(an_order_goes_from_cart_to_delivery_and_a_rejection_is_refunded);
-
-fn meta(actor: Actor) -> CommandMeta {
-    CommandMeta {
-        actor,
-        channel: Channel::Staff,
-        correlation_id: "test".into(),
-        idempotency_key: None,
-        fingerprint: None,
-        at: chrono::Utc::now(),
-    }
-}
 
 async fn an_order_goes_from_cart_to_delivery_and_a_rejection_is_refunded(store: Store) {
     let db = TestDb::new(store).await;

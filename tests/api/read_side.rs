@@ -2,43 +2,16 @@
 //! application across failures and processes, and rebuilds equal to live.
 
 use crate::helpers::*;
-use foodbot::app::CommandMeta;
 use foodbot_domain::order::{Fulfilment, OrderAction, PaymentMethod, PaymentReceipt};
 use foodbot_domain::{Actor, Channel, OrderId, UserId};
-use foodbot_projections::queries::wait_for;
 use foodbot_projections::{projector, Db, Model, Projector};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::time::Duration;
 
 crate::both_stores!(
     every_read_model_rebuilt_from_zero_equals_the_live_one,
     a_failed_projection_step_changes_nothing_and_is_applied_once_later,
 );
-
-fn meta(actor: Actor) -> CommandMeta {
-    CommandMeta {
-        actor,
-        channel: Channel::Staff,
-        correlation_id: "test".into(),
-        idempotency_key: None,
-        fingerprint: None,
-        at: chrono::Utc::now(),
-    }
-}
-
-/// Waits until every read model has projected the event `token` names.
-async fn settle(app: &TestApp, token: &str) {
-    let db = app.db.projection_db();
-    wait_for(
-        &db,
-        token,
-        app.state.progress.clone(),
-        Duration::from_secs(10),
-    )
-    .await
-    .expect("projected in time");
-}
 
 /// Pays for an order through the application layer, as Telegram's payment updates will.
 async fn pay(app: &TestApp, order: OrderId, customer: i64) -> (usize, i64) {
