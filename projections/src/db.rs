@@ -193,8 +193,13 @@ impl<'c> Tx<'c> {
         }
     }
 
-    /// The first column of the first row, as text.
-    pub async fn text(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<String>> {
+    /// The first column of the first row, if there is a row.
+    pub async fn scalar<T>(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<T>>
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    {
         match self {
             Tx::Postgres(c) => {
                 bind_all!(sqlx::query_scalar(sql), args)
@@ -210,21 +215,9 @@ impl<'c> Tx<'c> {
         }
     }
 
-    /// The first column of the first row, as an integer.
-    pub async fn int(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<i64>> {
-        match self {
-            Tx::Postgres(c) => {
-                bind_all!(sqlx::query_scalar(sql), args)
-                    .fetch_optional(&mut **c)
-                    .await
-            }
-            Tx::Sqlite(c) => {
-                let sql = sqlite_sql(sql);
-                bind_all!(sqlx::query_scalar(&sql), args)
-                    .fetch_optional(&mut **c)
-                    .await
-            }
-        }
+    /// The first column of the first row, as text.
+    pub async fn text(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<String>> {
+        self.scalar(sql, args).await
     }
 }
 
