@@ -14,9 +14,10 @@ run:
 test: check-postgres
 	$(CARGO) test --workspace --lib --bins --tests
 
-## Print command-path throughput and latency beside raw PostgreSQL and plain cqrs-es.
+## Print command-path and read-side figures beside raw PostgreSQL (and plain cqrs-es).
 bench: check-postgres
 	$(CARGO) bench --bench command_path
+	$(CARGO) bench --bench read_side
 
 lint:
 	$(CARGO) fmt --all -- --check
