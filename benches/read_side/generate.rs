@@ -136,7 +136,7 @@ fn check_clone(text: &str, units: &[Unit]) -> Result<()> {
     for line in text.lines() {
         let cols: Vec<&str> = line.split('\t').collect();
         ensure!(cols.len() == 7, "a clone line has {} columns", cols.len());
-        let payload: serde_json::Value = serde_json::from_str(&cols[5].replace("\\\\", "\\"))?;
+        let payload = cols[5].replace("\\\\", "\\");
         decode(cols[0], cols[3], cols[4], &payload, 0)
             .with_context(|| format!("clone of {} does not decode", cols[3]))?;
         for u in units {

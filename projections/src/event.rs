@@ -45,13 +45,21 @@ pub struct Envelope {
     pub sequence: i64,
     pub event_type: String,
     pub event_version: String,
-    pub payload: Value,
-    pub metadata: Value,
+    /// The payload as stored (JSON text).
+    pub payload: String,
+    /// The metadata as stored (JSON text); see [`Envelope::meta`].
+    pub metadata: String,
     pub recorded_at: DateTime<Utc>,
     pub event: Decoded,
 }
 
 impl Envelope {
+    /// One metadata field (who acted, through what), parsed when asked for.
+    pub fn meta(&self, key: &str) -> Option<String> {
+        let all: serde_json::Map<String, Value> = serde_json::from_str(&self.metadata).ok()?;
+        all.get(key).and_then(Value::as_str).map(String::from)
+    }
+
     pub fn position(&self) -> i64 {
         self.checkpoint.position
     }
@@ -75,7 +83,7 @@ pub fn decode(
     aggregate_type: &str,
     event_type: &str,
     version: &str,
-    payload: &Value,
+    payload: &str,
     position: i64,
 ) -> Result<Decoded, ReadError> {
     let fail = |message: String| ReadError::Undecodable {
@@ -87,11 +95,12 @@ pub fn decode(
     if version != "1.0" {
         return Err(fail("unknown version".into()));
     }
+    // Straight from the stored text into the typed event: no JSON tree between.
     match aggregate_type {
-        "Order" => serde_json::from_value(payload.clone())
+        "Order" => serde_json::from_str(payload)
             .map(Decoded::Order)
             .map_err(|e| fail(e.to_string())),
-        "User" => serde_json::from_value(payload.clone())
+        "User" => serde_json::from_str(payload)
             .map(Decoded::User)
             .map_err(|e| fail(e.to_string())),
         other => Err(fail(format!("unknown aggregate type {other}"))),
@@ -234,12 +243,7 @@ fn envelope(raw: Raw) -> Result<Envelope, ReadError> {
         metadata,
         recorded_at,
     ) = raw;
-    let payload: Value = serde_json::from_str(&payload).map_err(|e| ReadError::Undecodable {
-        position,
-        event_type: event_type.clone(),
-        version: event_version.clone(),
-        message: e.to_string(),
-    })?;
+
     let event = decode(
         &aggregate_type,
         &event_type,
@@ -258,7 +262,7 @@ fn envelope(raw: Raw) -> Result<Envelope, ReadError> {
         event_type,
         event_version,
         payload,
-        metadata: serde_json::from_str(&metadata).unwrap_or(Value::Null),
+        metadata,
         recorded_at,
         event,
     })

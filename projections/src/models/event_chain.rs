@@ -21,9 +21,9 @@ pub fn link_hash(previous: &str, e: &Envelope) -> String {
         e.sequence.to_string(),
         e.event_type.clone(),
         e.event_version.clone(),
-        // serde_json writes object keys in sorted order: a canonical form.
-        e.payload.to_string(),
-        e.metadata.to_string(),
+        // The stored text itself: any changed byte changes the hash.
+        e.payload.clone(),
+        e.metadata.clone(),
     ] {
         h.update([0u8]);
         h.update(part.as_bytes());

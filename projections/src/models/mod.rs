@@ -119,18 +119,10 @@ pub(crate) fn json(v: &impl serde::Serialize) -> Val {
     Val::Text(serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
 }
 
-/// The Telegram user id in an event's metadata, if a person acted.
+/// Who acted (customer, staff or system) and their Telegram user id, from an
+/// event's metadata.
 pub(crate) fn actor(e: &Envelope) -> (String, Option<i64>) {
-    let kind = e
-        .metadata
-        .get("actor")
-        .and_then(|v| v.as_str())
-        .unwrap_or("system")
-        .to_string();
-    let user = e
-        .metadata
-        .get("user_id")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse().ok());
+    let kind = e.meta("actor").unwrap_or_else(|| "system".into());
+    let user = e.meta("user_id").and_then(|s| s.parse().ok());
     (kind, user)
 }
