@@ -268,11 +268,13 @@ COMMENT ON TABLE ledger_customers IS 'Working table of the payment ledger: the c
 COMMENT ON TABLE outbox_orders IS 'Working table of the outbox: the customer of each order.';
 
 -- Analysts read the read models and nothing else.
+-- Roles belong to the whole server, and several databases may be migrated at
+-- once: creating it must not fail because another migration just did.
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'foodbot_analyst') THEN
-        CREATE ROLE foodbot_analyst NOLOGIN;
-    END IF;
+    CREATE ROLE foodbot_analyst NOLOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
 END $$;
 GRANT USAGE ON SCHEMA public TO foodbot_analyst;
 GRANT SELECT ON order_status, staff_queue, order_lines, order_timeline, user_directory,

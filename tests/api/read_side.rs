@@ -457,7 +457,7 @@ async fn two_processes_project_once_and_the_survivor_takes_over(store: Store) {
         unreachable!()
     };
     let pool = &pool;
-    let leaders = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = $1::bigint::oid";
+    let leaders = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = $1::bigint::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
     let lock_low = projector::LEADER_LOCK & 0xffff_ffff;
     // Each server registers its address changes; any double application would
     // show in the counter.
