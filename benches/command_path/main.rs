@@ -25,14 +25,15 @@
 //! `BENCH_DATABASE_URL` names an administrative database to create the bench database
 //! from (default `postgres://postgres@127.0.0.1:5432/postgres`).
 
+#[path = "../bench_db.rs"]
+mod bench_db;
 mod drive;
 mod raw;
 mod stats;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::Result;
 use drive::{measure, menu_path, plain_cqrs, start_server};
 use raw::{raw_pg, sample_events, RAW_CART, RAW_FRESH};
-use sqlx::Connection;
 use stats::Figures;
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,7 +42,6 @@ use std::time::Duration;
 #[global_allocator]
 static ALLOCATOR: foodbot::Allocator = mimalloc::MiMalloc;
 
-const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const BOT_TOKEN: &str = "123456:bench-token";
 const LEVELS: [usize; 3] = [1, 4, 16];
 const WARMUP: Duration = Duration::from_millis(500);
@@ -152,26 +152,6 @@ fn report(rows: &[Vec<Row>; 2]) {
 
 // ---------------------------------------------------------------- database and main
 
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> Result<String> {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let (scheme, rest) = base
-        .split_once("://")
-        .context("BENCH_DATABASE_URL is not a URL")?;
-    let host = rest.split('/').next().unwrap_or(rest);
-    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-    Ok(format!("{scheme}://{host}/{name}{query}"))
-}
-
-async fn admin(url: &str, sql: &str) -> Result<()> {
-    let mut conn = sqlx::PgConnection::connect(url).await?;
-    sqlx::raw_sql(sql).execute(&mut conn).await?;
-    conn.close().await?;
-    Ok(())
-}
-
 /// Tells on stderr what runs now, so that a profiler can be pointed at it.
 fn progress(what: &str, workload: usize, clients: usize) {
     let letter = ["a", "b"][workload];
@@ -213,24 +193,5 @@ async fn run(url: String) -> Result<()> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let admin_url =
-        std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
-    let name = format!("foodbot_bench_{:08x}", rand::random::<u32>());
-    admin(&admin_url, &format!("CREATE DATABASE {name}"))
-        .await
-        .context("cannot create the bench database")?;
-    let url = with_database(&admin_url, &name)?;
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load = load.split(' ').take(3).collect::<Vec<_>>().join(" ");
-    println!("foodbot command-path benchmark: database {name}, {cores} cores, load average {load}");
-    let outcome = tokio::spawn(run(url)).await;
-    let dropped = admin(&admin_url, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
-    match outcome {
-        Ok(result) => result?,
-        Err(panic) => return Err(anyhow!("the benchmark panicked: {panic}")),
-    }
-    dropped.context("cannot drop the bench database")?;
-    println!("dropped database {name}");
-    Ok(())
+    bench_db::on_fresh_database("command-path", run).await
 }

@@ -19,6 +19,8 @@
 //! The database is dropped at the end. `BENCH_DATABASE_URL` names an administrative
 //! database to create it from (default `postgres://postgres@127.0.0.1:5432/postgres`).
 
+#[path = "../bench_db.rs"]
+mod bench_db;
 mod generate;
 mod live;
 mod measure;
@@ -26,7 +28,7 @@ mod report;
 mod sqlstats;
 mod template;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use foodbot_projections::{Db, Model};
 use measure::{Rate, Take};
 use sqlx::Connection;
@@ -35,7 +37,6 @@ use sqlx::Connection;
 #[global_allocator]
 static ALLOCATOR: foodbot::Allocator = mimalloc::MiMalloc;
 
-const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const DEFAULT_EVENTS: i64 = 1_000_000;
 
 /// Every figure the report shows.
@@ -46,26 +47,6 @@ pub(crate) struct Figures {
     pub(crate) rebuild_one: Rate,
     pub(crate) audit: Rate,
     pub(crate) live: live::Live,
-}
-
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> Result<String> {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let (scheme, rest) = base
-        .split_once("://")
-        .context("BENCH_DATABASE_URL is not a URL")?;
-    let host = rest.split('/').next().unwrap_or(rest);
-    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-    Ok(format!("{scheme}://{host}/{name}{query}"))
-}
-
-async fn admin(url: &str, sql: &str) -> Result<()> {
-    let mut conn = sqlx::PgConnection::connect(url).await?;
-    sqlx::raw_sql(sql).execute(&mut conn).await?;
-    conn.close().await?;
-    Ok(())
 }
 
 fn target_events() -> Result<i64> {
@@ -166,24 +147,5 @@ async fn run(url: String) -> Result<()> {
 #[tokio::main]
 async fn main() -> Result<()> {
     sqlstats::install();
-    let admin_url =
-        std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
-    let name = format!("foodbot_bench_{:08x}", rand::random::<u32>());
-    admin(&admin_url, &format!("CREATE DATABASE {name}"))
-        .await
-        .context("cannot create the bench database")?;
-    let url = with_database(&admin_url, &name)?;
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load = load.split(' ').take(3).collect::<Vec<_>>().join(" ");
-    println!("foodbot read-side benchmark: database {name}, {cores} cores, load average {load}");
-    let outcome = tokio::spawn(run(url)).await;
-    let dropped = admin(&admin_url, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
-    match outcome {
-        Ok(result) => result?,
-        Err(panic) => return Err(anyhow!("the benchmark panicked: {panic}")),
-    }
-    dropped.context("cannot drop the bench database")?;
-    println!("dropped database {name}");
-    Ok(())
+    bench_db::on_fresh_database("read-side", run).await
 }

@@ -4,7 +4,7 @@
 //! gives an order's past state.
 
 use crate::helpers::*;
-use foodbot_domain::order::{Fulfilment, OrderAction, PaymentMethod, PaymentReceipt};
+use foodbot_domain::order::OrderAction;
 use foodbot_domain::{Actor, OrderId, UserId};
 use foodbot_projections::{projector, Db};
 use serde_json::Value;
@@ -59,49 +59,15 @@ async fn audit_verify_names_the_first_tampered_event_and_replay_adds_up(store: S
     let db = TestDb::new(store).await;
     let app = TestApp::spawn(&db).await;
     let a = &app.state.app;
-    let alice = || meta(Actor::Customer(UserId(1)));
     let staff = || meta(Actor::Staff(UserId(STAFF_ID)));
     let order: OrderId = app.cart(1).await.parse().unwrap();
-    a.order_command(
-        &alice(),
-        order,
-        OrderAction::SetFulfilment {
-            fulfilment: Fulfilment::Pickup,
-        },
-    )
-    .await
-    .unwrap();
-    a.order_command(
-        &alice(),
-        order,
-        OrderAction::Checkout {
-            menu: a.menu.clone(),
-        },
-    )
-    .await
-    .unwrap();
-    let out = a
-        .order_command(
-            &alice(),
-            order,
-            OrderAction::RequestPayment {
-                method: PaymentMethod::Provider,
-                invoice_payload: "i".into(),
-            },
-        )
-        .await
-        .unwrap();
-    let total = out.state.totals.as_ref().unwrap().total;
-    let receipt = PaymentReceipt {
-        method: PaymentMethod::Provider,
-        amount: total,
-        telegram_charge_id: "tg-1".into(),
-        provider_charge_id: "pr-1".into(),
-    };
+    let total = invoice(&app, order, 1).await.totals.unwrap().total;
     a.order_command(
         &meta(Actor::System),
         order,
-        OrderAction::RecordPayment { receipt },
+        OrderAction::RecordPayment {
+            receipt: receipt(order, total),
+        },
     )
     .await
     .unwrap();

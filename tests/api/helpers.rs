@@ -358,3 +358,55 @@ pub async fn settle(app: &TestApp, token: &str) {
     .await
     .expect("projected in time");
 }
+
+/// The invoice payload the tests use for an order.
+pub fn invoice_payload(order: foodbot_domain::OrderId) -> String {
+    format!("order:{order}")
+}
+
+/// Takes a customer's cart to an open invoice: pickup, checkout, payment
+/// requested through a payment provider. Returns the order's state then.
+pub async fn invoice(
+    app: &TestApp,
+    order: foodbot_domain::OrderId,
+    customer: i64,
+) -> foodbot_domain::order::Order {
+    use foodbot_domain::order::{Fulfilment, OrderAction, PaymentMethod};
+    let a = &app.state.app;
+    let me = || {
+        meta(foodbot_domain::Actor::Customer(foodbot_domain::UserId(
+            customer,
+        )))
+    };
+    let pickup = OrderAction::SetFulfilment {
+        fulfilment: Fulfilment::Pickup,
+    };
+    a.order_command(&me(), order, pickup).await.unwrap();
+    a.order_command(
+        &me(),
+        order,
+        OrderAction::Checkout {
+            menu: a.menu.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let request = OrderAction::RequestPayment {
+        method: PaymentMethod::Provider,
+        invoice_payload: invoice_payload(order),
+    };
+    a.order_command(&me(), order, request).await.unwrap().state
+}
+
+/// What Telegram's `successful_payment` reports for paying `amount` on `order`.
+pub fn receipt(
+    order: foodbot_domain::OrderId,
+    amount: foodbot_domain::Money,
+) -> foodbot_domain::order::PaymentReceipt {
+    foodbot_domain::order::PaymentReceipt {
+        method: foodbot_domain::order::PaymentMethod::Provider,
+        amount,
+        telegram_charge_id: format!("tg-{order}"),
+        provider_charge_id: format!("pr-{order}"),
+    }
+}

@@ -4,7 +4,7 @@
 
 use crate::helpers::*;
 use foodbot::app::AppError;
-use foodbot_domain::order::{OrderAction, OrderError, OrderStatus, PaymentMethod, PaymentReceipt};
+use foodbot_domain::order::{OrderAction, OrderError, OrderStatus};
 use foodbot_domain::{Actor, OrderId, UserId};
 
 crate::both_stores!(an_order_goes_from_cart_to_delivery_and_a_rejection_is_refunded);
@@ -21,40 +21,12 @@ async fn an_order_goes_from_cart_to_delivery_and_a_rejection_is_refunded(store: 
     let mut ids = Vec::new();
     for _ in 0..2 {
         let order: OrderId = server.cart(1).await.parse().unwrap();
-        let menu = app.menu.clone();
-        app.order_command(
-            &alice,
-            order,
-            OrderAction::SetFulfilment {
-                fulfilment: foodbot_domain::order::Fulfilment::Pickup,
-            },
-        )
-        .await
-        .unwrap();
-        app.order_command(&alice, order, OrderAction::Checkout { menu })
-            .await
+        let invoiced = invoice(&server, order, 1).await;
+        let total = invoiced.totals.as_ref().unwrap().total;
+        invoiced
+            .check_payable(total, &invoice_payload(order))
             .unwrap();
-        let out = app
-            .order_command(
-                &alice,
-                order,
-                OrderAction::RequestPayment {
-                    method: PaymentMethod::Provider,
-                    invoice_payload: format!("order:{order}"),
-                },
-            )
-            .await
-            .unwrap();
-        let total = out.state.totals.as_ref().unwrap().total;
-        out.state
-            .check_payable(total, &format!("order:{order}"))
-            .unwrap();
-        let receipt = PaymentReceipt {
-            method: PaymentMethod::Provider,
-            amount: total,
-            telegram_charge_id: format!("tg-{order}"),
-            provider_charge_id: "prov".into(),
-        };
+        let receipt = receipt(order, total);
         let paid = app
             .order_command(
                 &system,

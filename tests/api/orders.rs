@@ -14,6 +14,7 @@ crate::both_stores!(
     idempotency_keys_make_retries_harmless,
     acknowledged_orders_survive_a_restart,
     events_record_who_acted_through_what_and_why,
+    bad_read_tokens_are_refused_clearly,
 );
 
 fn delivery() -> Value {
@@ -439,4 +440,34 @@ async fn events_record_who_acted_through_what_and_why(store: Store) {
         assert_eq!(meta["correlation_id"], request_id.as_str());
         assert!(chrono::DateTime::parse_from_rfc3339(meta["at"].as_str().unwrap()).is_ok());
     }
+}
+
+async fn bad_read_tokens_are_refused_clearly(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let order = app.cart(1).await;
+    for (query, code) in [
+        ("after=nonsense", "invalid_read_token"),
+        (
+            &format!("after=Order:{order}:99") as &str,
+            "invalid_read_token",
+        ),
+        ("after=Order:not-an-order:1", "invalid_read_token"),
+        ("page=2", "invalid_query"),
+    ] {
+        for path in [
+            format!("/api/v1/orders?{query}"),
+            format!("/api/v1/orders/{order}?{query}"),
+        ] {
+            let (status, body) = app.call(Method::GET, &path, Some(1), None).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+            assert_eq!(body["error"]["code"], code, "{path}");
+        }
+    }
+    // A real token still works.
+    let (status, body) = app.get(&format!("/api/v1/orders/{order}"), 1).await;
+    assert_eq!(
+        (status, body["version"].as_u64()),
+        (StatusCode::OK, Some(2))
+    );
 }

@@ -2,7 +2,7 @@
 //! application across failures and processes, and rebuilds equal to live.
 
 use crate::helpers::*;
-use foodbot_domain::order::{Fulfilment, OrderAction, PaymentMethod, PaymentReceipt};
+use foodbot_domain::order::OrderAction;
 use foodbot_domain::{Actor, Channel, OrderId, UserId};
 use foodbot_projections::{projector, Db, Model, Projector};
 use reqwest::StatusCode;
@@ -15,50 +15,14 @@ crate::both_stores!(
 
 /// Pays for an order through the application layer, as Telegram's payment updates will.
 async fn pay(app: &TestApp, order: OrderId, customer: i64) -> (usize, i64) {
-    let a = &app.state.app;
-    let me = meta(Actor::Customer(UserId(customer)));
-    a.order_command(
-        &me,
-        order,
-        OrderAction::SetFulfilment {
-            fulfilment: Fulfilment::Pickup,
-        },
-    )
-    .await
-    .unwrap();
-    a.order_command(
-        &me,
-        order,
-        OrderAction::Checkout {
-            menu: a.menu.clone(),
-        },
-    )
-    .await
-    .unwrap();
-    let out = a
-        .order_command(
-            &me,
-            order,
-            OrderAction::RequestPayment {
-                method: PaymentMethod::Provider,
-                invoice_payload: format!("o:{order}"),
-            },
-        )
-        .await
-        .unwrap();
-    let amount = out.state.totals.as_ref().unwrap().total;
-    let receipt = PaymentReceipt {
-        method: PaymentMethod::Provider,
-        amount,
-        telegram_charge_id: format!("tg-{order}"),
-        provider_charge_id: "p".into(),
+    let amount = invoice(app, order, customer).await.totals.unwrap().total;
+    let paid = OrderAction::RecordPayment {
+        receipt: receipt(order, amount),
     };
-    let out = a
-        .order_command(
-            &meta(Actor::System),
-            order,
-            OrderAction::RecordPayment { receipt },
-        )
+    let out = app
+        .state
+        .app
+        .order_command(&meta(Actor::System), order, paid)
         .await
         .unwrap();
     (out.version, amount.amount)
@@ -265,52 +229,20 @@ async fn a_failed_projection_step_changes_nothing_and_is_applied_once_later(stor
     let pdb = app.db.projection_db();
     let order: OrderId = app.cart(1).await.parse().unwrap();
     let a = &app.state.app;
-    let me = meta(Actor::Customer(UserId(1)));
-    a.order_command(
-        &me,
-        order,
-        OrderAction::SetFulfilment {
-            fulfilment: Fulfilment::Pickup,
-        },
-    )
-    .await
-    .unwrap();
-    a.order_command(
-        &me,
-        order,
-        OrderAction::Checkout {
-            menu: a.menu.clone(),
-        },
-    )
-    .await
-    .unwrap();
-    let out = a
-        .order_command(
-            &me,
-            order,
-            OrderAction::RequestPayment {
-                method: PaymentMethod::Provider,
-                invoice_payload: "x".into(),
-            },
-        )
-        .await
-        .unwrap();
-    settle(&app, &format!("Order:{order}:{}", out.version)).await;
+    let invoiced = invoice(&app, order, 1).await;
+    let version = app.events_of(&order.to_string()).await.len();
+    settle(&app, &format!("Order:{order}:{version}")).await;
     let before: Vec<_> = futures::future::join_all(served_models().map(|m| dump(&pdb, m))).await;
 
     break_ledger(&pdb).await;
-    let amount = out.state.totals.as_ref().unwrap().total;
-    let receipt = PaymentReceipt {
-        method: PaymentMethod::Provider,
-        amount,
-        telegram_charge_id: "tg".into(),
-        provider_charge_id: "p".into(),
-    };
+    let amount = invoiced.totals.as_ref().unwrap().total;
     let paid = a
         .order_command(
             &meta(Actor::System),
             order,
-            OrderAction::RecordPayment { receipt },
+            OrderAction::RecordPayment {
+                receipt: receipt(order, amount),
+            },
         )
         .await
         .unwrap();
