@@ -24,6 +24,11 @@ pub enum Val {
     Text(String),
     OptText(Option<String>),
     Bool(bool),
+    /// A list, bound as an array on PostgreSQL and as JSON text on SQLite
+    /// (where `= ANY($n)` becomes `IN (SELECT value FROM json_each(?n))`).
+    Ints(Vec<Option<i64>>),
+    Texts(Vec<Option<String>>),
+    Bools(Vec<Option<bool>>),
 }
 
 impl From<i64> for Val {
@@ -57,42 +62,83 @@ impl From<bool> for Val {
     }
 }
 
-/// `$1` → `?1` and `::type` casts dropped.
+/// `$1` → `?1`, `::type` casts dropped and `= ANY($n)` → `IN (SELECT value FROM json_each(?n))`.
 pub fn sqlite_sql(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '$' if chars.peek().is_some_and(char::is_ascii_digit) => out.push('?'),
-            ':' if chars.peek() == Some(&':') => {
-                chars.next();
-                while chars
-                    .peek()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
-                {
-                    chars.next();
-                }
-            }
-            _ => out.push(c),
+    let mut out = String::with_capacity(sql.len() + 32);
+    let mut rest = sql;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        if c == '=' && after.trim_start().starts_with("ANY($") {
+            let list = &after.trim_start()["ANY($".len()..];
+            let n = digits(list);
+            out.push_str(&format!(
+                "IN (SELECT value FROM json_each(?{}))",
+                &list[..n]
+            ));
+            // Past the closing parenthesis of ANY( ).
+            rest = list[n..].split_once(')').map_or("", |(_, r)| r);
+        } else if c == '$' && after.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push('?');
+            rest = after;
+        } else if c == ':' && after.starts_with(':') {
+            let ty = &after[1..];
+            let end = ty
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(ty.len());
+            rest = &ty[end..];
+        } else {
+            out.push(c);
+            rest = after;
         }
     }
     out
 }
 
-macro_rules! bind_all {
+macro_rules! bind_scalar {
+    ($q:expr, $a:expr) => {
+        match $a {
+            Val::Int(v) => $q.bind(*v),
+            Val::OptInt(v) => $q.bind(*v),
+            Val::Text(v) => $q.bind(v.as_str()),
+            Val::OptText(v) => $q.bind(v.as_deref()),
+            Val::Bool(v) => $q.bind(*v),
+            Val::Ints(v) => $q.bind(list_json(v)),
+            Val::Texts(v) => $q.bind(list_json(v)),
+            Val::Bools(v) => $q.bind(list_json(v)),
+        }
+    };
+}
+
+/// Binds for PostgreSQL: lists as arrays.
+macro_rules! bind_pg {
     ($query:expr, $args:expr) => {{
         let mut q = $query;
         for a in $args {
             q = match a {
-                Val::Int(v) => q.bind(*v),
-                Val::OptInt(v) => q.bind(*v),
-                Val::Text(v) => q.bind(v.as_str()),
-                Val::OptText(v) => q.bind(v.as_deref()),
-                Val::Bool(v) => q.bind(*v),
+                Val::Ints(v) => q.bind(v.clone()),
+                Val::Texts(v) => q.bind(v.clone()),
+                Val::Bools(v) => q.bind(v.clone()),
+                a => bind_scalar!(q, a),
             };
         }
         q
     }};
+}
+
+/// Binds for SQLite: lists as JSON text.
+macro_rules! bind_sqlite {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = bind_scalar!(q, a);
+        }
+        q
+    }};
+}
+
+fn list_json<T: serde::Serialize>(v: &[T]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
 /// A connection of its own, outside the pool: the projector's, which holds
@@ -113,13 +159,13 @@ impl Db {
     /// Runs one statement outside a transaction.
     pub async fn exec(&self, sql: &str, args: &[Val]) -> sqlx::Result<u64> {
         match self {
-            Db::Postgres(p) => Ok(bind_all!(sqlx::query(sql), args)
+            Db::Postgres(p) => Ok(bind_pg!(sqlx::query(sql), args)
                 .execute(p)
                 .await?
                 .rows_affected()),
             Db::Sqlite(p) => {
                 let sql = sqlite_sql(sql);
-                Ok(bind_all!(sqlx::query(&sql), args)
+                Ok(bind_sqlite!(sqlx::query(&sql), args)
                     .execute(p)
                     .await?
                     .rows_affected())
@@ -135,12 +181,12 @@ impl Db {
     ) -> sqlx::Result<Vec<serde_json::Map<String, serde_json::Value>>> {
         match self {
             Db::Postgres(p) => {
-                let rows = bind_all!(sqlx::query(sql), args).fetch_all(p).await?;
+                let rows = bind_pg!(sqlx::query(sql), args).fetch_all(p).await?;
                 Ok(rows.iter().map(pg_row_json).collect())
             }
             Db::Sqlite(p) => {
                 let sql = sqlite_sql(sql);
-                let rows = bind_all!(sqlx::query(&sql), args).fetch_all(p).await?;
+                let rows = bind_sqlite!(sqlx::query(&sql), args).fetch_all(p).await?;
                 Ok(rows.iter().map(sqlite_row_json).collect())
             }
         }
@@ -179,13 +225,13 @@ impl<'c> Tx<'c> {
 
     pub async fn exec(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<u64> {
         match self {
-            Tx::Postgres(c) => Ok(bind_all!(sqlx::query(sql), args)
+            Tx::Postgres(c) => Ok(bind_pg!(sqlx::query(sql), args)
                 .execute(&mut **c)
                 .await?
                 .rows_affected()),
             Tx::Sqlite(c) => {
                 let sql = sqlite_sql(sql);
-                Ok(bind_all!(sqlx::query(&sql), args)
+                Ok(bind_sqlite!(sqlx::query(&sql), args)
                     .execute(&mut **c)
                     .await?
                     .rows_affected())
@@ -202,15 +248,37 @@ impl<'c> Tx<'c> {
     {
         match self {
             Tx::Postgres(c) => {
-                bind_all!(sqlx::query_scalar(sql), args)
+                bind_pg!(sqlx::query_scalar(sql), args)
                     .fetch_optional(&mut **c)
                     .await
             }
             Tx::Sqlite(c) => {
                 let sql = sqlite_sql(sql);
-                bind_all!(sqlx::query_scalar(&sql), args)
+                bind_sqlite!(sqlx::query_scalar(&sql), args)
                     .fetch_optional(&mut **c)
                     .await
+            }
+        }
+    }
+
+    /// Rows of a query whose columns have the given kinds, as values.
+    pub async fn select(
+        &mut self,
+        sql: &str,
+        args: &[Val],
+        kinds: &[Kind],
+    ) -> sqlx::Result<Vec<Vec<Val>>> {
+        match self {
+            Tx::Postgres(c) => {
+                let rows = bind_pg!(sqlx::query(sql), args).fetch_all(&mut **c).await?;
+                rows.iter().map(|r| pg_values(r, kinds)).collect()
+            }
+            Tx::Sqlite(c) => {
+                let sql = sqlite_sql(sql);
+                let rows = bind_sqlite!(sqlx::query(&sql), args)
+                    .fetch_all(&mut **c)
+                    .await?;
+                rows.iter().map(|r| sqlite_values(r, kinds)).collect()
             }
         }
     }
@@ -219,6 +287,80 @@ impl<'c> Tx<'c> {
     pub async fn text(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<String>> {
         self.scalar(sql, args).await
     }
+}
+
+/// What a read-model column holds, which decides how it is bound and read.
+/// Times, dates and JSON travel as text (times in [`crate::time::format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Text,
+    Bool,
+    Time,
+    Date,
+    Json,
+}
+
+impl Kind {
+    /// The PostgreSQL array type a list of this kind is bound as, with the
+    /// cast to the column's type.
+    pub fn pg_array(self) -> &'static str {
+        match self {
+            Kind::Int => "int8[]",
+            Kind::Text => "text[]",
+            Kind::Bool => "bool[]",
+            Kind::Time => "text[]::timestamptz[]",
+            Kind::Date => "text[]::date[]",
+            Kind::Json => "text[]::jsonb[]",
+        }
+    }
+
+    /// The column as selected on PostgreSQL, in the form [`Tx::select`] reads.
+    pub fn pg_select(self, column: &str) -> String {
+        match self {
+            Kind::Int => format!("{column}::int8"),
+            Kind::Date | Kind::Json => format!("{column}::text"),
+            Kind::Text | Kind::Bool | Kind::Time => column.to_string(),
+        }
+    }
+}
+
+fn pg_values(row: &PgRow, kinds: &[Kind]) -> sqlx::Result<Vec<Val>> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            Ok(match k {
+                Kind::Int => Val::OptInt(row.try_get(i)?),
+                Kind::Bool => match row.try_get::<Option<bool>, _>(i)? {
+                    Some(b) => Val::Bool(b),
+                    None => Val::OptInt(None),
+                },
+                Kind::Time => Val::OptText(
+                    row.try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(i)?
+                        .map(crate::time::format),
+                ),
+                Kind::Text | Kind::Date | Kind::Json => Val::OptText(row.try_get(i)?),
+            })
+        })
+        .collect()
+}
+
+fn sqlite_values(row: &SqliteRow, kinds: &[Kind]) -> sqlx::Result<Vec<Val>> {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            Ok(match k {
+                Kind::Int => Val::OptInt(row.try_get(i)?),
+                Kind::Bool => match row.try_get::<Option<bool>, _>(i)? {
+                    Some(b) => Val::Bool(b),
+                    None => Val::OptInt(None),
+                },
+                Kind::Text | Kind::Time | Kind::Date | Kind::Json => Val::OptText(row.try_get(i)?),
+            })
+        })
+        .collect()
 }
 
 /// A row as JSON, whatever its column types (for exports and comparisons).
@@ -319,6 +461,10 @@ mod tests {
                 "UPDATE t SET a = $2::timestamptz, b = $10::jsonb WHERE id = $1 AND c = 'x'"
             ),
             "UPDATE t SET a = ?2, b = ?10 WHERE id = ?1 AND c = 'x'"
+        );
+        assert_eq!(
+            sqlite_sql("SELECT a FROM t WHERE id = ANY($12) FOR UPDATE"),
+            "SELECT a FROM t WHERE id IN (SELECT value FROM json_each(?12)) FOR UPDATE"
         );
     }
 }

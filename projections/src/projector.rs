@@ -13,9 +13,10 @@
 //! within a poll interval. It wakes on `NOTIFY foodbot_events` (SQLite: an
 //! in-process signal from the command path), polling as a fallback.
 
-use crate::db::{Conn, Db, Tx};
-use crate::event::{read_after, Checkpoint, ReadError};
+use crate::db::{Conn, Db, Kind, Tx, Val};
+use crate::event::{read_after, Checkpoint, Envelope, ReadError};
 use crate::models::Model;
+use crate::table::{Record, Rows, Table};
 use sqlx::postgres::PgListener;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -103,13 +104,15 @@ impl Projector {
         let batch = read_after(tx, low, &skip, BATCH, horizon).await?;
         let full = batch.events.len() as i64 >= BATCH;
         let horizon = batch.horizon;
-        for e in &batch.events {
-            let is_final = e.checkpoint.transaction_id < horizon;
-            for m in &self.models {
-                if marks[m].needs(e.checkpoint) && (is_final || !m.final_only()) {
-                    m.apply(tx, e).await?;
-                }
-            }
+        for m in &self.models {
+            let mark = &marks[m];
+            let unseen: Vec<&Envelope> = batch
+                .events
+                .iter()
+                .filter(|e| mark.needs(e.checkpoint))
+                .filter(|e| e.checkpoint.transaction_id < horizon || !m.final_only())
+                .collect();
+            m.apply(tx, &unseen).await?;
         }
         let read: Vec<Checkpoint> = batch.events.iter().map(|e| e.checkpoint).collect();
         let finals: Vec<Checkpoint> = read
@@ -117,32 +120,18 @@ impl Projector {
             .copied()
             .filter(|c| c.transaction_id < horizon)
             .collect();
+        let mut moved = Rows::<CheckpointRow>::new();
+        let now = crate::time::format(chrono::Utc::now());
         for m in &self.models {
             let mark = marks.get_mut(m).expect("every model has a mark");
             let before = mark.clone();
             let seen = if m.final_only() { &finals } else { &read };
             mark.advance(seen, horizon, full);
             if *mark != before {
-                let sql = "UPDATE projection_checkpoints
-                              SET last_transaction_id = $2, last_position = $3, applied_above = $4, updated_at = $5::timestamptz
-                            WHERE projection = $1";
-                let applied: Vec<[i64; 2]> = mark
-                    .applied_above
-                    .iter()
-                    .map(|c| [c.transaction_id, c.position])
-                    .collect();
-                let args = [
-                    m.name().into(),
-                    mark.at.transaction_id.into(),
-                    mark.at.position.into(),
-                    serde_json::to_string(&applied)
-                        .unwrap_or_else(|_| "[]".into())
-                        .into(),
-                    crate::models::ts(chrono::Utc::now()),
-                ];
-                tx.exec(sql, &args).await?;
+                moved.put(CheckpointRow::new(m.name(), mark, &now));
             }
         }
+        moved.flush(tx).await?;
         Ok((
             batch.events.len(),
             marks.values().map(|m| m.at).min().unwrap_or(low),
@@ -279,26 +268,94 @@ impl Mark {
     }
 }
 
+/// A read model's checkpoint row.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct CheckpointRow {
+    projection: String,
+    last_transaction_id: i64,
+    last_position: i64,
+    applied_above: String,
+    updated_at: String,
+}
+
+impl CheckpointRow {
+    fn new(name: &str, mark: &Mark, now: &str) -> CheckpointRow {
+        let applied: Vec<[i64; 2]> = mark
+            .applied_above
+            .iter()
+            .map(|c| [c.transaction_id, c.position])
+            .collect();
+        CheckpointRow {
+            projection: name.to_string(),
+            last_transaction_id: mark.at.transaction_id,
+            last_position: mark.at.position,
+            applied_above: serde_json::to_string(&applied).unwrap_or_else(|_| "[]".into()),
+            updated_at: now.to_string(),
+        }
+    }
+}
+
+impl Record for CheckpointRow {
+    const TABLE: Table = Table {
+        name: "projection_checkpoints",
+        columns: &[
+            ("projection", Kind::Text),
+            ("last_transaction_id", Kind::Int),
+            ("last_position", Kind::Int),
+            ("applied_above", Kind::Text),
+            ("updated_at", Kind::Time),
+        ],
+        key: 1,
+        replace: true,
+    };
+    type Key = String;
+    fn key(&self) -> String {
+        self.projection.clone()
+    }
+}
+
 /// Reads (and on PostgreSQL locks) the models' marks, creating missing ones.
 async fn lock_checkpoints(
     tx: &mut Tx<'_>,
     models: &[Model],
 ) -> Result<HashMap<Model, Mark>, sqlx::Error> {
+    let lock = if matches!(tx, Tx::Postgres(_)) {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT projection, last_transaction_id, last_position, applied_above
+           FROM projection_checkpoints WHERE projection = ANY($1){lock}"
+    );
+    let names = Val::Texts(models.iter().map(|m| Some(m.name().to_string())).collect());
+    let kinds = [Kind::Text, Kind::Int, Kind::Int, Kind::Text];
     let mut out = HashMap::new();
-    for m in models {
-        let sql = "INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT (projection) DO NOTHING";
-        tx.exec(sql, &[m.name().into()]).await?;
-        let lock = if matches!(tx, Tx::Postgres(_)) {
-            " FOR UPDATE"
-        } else {
-            ""
-        };
+    for attempt in 0..2 {
+        for row in tx
+            .select(&sql, std::slice::from_ref(&names), &kinds)
+            .await?
+        {
+            if let [Val::OptText(Some(name)), Val::OptInt(Some(t)), Val::OptInt(Some(p)), Val::OptText(Some(applied))] =
+                &row[..]
+            {
+                if let Some(m) = Model::parse(name) {
+                    out.insert(m, parse_mark(&format!("{t} {p} {applied}")));
+                }
+            }
+        }
+        if out.len() == models.len() || attempt == 1 {
+            break;
+        }
+        // First run on this database: create the missing checkpoints, then lock them all.
+        let values: Vec<String> = (1..=models.len()).map(|i| format!("(${i})")).collect();
         let sql = format!(
-            "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above
-               FROM projection_checkpoints WHERE projection = $1{lock}"
+            "INSERT INTO projection_checkpoints (projection) VALUES {} ON CONFLICT (projection) DO NOTHING",
+            values.join(", ")
         );
-        let text = tx.text(&sql, &[m.name().into()]).await?.unwrap_or_default();
-        out.insert(*m, parse_mark(&text));
+        let args: Vec<Val> = models.iter().map(|m| m.name().into()).collect();
+        tx.exec(&sql, &args).await?;
+        out.clear();
     }
     Ok(out)
 }

@@ -5,8 +5,11 @@
 //! same whenever and wherever it is built; `foodbot audit verify` recomputes it
 //! from the log and names the first event where the two part.
 
+use crate::db::Kind::{Int, Text};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
+use crate::table::{Record, Rows, Table};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The hash of the link for `e` following a link with hash `previous`.
@@ -31,27 +34,59 @@ pub fn link_hash(previous: &str, e: &Envelope) -> String {
     hex::encode(h.finalize())
 }
 
-pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let last = tx
-        .text(
-            "SELECT CAST(link AS TEXT) || ' ' || hash FROM event_chain ORDER BY link DESC LIMIT 1",
-            &[],
-        )
-        .await?;
-    let (link, previous) = match last.as_deref().and_then(|l| l.split_once(' ')) {
-        Some((n, h)) => (n.parse::<i64>().unwrap_or(0) + 1, h.to_string()),
-        None => (1, String::new()),
+#[derive(Clone, Serialize, Deserialize)]
+struct LinkRow {
+    link: i64,
+    transaction_id: i64,
+    position: i64,
+    aggregate_type: String,
+    aggregate_id: String,
+    sequence: i64,
+    hash: String,
+}
+
+impl Record for LinkRow {
+    const TABLE: Table = Table {
+        name: "event_chain",
+        columns: &[
+            ("link", Int),
+            ("transaction_id", Int),
+            ("position", Int),
+            ("aggregate_type", Text),
+            ("aggregate_id", Text),
+            ("sequence", Int),
+            ("hash", Text),
+        ],
+        key: 1,
+        replace: false,
     };
-    let sql = "INSERT INTO event_chain (link, transaction_id, position, aggregate_type, aggregate_id, sequence, hash)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    let args: [Val; 7] = [
-        link.into(),
-        e.checkpoint.transaction_id.into(),
-        e.position().into(),
-        e.aggregate_type.as_str().into(),
-        e.aggregate_id.as_str().into(),
-        e.sequence.into(),
-        link_hash(&previous, e).into(),
-    ];
-    tx.exec(sql, &args).await.map(|_| ())
+    type Key = i64;
+    fn key(&self) -> i64 {
+        self.link
+    }
+}
+
+pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+    // The head, found through the primary key whatever the table's statistics say.
+    let sql = "SELECT link, hash FROM event_chain WHERE link = (SELECT max(link) FROM event_chain)";
+    let head = tx.select(sql, &[], &[Int, Text]).await?;
+    let (mut link, mut previous) = match head.first().map(|r| &r[..]) {
+        Some([Val::OptInt(Some(n)), Val::OptText(Some(h))]) => (*n, h.clone()),
+        _ => (0, String::new()),
+    };
+    let mut rows = Rows::<LinkRow>::new();
+    for e in events {
+        link += 1;
+        previous = link_hash(&previous, e);
+        rows.put(LinkRow {
+            link,
+            transaction_id: e.checkpoint.transaction_id,
+            position: e.position(),
+            aggregate_type: e.aggregate_type.clone(),
+            aggregate_id: e.aggregate_id.clone(),
+            sequence: e.sequence,
+            hash: previous.clone(),
+        });
+    }
+    rows.flush(tx).await
 }

@@ -11,8 +11,11 @@ mod sales;
 mod user_directory;
 
 use crate::db::{Tx, Val};
-use crate::event::Envelope;
+use crate::event::{Decoded, Envelope};
 use chrono::{DateTime, Utc};
+use foodbot_domain::order::OrderEvent;
+use foodbot_domain::user::UserEvent;
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Model {
@@ -97,26 +100,78 @@ impl Model {
         matches!(self, Model::EventChain)
     }
 
-    pub async fn apply(self, tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
+    /// Applies a step's events (those this model has not seen, in global
+    /// order) in one go: the rows they touch are loaded, changed in memory and
+    /// written back with a few statements per table.
+    pub async fn apply(self, tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
         match self {
-            Model::OrderStatus => order_status::apply(tx, e).await,
-            Model::OrderLines => order_lines::apply(tx, e).await,
-            Model::OrderTimeline => order_timeline::apply(tx, e).await,
-            Model::UserDirectory => user_directory::apply(tx, e).await,
-            Model::PaymentLedger => payment_ledger::apply(tx, e).await,
-            Model::Sales => sales::apply(tx, e).await,
-            Model::Outbox => outbox::apply(tx, e).await,
-            Model::EventChain => event_chain::apply(tx, e).await,
+            Model::OrderStatus => order_status::apply(tx, events).await,
+            Model::OrderLines => order_lines::apply(tx, events).await,
+            Model::OrderTimeline => order_timeline::apply(tx, events).await,
+            Model::UserDirectory => user_directory::apply(tx, events).await,
+            Model::PaymentLedger => payment_ledger::apply(tx, events).await,
+            Model::Sales => sales::apply(tx, events).await,
+            Model::Outbox => outbox::apply(tx, events).await,
+            Model::EventChain => event_chain::apply(tx, events).await,
         }
     }
 }
 
-pub(crate) fn ts(t: DateTime<Utc>) -> Val {
-    Val::Text(crate::time::format(t))
+/// The order events of a batch.
+pub(crate) fn order_events<'a>(
+    events: &'a [&'a Envelope],
+) -> impl Iterator<Item = (&'a Envelope, &'a OrderEvent)> + 'a {
+    events.iter().filter_map(|e| match &e.event {
+        Decoded::Order(ev) => Some((*e, ev)),
+        Decoded::User(_) => None,
+    })
 }
 
-pub(crate) fn json(v: &impl serde::Serialize) -> Val {
-    Val::Text(serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
+/// The user events of a batch, with the user's id.
+pub(crate) fn user_events<'a>(
+    events: &'a [&'a Envelope],
+) -> impl Iterator<Item = (i64, &'a UserEvent)> + 'a {
+    events.iter().filter_map(|e| match &e.event {
+        Decoded::User(ev) => Some((e.aggregate_id.parse().unwrap_or_default(), ev)),
+        Decoded::Order(_) => None,
+    })
+}
+
+/// The orders with an event that `wanted` picks whose creation is not in the
+/// batch: only their rows can be stored already.
+pub(crate) fn stored_orders(
+    events: &[&Envelope],
+    wanted: impl Fn(&OrderEvent) -> bool,
+) -> Vec<Option<String>> {
+    let created: HashSet<&str> = order_events(events)
+        .filter(|(_, ev)| matches!(ev, OrderEvent::OrderCreated { .. }))
+        .map(|(e, _)| e.aggregate_id.as_str())
+        .collect();
+    crate::table::texts(
+        order_events(events)
+            .filter(|(e, ev)| wanted(ev) && !created.contains(e.aggregate_id.as_str()))
+            .map(|(e, _)| e.aggregate_id.as_str()),
+    )
+}
+
+/// The users with an event in the batch whose registration is not in it.
+pub(crate) fn stored_users(events: &[&Envelope]) -> Vec<Option<i64>> {
+    let registered: HashSet<i64> = user_events(events)
+        .filter(|(_, ev)| matches!(ev, UserEvent::UserRegistered { .. }))
+        .map(|(id, _)| id)
+        .collect();
+    crate::table::ints(
+        user_events(events)
+            .map(|(id, _)| id)
+            .filter(|id| !registered.contains(id)),
+    )
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> Val {
+    Val::Text(crate::time::format(t))
 }
 
 /// Who acted (customer, staff or system) and their Telegram user id, from an

@@ -1,75 +1,120 @@
 //! `order_lines`: every order's lines with items and options.
 
-use super::json;
+use super::{order_events, stored_orders};
+use crate::db::Kind::{Int, Json, Text};
 use crate::db::{Tx, Val};
-use crate::event::{Decoded, Envelope};
+use crate::event::Envelope;
+use crate::table::{Record, Rows, Table};
 use foodbot_domain::catalog::PricedLine;
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::LineId;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-async fn insert(
-    tx: &mut Tx<'_>,
-    order_id: &str,
-    line_id: LineId,
-    item: &PricedLine,
-) -> sqlx::Result<()> {
-    let sql = "INSERT INTO order_lines (order_id, line_id, item_id, category, name, size_id, options, quantity, unit_price, line_total, currency, note)
-               VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9, $10, $11, $12)
-               ON CONFLICT (order_id, line_id) DO NOTHING";
-    let args: [Val; 12] = [
-        order_id.into(),
-        i64::from(line_id.0).into(),
-        item.item_id.as_str().into(),
-        item.category.as_str().into(),
-        json(&item.name),
-        item.size.as_ref().map(|s| s.id.clone()).into(),
-        json(&item.options),
-        i64::from(item.quantity).into(),
-        item.unit_price.amount.into(),
-        item.line_total.amount.into(),
-        item.unit_price.currency.to_string().into(),
-        item.note.clone().into(),
-    ];
-    tx.exec(sql, &args).await.map(|_| ())
+#[derive(Clone, Serialize, Deserialize)]
+struct LineRow {
+    order_id: String,
+    line_id: i64,
+    item_id: String,
+    category: String,
+    name: Value,
+    size_id: Option<String>,
+    options: Value,
+    quantity: i64,
+    unit_price: i64,
+    line_total: i64,
+    currency: String,
+    note: Option<String>,
 }
 
-pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else {
-        return Ok(());
+impl Record for LineRow {
+    const TABLE: Table = Table {
+        name: "order_lines",
+        columns: &[
+            ("order_id", Text),
+            ("line_id", Int),
+            ("item_id", Text),
+            ("category", Text),
+            ("name", Json),
+            ("size_id", Text),
+            ("options", Json),
+            ("quantity", Int),
+            ("unit_price", Int),
+            ("line_total", Int),
+            ("currency", Text),
+            ("note", Text),
+        ],
+        key: 2,
+        replace: true,
     };
-    let id = e.aggregate_id.as_str();
-    match ev {
-        OrderEvent::ItemAdded { line_id, item, .. } => insert(tx, id, *line_id, item).await,
-        OrderEvent::ItemQuantityChanged {
-            line_id,
-            quantity,
-            line_total,
-            ..
-        } => {
-            let sql = "UPDATE order_lines SET quantity = $3, line_total = $4 WHERE order_id = $1 AND line_id = $2";
-            let args = [
-                id.into(),
-                i64::from(line_id.0).into(),
-                i64::from(*quantity).into(),
-                line_total.amount.into(),
-            ];
-            tx.exec(sql, &args).await.map(|_| ())
-        }
-        OrderEvent::ItemRemoved { line_id, .. } => {
-            let sql = "DELETE FROM order_lines WHERE order_id = $1 AND line_id = $2";
-            tx.exec(sql, &[id.into(), i64::from(line_id.0).into()])
-                .await
-                .map(|_| ())
-        }
-        OrderEvent::CheckedOut { lines, .. } => {
-            // Checkout re-prices every line: the frozen lines replace the cart's.
-            tx.exec("DELETE FROM order_lines WHERE order_id = $1", &[id.into()])
-                .await?;
-            for line in lines {
-                insert(tx, id, line.line_id, &line.item).await?;
-            }
-            Ok(())
-        }
-        _ => Ok(()),
+    type Key = (String, i64);
+    fn key(&self) -> (String, i64) {
+        (self.order_id.clone(), self.line_id)
     }
+}
+
+fn line(order_id: &str, line_id: LineId, item: &PricedLine) -> LineRow {
+    LineRow {
+        order_id: order_id.to_string(),
+        line_id: i64::from(line_id.0),
+        item_id: item.item_id.clone(),
+        category: item.category.clone(),
+        name: serde_json::to_value(&item.name).unwrap_or(Value::Null),
+        size_id: item.size.as_ref().map(|s| s.id.clone()),
+        options: serde_json::to_value(&item.options).unwrap_or(Value::Null),
+        quantity: i64::from(item.quantity),
+        unit_price: item.unit_price.amount,
+        line_total: item.line_total.amount,
+        currency: item.unit_price.currency.to_string(),
+        note: item.note.clone(),
+    }
+}
+
+pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+    let changes_lines = |ev: &OrderEvent| {
+        matches!(
+            ev,
+            OrderEvent::ItemQuantityChanged { .. }
+                | OrderEvent::ItemRemoved { .. }
+                | OrderEvent::CheckedOut { .. }
+        )
+    };
+    let mut rows = Rows::<LineRow>::new();
+    rows.load(
+        tx,
+        "order_id",
+        Val::Texts(stored_orders(events, changes_lines)),
+    )
+    .await?;
+    for (e, ev) in order_events(events) {
+        let id = e.aggregate_id.as_str();
+        match ev {
+            OrderEvent::ItemAdded { line_id, item, .. } => rows.put_new(line(id, *line_id, item)),
+            OrderEvent::ItemQuantityChanged {
+                line_id,
+                quantity,
+                line_total,
+                ..
+            } => {
+                if let Some(row) = rows.get_mut(&(id.to_string(), i64::from(line_id.0))) {
+                    row.quantity = i64::from(*quantity);
+                    row.line_total = line_total.amount;
+                }
+            }
+            OrderEvent::ItemRemoved { line_id, .. } => {
+                rows.remove(&(id.to_string(), i64::from(line_id.0)))
+            }
+            OrderEvent::CheckedOut { lines, .. } => {
+                // Checkout re-prices every line: the frozen lines replace the cart's.
+                for key in rows.keys_where(|r| r.order_id == id) {
+                    rows.remove(&key);
+                }
+                for l in lines {
+                    rows.put(line(id, l.line_id, &l.item));
+                }
+            }
+            _ => {}
+        }
+    }
+    rows.flush(tx).await
 }

@@ -1,119 +1,175 @@
 //! `order_status`: one row per order, what /status and the Mini App show now.
 
-use super::ts;
+use super::{order_events, stored_orders};
+use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
-use crate::event::{Decoded, Envelope};
+use crate::event::Envelope;
+use crate::table::{Record, Rows, Table};
+use crate::time::format as ts;
 use foodbot_domain::order::{Fulfilment, OrderEvent, OrderStatus};
 use foodbot_domain::OrderId;
+use serde::{Deserialize, Serialize};
 
-/// The status after `event`, reading the current one only when the rule needs it.
-pub(crate) async fn status_after(
-    tx: &mut Tx<'_>,
-    table_sql: &str,
-    order_id: &str,
-    event: &OrderEvent,
-) -> sqlx::Result<OrderStatus> {
-    let from_new = event.status_after(OrderStatus::New);
-    let from_cancelled = event.status_after(OrderStatus::Cancelled);
-    if from_new == from_cancelled {
-        return Ok(from_new);
-    }
-    let before = tx.text(table_sql, &[order_id.into()]).await?;
-    let before = before
-        .and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok())
-        .unwrap_or(OrderStatus::New);
-    Ok(event.status_after(before))
+#[derive(Clone, Serialize, Deserialize)]
+struct StatusRow {
+    order_id: String,
+    short_id: String,
+    customer_id: i64,
+    status: String,
+    fulfilment: Option<String>,
+    currency: String,
+    subtotal: i64,
+    delivery_fee: Option<i64>,
+    total: Option<i64>,
+    paid_amount: Option<i64>,
+    refund: Option<String>,
+    eta_minutes: Option<i64>,
+    reordered_from: Option<String>,
+    created_at: String,
+    checked_out_at: Option<String>,
+    paid_at: Option<String>,
+    accepted_at: Option<String>,
+    ready_at: Option<String>,
+    completed_at: Option<String>,
+    cancelled_at: Option<String>,
+    updated_at: String,
+    version: i64,
 }
 
-pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else {
-        return Ok(());
+impl Record for StatusRow {
+    const TABLE: Table = Table {
+        name: "order_status",
+        columns: &[
+            ("order_id", Text),
+            ("short_id", Text),
+            ("customer_id", Int),
+            ("status", Text),
+            ("fulfilment", Text),
+            ("currency", Text),
+            ("subtotal", Int),
+            ("delivery_fee", Int),
+            ("total", Int),
+            ("paid_amount", Int),
+            ("refund", Text),
+            ("eta_minutes", Int),
+            ("reordered_from", Text),
+            ("created_at", Time),
+            ("checked_out_at", Time),
+            ("paid_at", Time),
+            ("accepted_at", Time),
+            ("ready_at", Time),
+            ("completed_at", Time),
+            ("cancelled_at", Time),
+            ("updated_at", Time),
+            ("version", Int),
+        ],
+        key: 1,
+        replace: true,
     };
-    let id = e.aggregate_id.as_str();
-    if let OrderEvent::OrderCreated {
-        order_id,
-        customer,
-        currency,
-        at,
-    } = ev
-    {
-        let sql = "INSERT INTO order_status (order_id, short_id, customer_id, status, currency, created_at, updated_at, version)
-                   VALUES ($1, $2, $3, 'cart', $4, $5::timestamptz, $5::timestamptz, $6)
-                   ON CONFLICT (order_id) DO NOTHING";
-        let args = [
-            id.into(),
-            OrderId::short(order_id).into(),
-            customer.0.into(),
-            currency.to_string().into(),
-            ts(*at),
-            e.sequence.into(),
-        ];
-        return tx.exec(sql, &args).await.map(|_| ());
+    type Key = String;
+    fn key(&self) -> String {
+        self.order_id.clone()
     }
-    let status = status_after(
-        tx,
-        "SELECT status FROM order_status WHERE order_id = $1",
-        id,
-        ev,
-    )
-    .await?;
-    let mut args: Vec<Val> = vec![
-        id.into(),
-        status.as_str().into(),
-        ts(ev.at()),
-        e.sequence.into(),
-    ];
-    let extra = match ev {
-        OrderEvent::ReorderedFrom { source, .. } => {
-            args.push(source.to_string().into());
-            ", reordered_from = $5"
-        }
-        OrderEvent::ItemAdded { subtotal, .. }
-        | OrderEvent::ItemQuantityChanged { subtotal, .. }
-        | OrderEvent::ItemRemoved { subtotal, .. } => {
-            args.push(subtotal.amount.into());
-            ", subtotal = $5"
-        }
-        OrderEvent::FulfilmentChosen { fulfilment, .. } => {
-            args.push(match fulfilment {
-                Fulfilment::Delivery { .. } => "delivery".into(),
-                Fulfilment::Pickup => "pickup".into(),
+}
+
+/// A status as stored, read back (an unknown one counts as new).
+pub(crate) fn parse_status(s: &str) -> OrderStatus {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).unwrap_or(OrderStatus::New)
+}
+
+pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+    let mut rows = Rows::<StatusRow>::new();
+    rows.load(tx, "order_id", Val::Texts(stored_orders(events, |_| true)))
+        .await?;
+    for (e, ev) in order_events(events) {
+        let id = e.aggregate_id.as_str();
+        if let OrderEvent::OrderCreated {
+            order_id,
+            customer,
+            currency,
+            at,
+        } = ev
+        {
+            rows.put_new(StatusRow {
+                order_id: id.to_string(),
+                short_id: OrderId::short(order_id),
+                customer_id: customer.0,
+                status: "cart".into(),
+                fulfilment: None,
+                currency: currency.to_string(),
+                subtotal: 0,
+                delivery_fee: None,
+                total: None,
+                paid_amount: None,
+                refund: None,
+                eta_minutes: None,
+                reordered_from: None,
+                created_at: ts(*at),
+                checked_out_at: None,
+                paid_at: None,
+                accepted_at: None,
+                ready_at: None,
+                completed_at: None,
+                cancelled_at: None,
+                updated_at: ts(*at),
+                version: e.sequence,
             });
-            ", fulfilment = $5"
+            continue;
         }
-        OrderEvent::CheckedOut {
-            subtotal,
-            delivery_fee,
-            total,
-            ..
-        } => {
-            args.extend([
-                subtotal.amount.into(),
-                delivery_fee.amount.into(),
-                total.amount.into(),
-            ]);
-            ", subtotal = $5, delivery_fee = $6, total = $7, checked_out_at = $3::timestamptz"
+        let Some(row) = rows.get_mut(&id.to_string()) else {
+            continue;
+        };
+        let at = ts(ev.at());
+        row.status = ev.status_after(parse_status(&row.status)).as_str().into();
+        row.updated_at = at.clone();
+        row.version = e.sequence;
+        match ev {
+            OrderEvent::ReorderedFrom { source, .. } => {
+                row.reordered_from = Some(source.to_string())
+            }
+            OrderEvent::ItemAdded { subtotal, .. }
+            | OrderEvent::ItemQuantityChanged { subtotal, .. }
+            | OrderEvent::ItemRemoved { subtotal, .. } => row.subtotal = subtotal.amount,
+            OrderEvent::FulfilmentChosen { fulfilment, .. } => {
+                row.fulfilment = Some(match fulfilment {
+                    Fulfilment::Delivery { .. } => "delivery".into(),
+                    Fulfilment::Pickup => "pickup".into(),
+                })
+            }
+            OrderEvent::CheckedOut {
+                subtotal,
+                delivery_fee,
+                total,
+                ..
+            } => {
+                row.subtotal = subtotal.amount;
+                row.delivery_fee = Some(delivery_fee.amount);
+                row.total = Some(total.amount);
+                row.checked_out_at = Some(at);
+            }
+            OrderEvent::CartReopened { .. } => {
+                row.delivery_fee = None;
+                row.total = None;
+            }
+            OrderEvent::PaymentReceived { amount, .. } => {
+                row.paid_amount = Some(amount.amount);
+                row.paid_at = Some(at);
+            }
+            OrderEvent::OrderAccepted { eta_minutes, .. } => {
+                row.accepted_at = Some(at);
+                row.eta_minutes = eta_minutes.map(i64::from);
+            }
+            OrderEvent::OrderRejected { .. } | OrderEvent::OrderCancelled { .. } => {
+                row.cancelled_at = Some(at)
+            }
+            OrderEvent::OrderReady { .. } => row.ready_at = Some(at),
+            OrderEvent::OrderDelivered { .. } | OrderEvent::OrderPickedUp { .. } => {
+                row.completed_at = Some(at)
+            }
+            OrderEvent::RefundRequested { .. } => row.refund = Some("requested".into()),
+            OrderEvent::RefundCompleted { .. } => row.refund = Some("refunded".into()),
+            _ => {}
         }
-        OrderEvent::CartReopened { .. } => ", delivery_fee = NULL, total = NULL",
-        OrderEvent::PaymentReceived { amount, .. } => {
-            args.push(amount.amount.into());
-            ", paid_amount = $5, paid_at = $3::timestamptz"
-        }
-        OrderEvent::OrderAccepted { eta_minutes, .. } => {
-            args.push(eta_minutes.map(i64::from).into());
-            ", accepted_at = $3::timestamptz, eta_minutes = $5"
-        }
-        OrderEvent::OrderRejected { .. } | OrderEvent::OrderCancelled { .. } => {
-            ", cancelled_at = $3::timestamptz"
-        }
-        OrderEvent::OrderReady { .. } => ", ready_at = $3::timestamptz",
-        OrderEvent::OrderDelivered { .. } | OrderEvent::OrderPickedUp { .. } => {
-            ", completed_at = $3::timestamptz"
-        }
-        OrderEvent::RefundRequested { .. } => ", refund = 'requested'",
-        OrderEvent::RefundCompleted { .. } => ", refund = 'refunded'",
-        _ => "",
-    };
-    let sql = format!("UPDATE order_status SET status = $2, updated_at = $3::timestamptz, version = $4{extra} WHERE order_id = $1");
-    tx.exec(&sql, &args).await.map(|_| ())
+    }
+    rows.flush(tx).await
 }

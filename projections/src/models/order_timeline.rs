@@ -1,9 +1,15 @@
 //! `order_timeline`: every step of every order with its time.
 
-use super::{actor, ts};
+use super::order_status::parse_status;
+use super::{actor, order_events, stored_orders};
+use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
-use crate::event::{Decoded, Envelope};
-use foodbot_domain::order::OrderEvent;
+use crate::event::Envelope;
+use crate::table::{Record, Rows, Table};
+use crate::time::format as ts;
+use foodbot_domain::order::{OrderEvent, OrderStatus};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A short human detail of a step, where it has one.
 fn detail(ev: &OrderEvent) -> Option<String> {
@@ -27,27 +33,77 @@ fn detail(ev: &OrderEvent) -> Option<String> {
     }
 }
 
-pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else {
-        return Ok(());
+#[derive(Clone, Serialize, Deserialize)]
+struct StepRow {
+    order_id: String,
+    sequence: i64,
+    event_type: String,
+    status: String,
+    actor: String,
+    actor_id: Option<i64>,
+    detail: Option<String>,
+    at: String,
+}
+
+impl Record for StepRow {
+    const TABLE: Table = Table {
+        name: "order_timeline",
+        columns: &[
+            ("order_id", Text),
+            ("sequence", Int),
+            ("event_type", Text),
+            ("status", Text),
+            ("actor", Text),
+            ("actor_id", Int),
+            ("detail", Text),
+            ("at", Time),
+        ],
+        key: 2,
+        replace: false,
     };
-    let id = e.aggregate_id.as_str();
-    let last =
-        "SELECT status FROM order_timeline WHERE order_id = $1 ORDER BY sequence DESC LIMIT 1";
-    let status = super::order_status::status_after(tx, last, id, ev).await?;
-    let (actor, actor_id) = actor(e);
-    let sql = "INSERT INTO order_timeline (order_id, sequence, event_type, status, actor, actor_id, detail, at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz)
-               ON CONFLICT (order_id, sequence) DO NOTHING";
-    let args: [Val; 8] = [
-        id.into(),
-        e.sequence.into(),
-        e.event_type.as_str().into(),
-        status.as_str().into(),
-        actor.into(),
-        actor_id.into(),
-        detail(ev).into(),
-        ts(ev.at()),
-    ];
-    tx.exec(sql, &args).await.map(|_| ())
+    type Key = (String, i64);
+    fn key(&self) -> (String, i64) {
+        (self.order_id.clone(), self.sequence)
+    }
+}
+
+/// True if the status after `ev` depends on the status before it.
+fn needs_before(ev: &OrderEvent) -> bool {
+    ev.status_after(OrderStatus::New) != ev.status_after(OrderStatus::Cancelled)
+}
+
+pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+    // Each order's status as its last stored step has it, for the orders whose
+    // next status depends on it.
+    let mut status: HashMap<String, OrderStatus> = HashMap::new();
+    let stored = stored_orders(events, needs_before);
+    if !stored.is_empty() {
+        let sql = "SELECT order_id, status FROM order_timeline t
+                    WHERE order_id = ANY($1)
+                      AND sequence = (SELECT max(sequence) FROM order_timeline m WHERE m.order_id = t.order_id)";
+        for row in tx.select(sql, &[Val::Texts(stored)], &[Text, Text]).await? {
+            if let [Val::OptText(Some(id)), Val::OptText(Some(s))] = &row[..] {
+                status.insert(id.clone(), parse_status(s));
+            }
+        }
+    }
+    let mut rows = Rows::<StepRow>::new();
+    for (e, ev) in order_events(events) {
+        let id = e.aggregate_id.as_str();
+        let before = status.get(id).copied().unwrap_or(OrderStatus::New);
+        let after = ev.status_after(before);
+        status.insert(id.to_string(), after);
+        let (actor, actor_id) = actor(e);
+        rows.put_new(StepRow {
+            order_id: id.to_string(),
+            sequence: e.sequence,
+            event_type: e.event_type.clone(),
+            status: after.as_str().into(),
+            actor,
+            actor_id,
+            detail: detail(ev),
+            at: ts(ev.at()),
+        });
+    }
+    rows.flush(tx).await
 }

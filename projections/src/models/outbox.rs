@@ -4,12 +4,16 @@
 //! rebuild recreates the same rows and a user never gets the same one twice.
 //! Whether a kind is sent follows the user's preference at that point of the log.
 
-use super::ts;
+use super::{order_events, stored_orders, stored_users};
+use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::{Decoded, Envelope};
+use crate::table::{ints, Record, Rows, Table};
+use crate::time::format as ts;
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::user::UserEvent;
 use foodbot_domain::OrderId;
+use serde::{Deserialize, Serialize};
 
 /// (kind, essential) for the order events that are worth a message.
 fn kind(ev: &OrderEvent) -> Option<(&'static str, bool)> {
@@ -90,75 +94,164 @@ pub fn text(kind: &str, lang: &str, short: &str, ev: &OrderEvent) -> String {
     }
 }
 
-pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    match &e.event {
-        Decoded::User(ev) => {
-            let user: i64 = e.aggregate_id.parse().unwrap_or_default();
-            let (sql, args): (&str, Vec<Val>) = match ev {
-                UserEvent::UserRegistered { language, .. } => (
-                    "INSERT INTO outbox_recipients (user_id, language, notifications) VALUES ($1, $2, 'all')
-                     ON CONFLICT (user_id) DO NOTHING",
-                    vec![user.into(), language.as_str().into()],
-                ),
-                UserEvent::LanguageChanged { language, .. } => (
-                    "UPDATE outbox_recipients SET language = $2 WHERE user_id = $1",
-                    vec![user.into(), language.as_str().into()],
-                ),
-                UserEvent::NotificationsChanged { preference, .. } => (
-                    "UPDATE outbox_recipients SET notifications = $2 WHERE user_id = $1",
-                    vec![user.into(), super::user_directory::preference(preference).into()],
-                ),
-                _ => return Ok(()),
-            };
-            tx.exec(sql, &args).await.map(|_| ())
-        }
-        Decoded::Order(ev) => {
-            let id = e.aggregate_id.as_str();
-            if let OrderEvent::OrderCreated { customer, .. } = ev {
-                let sql = "INSERT INTO outbox_orders (order_id, customer_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING";
-                return tx
-                    .exec(sql, &[id.into(), customer.0.into()])
-                    .await
-                    .map(|_| ());
+#[derive(Clone, Serialize, Deserialize)]
+struct RecipientRow {
+    user_id: i64,
+    language: String,
+    notifications: String,
+}
+
+impl Record for RecipientRow {
+    const TABLE: Table = Table {
+        name: "outbox_recipients",
+        columns: &[
+            ("user_id", Int),
+            ("language", Text),
+            ("notifications", Text),
+        ],
+        key: 1,
+        replace: true,
+    };
+    type Key = i64;
+    fn key(&self) -> i64 {
+        self.user_id
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct OrderRow {
+    order_id: String,
+    customer_id: i64,
+}
+
+impl Record for OrderRow {
+    const TABLE: Table = Table {
+        name: "outbox_orders",
+        columns: &[("order_id", Text), ("customer_id", Int)],
+        key: 1,
+        replace: false,
+    };
+    type Key = String;
+    fn key(&self) -> String {
+        self.order_id.clone()
+    }
+}
+
+/// A notification as the projector writes it; its delivery state belongs to
+/// the sender and is never overwritten.
+#[derive(Clone, Serialize, Deserialize)]
+struct NotificationRow {
+    notification_id: String,
+    user_id: i64,
+    order_id: String,
+    kind: String,
+    language: String,
+    text: String,
+    position: i64,
+    created_at: String,
+}
+
+impl Record for NotificationRow {
+    const TABLE: Table = Table {
+        name: "notification_outbox",
+        columns: &[
+            ("notification_id", Text),
+            ("user_id", Int),
+            ("order_id", Text),
+            ("kind", Text),
+            ("language", Text),
+            ("text", Text),
+            ("position", Int),
+            ("created_at", Time),
+        ],
+        key: 1,
+        replace: false,
+    };
+    type Key = String;
+    fn key(&self) -> String {
+        self.notification_id.clone()
+    }
+}
+
+pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+    let mut orders = Rows::<OrderRow>::new();
+    let notifying = |ev: &OrderEvent| kind(ev).is_some();
+    orders
+        .load(tx, "order_id", Val::Texts(stored_orders(events, notifying)))
+        .await?;
+    let mut users: Vec<i64> = stored_users(events).into_iter().flatten().collect();
+    users.extend(
+        order_events(events)
+            .filter(|(_, ev)| notifying(ev))
+            .filter_map(|(e, _)| orders.get(&e.aggregate_id).map(|o| o.customer_id)),
+    );
+    let mut recipients = Rows::<RecipientRow>::new();
+    recipients
+        .load(tx, "user_id", Val::Ints(ints(users)))
+        .await?;
+    let mut notifications = Rows::<NotificationRow>::new();
+    for e in events {
+        match &e.event {
+            Decoded::User(ev) => {
+                let user: i64 = e.aggregate_id.parse().unwrap_or_default();
+                match ev {
+                    UserEvent::UserRegistered { language, .. } => {
+                        recipients.put_new(RecipientRow {
+                            user_id: user,
+                            language: language.as_str().into(),
+                            notifications: "all".into(),
+                        })
+                    }
+                    UserEvent::LanguageChanged { language, .. } => {
+                        if let Some(r) = recipients.get_mut(&user) {
+                            r.language = language.as_str().into();
+                        }
+                    }
+                    UserEvent::NotificationsChanged { preference, .. } => {
+                        if let Some(r) = recipients.get_mut(&user) {
+                            r.notifications = super::user_directory::preference(preference);
+                        }
+                    }
+                    _ => {}
+                }
             }
-            let Some((kind, essential)) = kind(ev) else {
-                return Ok(());
-            };
-            let sql = "SELECT o.customer_id || ' ' || coalesce(r.language, '') || ' ' || coalesce(r.notifications, 'all')
-                         FROM outbox_orders o LEFT JOIN outbox_recipients r ON r.user_id = o.customer_id
-                        WHERE o.order_id = $1";
-            let Some(found) = tx.text(sql, &[id.into()]).await? else {
-                return Ok(());
-            };
-            let mut parts = found.split(' ');
-            let user: i64 = parts
-                .next()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or_default();
-            let lang = parts
-                .next()
-                .filter(|l| !l.is_empty())
-                .unwrap_or("en")
-                .to_string();
-            let wants = parts.next().unwrap_or("all");
-            if wants == "none" || (wants == "essential" && !essential) {
-                return Ok(());
+            Decoded::Order(ev) => {
+                let id = e.aggregate_id.as_str();
+                if let OrderEvent::OrderCreated { customer, .. } = ev {
+                    orders.put_new(OrderRow {
+                        order_id: id.to_string(),
+                        customer_id: customer.0,
+                    });
+                    continue;
+                }
+                let Some((kind, essential)) = kind(ev) else {
+                    continue;
+                };
+                let Some(user) = orders.get(&id.to_string()).map(|o| o.customer_id) else {
+                    continue;
+                };
+                let (lang, wants) = match recipients.get(&user) {
+                    Some(r) => (r.language.clone(), r.notifications.clone()),
+                    None => ("en".to_string(), "all".to_string()),
+                };
+                if wants == "none" || (wants == "essential" && !essential) {
+                    continue;
+                }
+                let short = id.parse::<OrderId>().map(|o| o.short()).unwrap_or_default();
+                notifications.put_new(NotificationRow {
+                    notification_id: format!("{id}:{}", e.sequence),
+                    user_id: user,
+                    order_id: id.to_string(),
+                    kind: kind.into(),
+                    text: text(kind, &lang, &short, ev),
+                    language: lang,
+                    position: e.position(),
+                    created_at: ts(ev.at()),
+                });
             }
-            let short = id.parse::<OrderId>().map(|o| o.short()).unwrap_or_default();
-            let sql = "INSERT INTO notification_outbox (notification_id, user_id, order_id, kind, language, text, position, created_at)
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz)
-                       ON CONFLICT (notification_id) DO NOTHING";
-            let args: [Val; 8] = [
-                format!("{id}:{}", e.sequence).into(),
-                user.into(),
-                id.into(),
-                kind.into(),
-                lang.as_str().into(),
-                text(kind, &lang, &short, ev).into(),
-                e.position().into(),
-                ts(ev.at()),
-            ];
-            tx.exec(sql, &args).await.map(|_| ())
         }
     }
+    orders.flush(tx).await?;
+    recipients.flush(tx).await?;
+    notifications.flush(tx).await
 }

@@ -1,81 +1,150 @@
 //! `payment_ledger`: every payment and refund, in event-log order.
+//! `ledger_customers` knows each order's customer.
 
-use super::ts;
+use super::{order_events, stored_orders};
+use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
-use crate::event::{Decoded, Envelope};
+use crate::event::Envelope;
+use crate::table::{Record, Rows, Table};
+use crate::time::format as ts;
 use foodbot_domain::order::{OrderEvent, PaymentMethod};
+use serde::{Deserialize, Serialize};
 
-const INSERT: &str = "
-INSERT INTO payment_ledger (position, order_id, customer_id, kind, amount, currency, method,
-                            telegram_charge_id, provider_charge_id, reason, at)
-SELECT $1, $2, c.customer_id, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz
-  FROM ledger_customers c WHERE c.order_id = $2
-ON CONFLICT (position) DO NOTHING";
+#[derive(Clone, Serialize, Deserialize)]
+pub(super) struct CustomerRow {
+    pub(super) order_id: String,
+    pub(super) customer_id: i64,
+}
 
-pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else {
-        return Ok(());
+impl Record for CustomerRow {
+    const TABLE: Table = Table {
+        name: "ledger_customers",
+        columns: &[("order_id", Text), ("customer_id", Int)],
+        key: 1,
+        replace: false,
     };
-    let id = e.aggregate_id.as_str();
-    let none = || Val::OptText(None);
-    let row: [Val; 10] = match ev {
-        OrderEvent::OrderCreated { customer, .. } => {
-            let sql = "INSERT INTO ledger_customers (order_id, customer_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING";
-            return tx
-                .exec(sql, &[id.into(), customer.0.into()])
-                .await
-                .map(|_| ());
+    type Key = String;
+    fn key(&self) -> String {
+        self.order_id.clone()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct EntryRow {
+    position: i64,
+    order_id: String,
+    customer_id: i64,
+    kind: String,
+    amount: i64,
+    currency: String,
+    method: Option<String>,
+    telegram_charge_id: Option<String>,
+    provider_charge_id: Option<String>,
+    reason: Option<String>,
+    at: String,
+}
+
+impl Record for EntryRow {
+    const TABLE: Table = Table {
+        name: "payment_ledger",
+        columns: &[
+            ("position", Int),
+            ("order_id", Text),
+            ("customer_id", Int),
+            ("kind", Text),
+            ("amount", Int),
+            ("currency", Text),
+            ("method", Text),
+            ("telegram_charge_id", Text),
+            ("provider_charge_id", Text),
+            ("reason", Text),
+            ("at", Time),
+        ],
+        key: 1,
+        replace: false,
+    };
+    type Key = i64;
+    fn key(&self) -> i64 {
+        self.position
+    }
+}
+
+fn is_payment(ev: &OrderEvent) -> bool {
+    matches!(
+        ev,
+        OrderEvent::PaymentReceived { .. }
+            | OrderEvent::RefundRequested { .. }
+            | OrderEvent::RefundCompleted { .. }
+    )
+}
+
+pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+    let mut customers = Rows::<CustomerRow>::new();
+    customers
+        .load(
+            tx,
+            "order_id",
+            Val::Texts(stored_orders(events, is_payment)),
+        )
+        .await?;
+    let mut entries = Rows::<EntryRow>::new();
+    for (e, ev) in order_events(events) {
+        let id = e.aggregate_id.as_str();
+        if let OrderEvent::OrderCreated { customer, .. } = ev {
+            customers.put_new(CustomerRow {
+                order_id: id.to_string(),
+                customer_id: customer.0,
+            });
+            continue;
         }
-        OrderEvent::PaymentReceived {
-            method,
-            amount,
-            telegram_charge_id,
-            provider_charge_id,
-            at,
-        } => [
-            e.position().into(),
-            id.into(),
-            "payment".into(),
-            amount.amount.into(),
-            amount.currency.to_string().into(),
-            match method {
-                PaymentMethod::Provider => "provider".into(),
-                PaymentMethod::Stars => "stars".into(),
-            },
-            telegram_charge_id.as_str().into(),
-            provider_charge_id.as_str().into(),
-            none(),
-            ts(*at),
-        ],
-        OrderEvent::RefundRequested { amount, reason, at } => [
-            e.position().into(),
-            id.into(),
-            "refund_requested".into(),
-            amount.amount.into(),
-            amount.currency.to_string().into(),
-            none(),
-            none(),
-            none(),
-            reason.as_str().into(),
-            ts(*at),
-        ],
-        OrderEvent::RefundCompleted {
-            amount,
-            telegram_charge_id,
-            at,
-        } => [
-            e.position().into(),
-            id.into(),
-            "refund".into(),
-            amount.amount.into(),
-            amount.currency.to_string().into(),
-            none(),
-            telegram_charge_id.as_str().into(),
-            none(),
-            none(),
-            ts(*at),
-        ],
-        _ => return Ok(()),
-    };
-    tx.exec(INSERT, &row).await.map(|_| ())
+        if !is_payment(ev) {
+            continue;
+        }
+        let Some(customer_id) = customers.get(&id.to_string()).map(|c| c.customer_id) else {
+            continue;
+        };
+        let (kind, amount, method, telegram, provider, reason) = match ev {
+            OrderEvent::PaymentReceived {
+                method,
+                amount,
+                telegram_charge_id,
+                provider_charge_id,
+                ..
+            } => (
+                "payment",
+                amount,
+                Some(match method {
+                    PaymentMethod::Provider => "provider",
+                    PaymentMethod::Stars => "stars",
+                }),
+                Some(telegram_charge_id),
+                Some(provider_charge_id),
+                None,
+            ),
+            OrderEvent::RefundRequested { amount, reason, .. } => {
+                ("refund_requested", amount, None, None, None, Some(reason))
+            }
+            OrderEvent::RefundCompleted {
+                amount,
+                telegram_charge_id,
+                ..
+            } => ("refund", amount, None, Some(telegram_charge_id), None, None),
+            _ => continue,
+        };
+        entries.put_new(EntryRow {
+            position: e.position(),
+            order_id: id.to_string(),
+            customer_id,
+            kind: kind.into(),
+            amount: amount.amount,
+            currency: amount.currency.to_string(),
+            method: method.map(String::from),
+            telegram_charge_id: telegram.cloned(),
+            provider_charge_id: provider.cloned(),
+            reason: reason.cloned(),
+            at: ts(ev.at()),
+        });
+    }
+    customers.flush(tx).await?;
+    entries.flush(tx).await
 }

@@ -1,13 +1,16 @@
 //! Sales analytics: `sales_orders` (the time of each funnel step) and `sales_lines` (revenue by item, category, day and
 //! hour). `sales_checkouts` holds frozen lines between checkout and payment.
 
-use super::{json, ts};
+use super::{order_events, stored_orders};
+use crate::db::Kind::{Bool, Date, Int, Json, Text, Time};
 use crate::db::{Tx, Val};
-use crate::event::{Decoded, Envelope};
+use crate::event::Envelope;
+use crate::table::{Record, Rows, Table};
+use crate::time::format as ts;
 use foodbot_domain::order::OrderEvent;
 use serde::{Deserialize, Serialize};
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct StagedLine {
     line_id: u32,
     item_id: String,
@@ -17,121 +20,237 @@ struct StagedLine {
     currency: String,
 }
 
-async fn set_time(
-    tx: &mut Tx<'_>,
-    column: &str,
-    id: &str,
-    at: Val,
-    only_first: bool,
-) -> sqlx::Result<()> {
-    let value = if only_first {
-        format!("COALESCE({column}, $2::timestamptz)")
-    } else {
-        "$2::timestamptz".to_string()
-    };
-    let sql = format!("UPDATE sales_orders SET {column} = {value} WHERE order_id = $1");
-    tx.exec(&sql, &[id.into(), at]).await.map(|_| ())
+#[derive(Clone, Serialize, Deserialize)]
+struct OrderRow {
+    order_id: String,
+    customer_id: i64,
+    created_at: String,
+    checked_out_at: Option<String>,
+    paid_at: Option<String>,
+    ready_at: Option<String>,
+    delivered_at: Option<String>,
+    cancelled_at: Option<String>,
+    total: Option<i64>,
+    currency: String,
 }
 
-pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::Order(ev) = &e.event else {
-        return Ok(());
+impl Record for OrderRow {
+    const TABLE: Table = Table {
+        name: "sales_orders",
+        columns: &[
+            ("order_id", Text),
+            ("customer_id", Int),
+            ("created_at", Time),
+            ("checked_out_at", Time),
+            ("paid_at", Time),
+            ("ready_at", Time),
+            ("delivered_at", Time),
+            ("cancelled_at", Time),
+            ("total", Int),
+            ("currency", Text),
+        ],
+        key: 1,
+        replace: true,
     };
-    let id = e.aggregate_id.as_str();
-    match ev {
-        OrderEvent::OrderCreated {
-            customer,
-            currency,
-            at,
-            ..
-        } => {
-            let sql = "INSERT INTO sales_orders (order_id, customer_id, created_at, currency)
-                       VALUES ($1, $2, $3::timestamptz, $4) ON CONFLICT (order_id) DO NOTHING";
-            tx.exec(
-                sql,
-                &[
-                    id.into(),
-                    customer.0.into(),
-                    ts(*at),
-                    currency.to_string().into(),
-                ],
-            )
-            .await
-            .map(|_| ())
-        }
-        OrderEvent::CheckedOut { lines, at, .. } => {
-            set_time(tx, "checked_out_at", id, ts(*at), true).await?;
-            let staged: Vec<StagedLine> = lines
-                .iter()
-                .map(|l| StagedLine {
-                    line_id: l.line_id.0,
-                    item_id: l.item.item_id.clone(),
-                    category: l.item.category.clone(),
-                    quantity: l.item.quantity,
-                    revenue: l.item.line_total.amount,
-                    currency: l.item.line_total.currency.to_string(),
-                })
-                .collect();
-            let sql = "INSERT INTO sales_checkouts (order_id, lines) VALUES ($1, $2::jsonb)
-                       ON CONFLICT (order_id) DO UPDATE SET lines = excluded.lines";
-            tx.exec(sql, &[id.into(), json(&staged)]).await.map(|_| ())
-        }
-        OrderEvent::PaymentReceived { amount, at, .. } => {
-            let sql = "UPDATE sales_orders SET paid_at = $2::timestamptz, total = $3 WHERE order_id = $1 AND paid_at IS NULL";
-            tx.exec(sql, &[id.into(), ts(*at), amount.amount.into()])
-                .await?;
-            let staged = tx
-                .text(
-                    "SELECT CAST(lines AS TEXT) FROM sales_checkouts WHERE order_id = $1",
-                    &[id.into()],
-                )
-                .await?;
-            let lines: Vec<StagedLine> = staged
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .unwrap_or_default();
-            let day = at.format("%Y-%m-%d").to_string();
-            let hour = i64::from(chrono::Timelike::hour(at));
-            for l in lines {
-                let sql = "INSERT INTO sales_lines (order_id, line_id, customer_id, item_id, category, quantity, revenue, currency,
-                                                    paid_at, paid_day, paid_hour)
-                           SELECT $1, $2, o.customer_id, $3, $4, $5, $6, $7, $8::timestamptz, $9::date, $10
-                             FROM sales_orders o WHERE o.order_id = $1
-                           ON CONFLICT (order_id, line_id) DO NOTHING";
-                let args: [Val; 10] = [
-                    id.into(),
-                    i64::from(l.line_id).into(),
-                    l.item_id.into(),
-                    l.category.into(),
-                    i64::from(l.quantity).into(),
-                    l.revenue.into(),
-                    l.currency.into(),
-                    ts(*at),
-                    day.as_str().into(),
-                    hour.into(),
-                ];
-                tx.exec(sql, &args).await?;
-            }
-            tx.exec(
-                "DELETE FROM sales_checkouts WHERE order_id = $1",
-                &[id.into()],
-            )
-            .await
-            .map(|_| ())
-        }
-        OrderEvent::OrderReady { at, .. } => set_time(tx, "ready_at", id, ts(*at), true).await,
-        OrderEvent::OrderDelivered { at, .. } | OrderEvent::OrderPickedUp { at, .. } => {
-            set_time(tx, "delivered_at", id, ts(*at), true).await
-        }
-        OrderEvent::OrderCancelled { at, .. } | OrderEvent::OrderRejected { at, .. } => {
-            set_time(tx, "cancelled_at", id, ts(*at), true).await
-        }
-        OrderEvent::RefundCompleted { .. } => tx
-            .exec(
-                "UPDATE sales_lines SET refunded = true WHERE order_id = $1",
-                &[id.into()],
-            )
-            .await
-            .map(|_| ()),
-        _ => Ok(()),
+    type Key = String;
+    fn key(&self) -> String {
+        self.order_id.clone()
     }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct CheckoutRow {
+    order_id: String,
+    lines: Vec<StagedLine>,
+}
+
+impl Record for CheckoutRow {
+    const TABLE: Table = Table {
+        name: "sales_checkouts",
+        columns: &[("order_id", Text), ("lines", Json)],
+        key: 1,
+        replace: true,
+    };
+    type Key = String;
+    fn key(&self) -> String {
+        self.order_id.clone()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct LineRow {
+    order_id: String,
+    line_id: i64,
+    customer_id: i64,
+    item_id: String,
+    category: String,
+    quantity: i64,
+    revenue: i64,
+    currency: String,
+    paid_at: String,
+    paid_day: String,
+    paid_hour: i64,
+    refunded: bool,
+}
+
+impl Record for LineRow {
+    const TABLE: Table = Table {
+        name: "sales_lines",
+        columns: &[
+            ("order_id", Text),
+            ("line_id", Int),
+            ("customer_id", Int),
+            ("item_id", Text),
+            ("category", Text),
+            ("quantity", Int),
+            ("revenue", Int),
+            ("currency", Text),
+            ("paid_at", Time),
+            ("paid_day", Date),
+            ("paid_hour", Int),
+            ("refunded", Bool),
+        ],
+        key: 2,
+        replace: true,
+    };
+    type Key = (String, i64);
+    fn key(&self) -> (String, i64) {
+        (self.order_id.clone(), self.line_id)
+    }
+}
+
+pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+    use OrderEvent::*;
+    let mut orders = Rows::<OrderRow>::new();
+    let mut checkouts = Rows::<CheckoutRow>::new();
+    let mut lines = Rows::<LineRow>::new();
+    let touches = |ev: &OrderEvent| {
+        matches!(
+            ev,
+            CheckedOut { .. }
+                | PaymentReceived { .. }
+                | OrderReady { .. }
+                | OrderDelivered { .. }
+                | OrderPickedUp { .. }
+                | OrderCancelled { .. }
+                | OrderRejected { .. }
+        )
+    };
+    orders
+        .load(tx, "order_id", Val::Texts(stored_orders(events, touches)))
+        .await?;
+    let paid = |ev: &OrderEvent| matches!(ev, PaymentReceived { .. });
+    checkouts
+        .load(tx, "order_id", Val::Texts(stored_orders(events, paid)))
+        .await?;
+    let refunded = |ev: &OrderEvent| matches!(ev, RefundCompleted { .. });
+    lines
+        .load(tx, "order_id", Val::Texts(stored_orders(events, refunded)))
+        .await?;
+    for (e, ev) in order_events(events) {
+        let id = e.aggregate_id.to_string();
+        // The first time of a step is kept.
+        let first = |slot: &mut Option<String>, at| {
+            slot.get_or_insert_with(|| ts(at));
+        };
+        match ev {
+            OrderCreated {
+                customer,
+                currency,
+                at,
+                ..
+            } => orders.put_new(OrderRow {
+                order_id: id,
+                customer_id: customer.0,
+                created_at: ts(*at),
+                checked_out_at: None,
+                paid_at: None,
+                ready_at: None,
+                delivered_at: None,
+                cancelled_at: None,
+                total: None,
+                currency: currency.to_string(),
+            }),
+            CheckedOut {
+                lines: frozen, at, ..
+            } => {
+                if let Some(o) = orders.get_mut(&id) {
+                    first(&mut o.checked_out_at, *at);
+                }
+                let staged = frozen
+                    .iter()
+                    .map(|l| StagedLine {
+                        line_id: l.line_id.0,
+                        item_id: l.item.item_id.clone(),
+                        category: l.item.category.clone(),
+                        quantity: l.item.quantity,
+                        revenue: l.item.line_total.amount,
+                        currency: l.item.line_total.currency.to_string(),
+                    })
+                    .collect();
+                checkouts.put(CheckoutRow {
+                    order_id: id,
+                    lines: staged,
+                });
+            }
+            PaymentReceived { amount, at, .. } => {
+                let customer = orders.get_mut(&id).map(|o| {
+                    if o.paid_at.is_none() {
+                        o.paid_at = Some(ts(*at));
+                        o.total = Some(amount.amount);
+                    }
+                    o.customer_id
+                });
+                let staged = checkouts
+                    .get(&id)
+                    .map(|c| c.lines.clone())
+                    .unwrap_or_default();
+                if let Some(customer_id) = customer {
+                    for l in staged {
+                        lines.put_new(LineRow {
+                            order_id: id.clone(),
+                            line_id: i64::from(l.line_id),
+                            customer_id,
+                            item_id: l.item_id,
+                            category: l.category,
+                            quantity: i64::from(l.quantity),
+                            revenue: l.revenue,
+                            currency: l.currency,
+                            paid_at: ts(*at),
+                            paid_day: at.format("%Y-%m-%d").to_string(),
+                            paid_hour: i64::from(chrono::Timelike::hour(at)),
+                            refunded: false,
+                        });
+                    }
+                }
+                checkouts.remove(&id);
+            }
+            OrderReady { at, .. } => {
+                if let Some(o) = orders.get_mut(&id) {
+                    first(&mut o.ready_at, *at);
+                }
+            }
+            OrderDelivered { at, .. } | OrderPickedUp { at, .. } => {
+                if let Some(o) = orders.get_mut(&id) {
+                    first(&mut o.delivered_at, *at);
+                }
+            }
+            OrderCancelled { at, .. } | OrderRejected { at, .. } => {
+                if let Some(o) = orders.get_mut(&id) {
+                    first(&mut o.cancelled_at, *at);
+                }
+            }
+            RefundCompleted { .. } => {
+                for key in lines.keys_where(|l| l.order_id == id) {
+                    if let Some(l) = lines.get_mut(&key) {
+                        l.refunded = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    orders.flush(tx).await?;
+    checkouts.flush(tx).await?;
+    lines.flush(tx).await
 }

@@ -1,9 +1,13 @@
 //! `user_directory`: every customer's profile, language and preferences.
 
-use super::ts;
+use super::{stored_users, user_events};
+use crate::db::Kind::{Bool, Int, Text, Time};
 use crate::db::{Tx, Val};
-use crate::event::{Decoded, Envelope};
+use crate::event::Envelope;
+use crate::table::{Record, Rows, Table};
+use crate::time::format as ts;
 use foodbot_domain::user::UserEvent;
+use serde::{Deserialize, Serialize};
 
 pub(crate) fn preference(p: &foodbot_domain::user::NotificationPreference) -> String {
     serde_json::to_value(p)
@@ -12,51 +16,106 @@ pub(crate) fn preference(p: &foodbot_domain::user::NotificationPreference) -> St
         .unwrap_or_default()
 }
 
-pub(super) async fn apply(tx: &mut Tx<'_>, e: &Envelope) -> sqlx::Result<()> {
-    let Decoded::User(ev) = &e.event else {
-        return Ok(());
+#[derive(Clone, Serialize, Deserialize)]
+struct UserRow {
+    user_id: i64,
+    first_name: String,
+    last_name: Option<String>,
+    username: Option<String>,
+    language: String,
+    notifications: String,
+    bot_blocked: bool,
+    registered_via: String,
+    saved_addresses: i64,
+    registered_at: String,
+    updated_at: String,
+}
+
+impl Record for UserRow {
+    const TABLE: Table = Table {
+        name: "user_directory",
+        columns: &[
+            ("user_id", Int),
+            ("first_name", Text),
+            ("last_name", Text),
+            ("username", Text),
+            ("language", Text),
+            ("notifications", Text),
+            ("bot_blocked", Bool),
+            ("registered_via", Text),
+            ("saved_addresses", Int),
+            ("registered_at", Time),
+            ("updated_at", Time),
+        ],
+        key: 1,
+        replace: true,
     };
-    let id: i64 = e.aggregate_id.parse().unwrap_or_default();
-    let (sql, args): (&str, Vec<Val>) = match ev {
-        UserEvent::UserRegistered { profile, language, via, at, .. } => (
-            "INSERT INTO user_directory (user_id, first_name, last_name, username, language, notifications, bot_blocked,
-                                         registered_via, saved_addresses, registered_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'all', false, $6, 0, $7::timestamptz, $7::timestamptz)
-             ON CONFLICT (user_id) DO NOTHING",
-            vec![
-                id.into(),
-                profile.first_name.as_str().into(),
-                profile.last_name.clone().into(),
-                profile.username.clone().into(),
-                language.as_str().into(),
-                via.as_str().into(),
-                ts(*at),
-            ],
-        ),
-        UserEvent::ProfileUpdated { profile, at } => (
-            "UPDATE user_directory SET first_name = $2, last_name = $3, username = $4, updated_at = $5::timestamptz WHERE user_id = $1",
-            vec![id.into(), profile.first_name.as_str().into(), profile.last_name.clone().into(), profile.username.clone().into(), ts(*at)],
-        ),
-        UserEvent::LanguageChanged { language, at } => (
-            "UPDATE user_directory SET language = $2, updated_at = $3::timestamptz WHERE user_id = $1",
-            vec![id.into(), language.as_str().into(), ts(*at)],
-        ),
-        UserEvent::AddressSaved { at, .. } => (
-            "UPDATE user_directory SET saved_addresses = saved_addresses + 1, updated_at = $2::timestamptz WHERE user_id = $1",
-            vec![id.into(), ts(*at)],
-        ),
-        UserEvent::AddressRemoved { at, .. } => (
-            "UPDATE user_directory SET saved_addresses = saved_addresses - 1, updated_at = $2::timestamptz WHERE user_id = $1",
-            vec![id.into(), ts(*at)],
-        ),
-        UserEvent::NotificationsChanged { preference: p, at } => (
-            "UPDATE user_directory SET notifications = $2, updated_at = $3::timestamptz WHERE user_id = $1",
-            vec![id.into(), preference(p).into(), ts(*at)],
-        ),
-        UserEvent::BotBlocked { at } | UserEvent::BotUnblocked { at } => (
-            "UPDATE user_directory SET bot_blocked = $2, updated_at = $3::timestamptz WHERE user_id = $1",
-            vec![id.into(), matches!(ev, UserEvent::BotBlocked { .. }).into(), ts(*at)],
-        ),
-    };
-    tx.exec(sql, &args).await.map(|_| ())
+    type Key = i64;
+    fn key(&self) -> i64 {
+        self.user_id
+    }
+}
+
+pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
+    let mut rows = Rows::<UserRow>::new();
+    rows.load(tx, "user_id", Val::Ints(stored_users(events)))
+        .await?;
+    for (id, ev) in user_events(events) {
+        if let UserEvent::UserRegistered {
+            profile,
+            language,
+            via,
+            at,
+            ..
+        } = ev
+        {
+            rows.put_new(UserRow {
+                user_id: id,
+                first_name: profile.first_name.clone(),
+                last_name: profile.last_name.clone(),
+                username: profile.username.clone(),
+                language: language.as_str().into(),
+                notifications: "all".into(),
+                bot_blocked: false,
+                registered_via: via.as_str().into(),
+                saved_addresses: 0,
+                registered_at: ts(*at),
+                updated_at: ts(*at),
+            });
+            continue;
+        }
+        let Some(row) = rows.get_mut(&id) else {
+            continue;
+        };
+        match ev {
+            UserEvent::UserRegistered { .. } => {}
+            UserEvent::ProfileUpdated { profile, at } => {
+                row.first_name = profile.first_name.clone();
+                row.last_name = profile.last_name.clone();
+                row.username = profile.username.clone();
+                row.updated_at = ts(*at);
+            }
+            UserEvent::LanguageChanged { language, at } => {
+                row.language = language.as_str().into();
+                row.updated_at = ts(*at);
+            }
+            UserEvent::AddressSaved { at, .. } => {
+                row.saved_addresses += 1;
+                row.updated_at = ts(*at);
+            }
+            UserEvent::AddressRemoved { at, .. } => {
+                row.saved_addresses -= 1;
+                row.updated_at = ts(*at);
+            }
+            UserEvent::NotificationsChanged { preference: p, at } => {
+                row.notifications = preference(p);
+                row.updated_at = ts(*at);
+            }
+            UserEvent::BotBlocked { at } | UserEvent::BotUnblocked { at } => {
+                row.bot_blocked = matches!(ev, UserEvent::BotBlocked { .. });
+                row.updated_at = ts(*at);
+            }
+        }
+    }
+    rows.flush(tx).await
 }

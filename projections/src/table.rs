@@ -1,0 +1,314 @@
+//! Read-model rows in batches.
+//!
+//! A read model applies a whole step's events in memory: it loads the rows the
+//! events touch with one query per table ([`Rows::load`]), changes them, and
+//! writes every changed row back with one statement per table ([`Rows::flush`]:
+//! on PostgreSQL a `DELETE … UNNEST` and an `INSERT … SELECT FROM UNNEST … ON
+//! CONFLICT`; SQLite, which has no round trips to save, runs the same per row).
+//! A row is a serde struct whose fields are named like the table's columns.
+
+use crate::db::{Kind, Tx, Val};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A read-model table as the projector writes it.
+pub struct Table {
+    pub name: &'static str,
+    /// Every column the projector writes, primary key first.
+    pub columns: &'static [(&'static str, Kind)],
+    /// How many leading columns form the primary key.
+    pub key: usize,
+    /// Whether a write replaces an existing row (`false`: the row is only ever
+    /// added, and an existing one is left as it is).
+    pub replace: bool,
+}
+
+/// One row type of a read model.
+pub trait Record: Serialize + DeserializeOwned + Clone {
+    const TABLE: Table;
+    type Key: Ord + Clone;
+    fn key(&self) -> Self::Key;
+}
+
+/// A list of text keys for [`Rows::load`], without repeats.
+pub fn texts<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<Option<String>> {
+    let set: BTreeSet<&str> = keys.into_iter().collect();
+    set.into_iter().map(|k| Some(k.to_string())).collect()
+}
+
+/// A list of integer keys for [`Rows::load`], without repeats.
+pub fn ints(keys: impl IntoIterator<Item = i64>) -> Vec<Option<i64>> {
+    let set: BTreeSet<i64> = keys.into_iter().collect();
+    set.into_iter().map(Some).collect()
+}
+
+/// The rows of one table that a step has loaded or changed.
+pub struct Rows<R: Record> {
+    rows: BTreeMap<R::Key, R>,
+    dirty: BTreeSet<R::Key>,
+    gone: BTreeMap<R::Key, R>,
+}
+
+impl<R: Record> Default for Rows<R> {
+    fn default() -> Self {
+        Rows {
+            rows: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+            gone: BTreeMap::new(),
+        }
+    }
+}
+
+impl<R: Record> Rows<R> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Loads the stored rows whose `column` is one of `keys`, in one query.
+    /// Rows already held (and perhaps changed) are kept as they are.
+    pub async fn load(&mut self, tx: &mut Tx<'_>, column: &str, keys: Val) -> sqlx::Result<()> {
+        let empty = match &keys {
+            Val::Texts(k) => k.is_empty(),
+            Val::Ints(k) => k.is_empty(),
+            _ => false,
+        };
+        if empty {
+            return Ok(());
+        }
+        let table = &R::TABLE;
+        let select: Vec<String> = table.columns.iter().map(|(c, k)| k.pg_select(c)).collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {column} = ANY($1)",
+            select.join(", "),
+            table.name
+        );
+        let kinds: Vec<Kind> = table.columns.iter().map(|(_, k)| *k).collect();
+        for values in tx.select(&sql, &[keys], &kinds).await? {
+            let row: R = from_values(table, values)?;
+            let key = row.key();
+            if !self.rows.contains_key(&key) && !self.gone.contains_key(&key) {
+                self.rows.insert(key, row);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, key: &R::Key) -> Option<&R> {
+        self.rows.get(key)
+    }
+
+    /// The row to change; it is written back on [`Rows::flush`].
+    pub fn get_mut(&mut self, key: &R::Key) -> Option<&mut R> {
+        let row = self.rows.get_mut(key)?;
+        self.dirty.insert(key.clone());
+        Some(row)
+    }
+
+    /// Adds or replaces a row.
+    pub fn put(&mut self, row: R) {
+        let key = row.key();
+        self.gone.remove(&key);
+        self.dirty.insert(key.clone());
+        self.rows.insert(key, row);
+    }
+
+    /// Adds a row unless one with its key is held.
+    pub fn put_new(&mut self, row: R) {
+        if !self.rows.contains_key(&row.key()) {
+            self.put(row);
+        }
+    }
+
+    pub fn remove(&mut self, key: &R::Key) {
+        if let Some(row) = self.rows.remove(key) {
+            self.dirty.remove(key);
+            self.gone.insert(key.clone(), row);
+        }
+    }
+
+    /// The keys of the held rows that match.
+    pub fn keys_where(&self, f: impl Fn(&R) -> bool) -> Vec<R::Key> {
+        self.rows
+            .iter()
+            .filter(|(_, r)| f(r))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Writes every change: removed rows are deleted, then changed and new
+    /// rows written, one statement each on PostgreSQL.
+    pub async fn flush(&mut self, tx: &mut Tx<'_>) -> sqlx::Result<()> {
+        let table = &R::TABLE;
+        let gone: Vec<Vec<Val>> = std::mem::take(&mut self.gone)
+            .values()
+            .map(|r| to_values(table, r))
+            .collect::<sqlx::Result<_>>()?;
+        let dirty: Vec<Vec<Val>> = std::mem::take(&mut self.dirty)
+            .iter()
+            .filter_map(|k| self.rows.get(k))
+            .map(|r| to_values(table, r))
+            .collect::<sqlx::Result<_>>()?;
+        if !gone.is_empty() {
+            let keys: Vec<Vec<Val>> = gone.into_iter().map(|v| v[..table.key].to_vec()).collect();
+            let key_columns = &table.columns[..table.key];
+            match tx {
+                Tx::Postgres(_) => {
+                    let names: Vec<&str> = key_columns.iter().map(|(c, _)| *c).collect();
+                    let sql = format!(
+                        "DELETE FROM {} WHERE ({}) IN (SELECT * FROM {})",
+                        table.name,
+                        names.join(", "),
+                        unnest(key_columns)
+                    );
+                    tx.exec(&sql, &columns(key_columns, &keys)).await?;
+                }
+                Tx::Sqlite(_) => {
+                    let cond: Vec<String> = key_columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
+                        .collect();
+                    let sql = format!("DELETE FROM {} WHERE {}", table.name, cond.join(" AND "));
+                    for k in &keys {
+                        tx.exec(&sql, k).await?;
+                    }
+                }
+            }
+        }
+        if !dirty.is_empty() {
+            let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+            let conflict = if table.replace {
+                let set: Vec<String> = names[table.key..]
+                    .iter()
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
+                format!("DO UPDATE SET {}", set.join(", "))
+            } else {
+                "DO NOTHING".to_string()
+            };
+            let target = names[..table.key].join(", ");
+            match tx {
+                Tx::Postgres(_) => {
+                    let sql = format!(
+                        "INSERT INTO {} ({}) SELECT * FROM {} ON CONFLICT ({target}) {conflict}",
+                        table.name,
+                        names.join(", "),
+                        unnest(table.columns)
+                    );
+                    tx.exec(&sql, &columns(table.columns, &dirty)).await?;
+                }
+                Tx::Sqlite(_) => {
+                    let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!(
+                        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({target}) {conflict}",
+                        table.name,
+                        names.join(", "),
+                        params.join(", ")
+                    );
+                    for row in &dirty {
+                        tx.exec(&sql, row).await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `UNNEST($1::type[], …)` for the columns, in order.
+fn unnest(columns: &[(&str, Kind)]) -> String {
+    let args: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, k))| format!("${}::{}", i + 1, k.pg_array()))
+        .collect();
+    format!("UNNEST({})", args.join(", "))
+}
+
+/// Rows turned into one list per column.
+fn columns(columns: &[(&str, Kind)], rows: &[Vec<Val>]) -> Vec<Val> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, kind))| {
+            let cells = rows.iter().map(|r| &r[i]);
+            match kind {
+                Kind::Int => Val::Ints(
+                    cells
+                        .map(|v| match v {
+                            Val::Int(n) => Some(*n),
+                            Val::OptInt(n) => *n,
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                Kind::Bool => Val::Bools(
+                    cells
+                        .map(|v| match v {
+                            Val::Bool(b) => Some(*b),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                _ => Val::Texts(
+                    cells
+                        .map(|v| match v {
+                            Val::Text(s) => Some(s.clone()),
+                            Val::OptText(s) => s.clone(),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+            }
+        })
+        .collect()
+}
+
+fn bad(table: &Table, message: String) -> sqlx::Error {
+    sqlx::Error::Decode(format!("{}: {message}", table.name).into())
+}
+
+/// A row's column values, in the table's column order.
+fn to_values<R: Record>(table: &Table, row: &R) -> sqlx::Result<Vec<Val>> {
+    let Value::Object(map) = serde_json::to_value(row).map_err(|e| bad(table, e.to_string()))?
+    else {
+        return Err(bad(table, "a row is not a struct".into()));
+    };
+    Ok(table
+        .columns
+        .iter()
+        .map(|(name, kind)| {
+            let v = map.get(*name).unwrap_or(&Value::Null);
+            match kind {
+                Kind::Int => Val::OptInt(v.as_i64()),
+                Kind::Bool => match v.as_bool() {
+                    Some(b) => Val::Bool(b),
+                    None => Val::OptInt(None),
+                },
+                Kind::Json if v.is_null() => Val::OptText(None),
+                Kind::Json => Val::OptText(Some(v.to_string())),
+                Kind::Text | Kind::Time | Kind::Date => Val::OptText(v.as_str().map(String::from)),
+            }
+        })
+        .collect())
+}
+
+/// A row from its column values, in the table's column order.
+fn from_values<R: Record>(table: &Table, values: Vec<Val>) -> sqlx::Result<R> {
+    let mut map = Map::new();
+    for ((name, kind), v) in table.columns.iter().zip(values) {
+        let v = match (kind, v) {
+            (Kind::Json, Val::OptText(Some(s)) | Val::Text(s)) => {
+                serde_json::from_str(&s).map_err(|e| bad(table, e.to_string()))?
+            }
+            (_, Val::Int(n) | Val::OptInt(Some(n))) => Value::from(n),
+            (_, Val::Text(s) | Val::OptText(Some(s))) => Value::from(s),
+            (_, Val::Bool(b)) => Value::from(b),
+            _ => Value::Null,
+        };
+        map.insert((*name).to_string(), v);
+    }
+    serde_json::from_value(Value::Object(map)).map_err(|e| bad(table, e.to_string()))
+}
