@@ -149,9 +149,20 @@ pub enum Conn {
 }
 
 impl Db {
+    /// A connection of its own. On PostgreSQL it never plans a sequential
+    /// scan: the projector's statements look rows up by key or read the log
+    /// in index order, and a plan cached while a table was small (as after a
+    /// rebuild's reset) would otherwise scan the whole table on every step as
+    /// the table grows.
     pub async fn connect(&self) -> sqlx::Result<Conn> {
         Ok(match self {
-            Db::Postgres(p) => Conn::Postgres(p.acquire().await?.detach()),
+            Db::Postgres(p) => {
+                let mut c = p.acquire().await?.detach();
+                sqlx::query("SET enable_seqscan = off")
+                    .execute(&mut c)
+                    .await?;
+                Conn::Postgres(c)
+            }
             Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?.detach()),
         })
     }

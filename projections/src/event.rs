@@ -114,7 +114,7 @@ SELECT transaction_id::text::bigint AS tx, position, aggregate_type, aggregate_i
        event_type, event_version, payload::text AS payload, metadata::text AS metadata, recorded_at
   FROM events
  WHERE (transaction_id, position) > ($1::text::xid8, $2)
-   AND NOT (position = ANY($4))
+   AND NOT (position = ANY($4)){filter}
  ORDER BY transaction_id, position
  LIMIT $3";
 
@@ -122,7 +122,7 @@ const SQLITE_BATCH: &str = "
 SELECT 0 AS tx, position, aggregate_type, aggregate_id, sequence,
        event_type, event_version, payload, metadata, recorded_at
   FROM events
- WHERE position > ?1
+ WHERE position > ?1{filter}
  ORDER BY position
  LIMIT ?2";
 
@@ -166,15 +166,72 @@ pub async fn read_after(
     limit: i64,
     horizon: i64,
 ) -> Result<Batch, ReadError> {
+    read(tx, after, skip, limit, horizon, None).await
+}
+
+/// Which events a filtered read returns.
+#[derive(Debug, Clone, Default)]
+pub struct Only {
+    /// These event types (all when empty).
+    pub event_types: Vec<String>,
+    /// This aggregate's events only.
+    pub aggregate_id: Option<String>,
+}
+
+/// Like [`read_after`], but the database leaves out every event that `only`
+/// does not take, so that they are neither sent nor decoded.
+pub async fn read_only(
+    tx: &mut Tx<'_>,
+    after: Checkpoint,
+    limit: i64,
+    only: &Only,
+) -> Result<Batch, ReadError> {
+    read(tx, after, &[], limit, i64::MAX, Some(only)).await
+}
+
+async fn read(
+    tx: &mut Tx<'_>,
+    after: Checkpoint,
+    skip: &[i64],
+    limit: i64,
+    horizon: i64,
+    only: Option<&Only>,
+) -> Result<Batch, ReadError> {
+    // Extra conditions, numbered after the statement's own parameters.
+    let types = only.map(|o| o.event_types.clone()).unwrap_or_default();
+    let aggregate = only.and_then(|o| o.aggregate_id.clone());
+    let filter = |sqlite: bool| {
+        let (mut n, sign) = if sqlite { (2, '?') } else { (4, '$') };
+        let mut f = String::new();
+        if !types.is_empty() {
+            n += 1;
+            f.push_str(&if sqlite {
+                format!(" AND event_type IN (SELECT value FROM json_each({sign}{n}))")
+            } else {
+                format!(" AND event_type = ANY({sign}{n})")
+            });
+        }
+        if aggregate.is_some() {
+            n += 1;
+            f.push_str(&format!(" AND aggregate_id = {sign}{n}"));
+        }
+        f
+    };
     let rows: Vec<Raw> = match tx {
         Tx::Postgres(c) => {
-            let rows = sqlx::query(PG_BATCH)
+            let sql = PG_BATCH.replace("{filter}", &filter(false));
+            let mut q = sqlx::query(&sql)
                 .bind(after.transaction_id.to_string())
                 .bind(after.position)
                 .bind(limit)
-                .bind(skip)
-                .fetch_all(&mut **c)
-                .await?;
+                .bind(skip);
+            if !types.is_empty() {
+                q = q.bind(types.clone());
+            }
+            if let Some(a) = &aggregate {
+                q = q.bind(a.clone());
+            }
+            let rows = q.fetch_all(&mut **c).await?;
             let rows = rows
                 .iter()
                 .map(|r| {
@@ -195,11 +252,15 @@ pub async fn read_after(
             rows
         }
         Tx::Sqlite(c) => {
-            let rows = sqlx::query(SQLITE_BATCH)
-                .bind(after.position)
-                .bind(limit)
-                .fetch_all(&mut **c)
-                .await?;
+            let sql = SQLITE_BATCH.replace("{filter}", &filter(true));
+            let mut q = sqlx::query(&sql).bind(after.position).bind(limit);
+            if !types.is_empty() {
+                q = q.bind(serde_json::to_string(&types).unwrap_or_default());
+            }
+            if let Some(a) = &aggregate {
+                q = q.bind(a.clone());
+            }
+            let rows = q.fetch_all(&mut **c).await?;
             let rows = rows
                 .iter()
                 .map(|r| {

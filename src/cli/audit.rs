@@ -6,7 +6,7 @@
 
 use cqrs_es::Aggregate;
 use foodbot_domain::order::{Order, OrderEvent};
-use foodbot_projections::event::{read_after, Decoded, Envelope};
+use foodbot_projections::event::{read_after, read_only, Decoded, Envelope, Only};
 use foodbot_projections::models::event_chain::link_hash;
 use foodbot_projections::{Checkpoint, Db, Tx};
 use serde_json::{json, Value};
@@ -14,8 +14,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 /// Calls `each` for every committed event in global order.
+/// With `only`, the database sends just the events it takes.
 async fn for_each_event(
     db: &Db,
+    only: Option<&Only>,
     mut each: impl FnMut(&Envelope) -> anyhow::Result<bool>,
 ) -> anyhow::Result<()> {
     let mut conn = db.connect().await?;
@@ -31,7 +33,10 @@ async fn for_each_event(
         position: i64::MIN,
     };
     'read: loop {
-        let batch = read_after(&mut tx, after, &[], 5000, i64::MAX).await?;
+        let batch = match only {
+            Some(only) => read_only(&mut tx, after, 5000, only).await?,
+            None => read_after(&mut tx, after, &[], 5000, i64::MAX).await?,
+        };
         if batch.events.is_empty() {
             break;
         }
@@ -46,6 +51,9 @@ async fn for_each_event(
     drop(conn);
     Ok(())
 }
+
+/// The event types `payment_line` turns into lines.
+const PAYMENT_EVENTS: [&str; 3] = ["PaymentReceived", "RefundRequested", "RefundCompleted"];
 
 fn payment_line(e: &Envelope) -> Option<Value> {
     let Decoded::Order(ev) = &e.event else {
@@ -103,7 +111,13 @@ pub async fn replay(
     // currency → (received, refunded)
     let mut totals: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let mut count = 0u64;
-    for_each_event(db, |e| {
+    // Only payment events are sent: the rest of the log is filtered out by
+    // the database, in the same global order.
+    let only = Only {
+        event_types: PAYMENT_EVENTS.iter().map(|t| t.to_string()).collect(),
+        aggregate_id: order.map(String::from),
+    };
+    for_each_event(db, Some(&only), |e| {
         let Decoded::Order(ev) = &e.event else {
             return Ok(true);
         };
@@ -153,7 +167,7 @@ pub async fn verify(db: &Db, out: &mut impl Write) -> anyhow::Result<bool> {
         .await?;
     let chain_len = chain_rows.len();
     let mut previous = String::new();
-    for_each_event(db, |e| {
+    for_each_event(db, None, |e| {
         if let Some(line) = payment_line(e) {
             expected_ledger.push((
                 e.checkpoint,
