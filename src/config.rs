@@ -44,6 +44,11 @@ pub struct Config {
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 64 * 1024)]
     pub max_body_bytes: usize,
 
+    /// How long a read given `?after=` waits for the read models to show that
+    /// change before answering 503 `not_yet_visible`, in milliseconds.
+    #[arg(long, env = "READ_AFTER_TIMEOUT_MS", default_value_t = 3_000)]
+    pub read_after_timeout_ms: u64,
+
     /// Aggregates kept in memory per type.
     #[arg(long, env = "AGGREGATE_CACHE_SIZE", default_value_t = 10_000)]
     pub aggregate_cache_size: usize,

@@ -5,7 +5,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::http::{self, ServerState};
 use crate::store::{redact, Database};
-use foodbot_projections::Projector;
+use foodbot_projections::{Projector, Visibility, Watcher};
 use secrecy::SecretString;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -14,6 +14,7 @@ pub struct Server {
     listener: TcpListener,
     router: axum::Router,
     projector: Projector,
+    watcher: Watcher,
     pub state: Arc<ServerState>,
     pub port: u16,
 }
@@ -44,6 +45,7 @@ impl Server {
             }
         };
         let projector = Projector::new(db.projection_db());
+        let (visibility, watcher) = Visibility::new(db.projection_db(), projector.subscribe());
         let app = App::new(
             db,
             menu.clone(),
@@ -57,7 +59,8 @@ impl Server {
             init_data_max_age: chrono::Duration::seconds(config.init_data_max_age_secs),
             menu_json: http::menu::render(&menu),
             demo,
-            progress: projector.subscribe(),
+            visibility,
+            read_after_timeout: std::time::Duration::from_millis(config.read_after_timeout_ms),
         });
         let menu_dir = config
             .menu_path
@@ -77,6 +80,7 @@ impl Server {
             listener,
             router,
             projector,
+            watcher,
             state,
             port,
         })
@@ -87,7 +91,8 @@ impl Server {
     }
 
     /// Serves (and projects) until `shutdown` resolves, then finishes
-    /// in-flight requests and stops the projector between two steps.
+    /// in-flight requests and stops the projector between two steps and the
+    /// read-your-writes watcher.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -96,6 +101,10 @@ impl Server {
         let mut projector_stop = stopped.clone();
         let projector = tokio::spawn(self.projector.run(async move {
             let _ = projector_stop.wait_for(|s| *s).await;
+        }));
+        let mut watcher_stop = stopped.clone();
+        let watcher = tokio::spawn(self.watcher.run(async move {
+            let _ = watcher_stop.wait_for(|s| *s).await;
         }));
         let mut http_stop = stopped;
         let served = axum::serve(self.listener, self.router)
@@ -108,6 +117,7 @@ impl Server {
             .await;
         let _ = stop.send(true);
         let _ = projector.await;
+        let _ = watcher.await;
         self.state.app.db.close().await;
         Ok(served?)
     }

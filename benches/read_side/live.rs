@@ -1,10 +1,9 @@
 //! Live lag: the real server, with its projector running as in production, takes a
 //! sustained open-loop stream of real order commands through the application layer.
 //! For one command in [`SAMPLE`], the time from the command's return (its events are
-//! committed) until every served read model has applied them: the check
-//! `queries::wait_for` makes for read-your-writes, made by one monitor for all pending
-//! samples each time the projector commits a step (one query per step rather than one
-//! per sample every 10 ms, which would load the database it measures).
+//! committed) until every served read model has applied them: the wait
+//! `queries::wait_for` makes for read-your-writes, on the server's shared `Visibility`
+//! (one checkpoint query per projector step for all pending samples, not one per sample).
 
 use crate::generate::menu_path;
 use crate::template::{burger, cola, customer, margherita, profile, staff, system, STAFF_ID};
@@ -15,15 +14,14 @@ use foodbot::startup::Server;
 use foodbot::store::Database;
 use foodbot_domain::order::{Fulfilment, OrderAction, PaymentMethod, PaymentReceipt};
 use foodbot_domain::{LineId, Money, OrderId, UserId};
-use foodbot_projections::projector::parse_mark;
 use foodbot_projections::queries::{read_token, wait_for};
-use foodbot_projections::{Checkpoint, Db, Model};
+use foodbot_projections::{Checkpoint, Db, Visibility};
 use hdrhistogram::Histogram;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
 /// Commands per second, sent on a fixed schedule whatever the server's pace.
 pub(crate) const RATE: u64 = 1000;
@@ -79,56 +77,39 @@ async fn locate(db: &Db, order: OrderId, version: usize) -> Result<Checkpoint> {
     })
 }
 
-/// Resolves samples as the projector commits steps: a sample is done when every served
-/// read model (all but the final-order hash chain) has its event, as in `wait_for`.
+/// Resolves samples through the server's shared [`Visibility`]: a sample is done when
+/// every served read model (all but the final-order hash chain) has its event, as in
+/// `wait_for`.
 async fn monitor(
-    db: Db,
-    mut progress: watch::Receiver<Checkpoint>,
+    visibility: Visibility,
     mut samples: mpsc::UnboundedReceiver<Sample>,
     start: Instant,
 ) -> Result<(Histogram<u64>, Vec<(f64, f64)>, u64)> {
     let (mut lag, mut seen, mut timeouts) = (histogram(), Vec::new(), 0u64);
-    let mut pending: Vec<Sample> = Vec::new();
-    let (mut open, mut projecting) = (true, true);
-    let sql = "SELECT projection, CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark
-                 FROM projection_checkpoints";
-    while open || !pending.is_empty() {
-        while let Ok(s) = samples.try_recv() {
-            pending.push(s);
+    let mut waits = tokio::task::JoinSet::new();
+    let mut record = |done: Option<(Instant, Instant)>| match done {
+        Some((returned, shown)) => {
+            let took = shown - returned;
+            lag.saturating_record(took.as_micros().max(1) as u64);
+            seen.push(((returned - start).as_secs_f64(), took.as_secs_f64()));
         }
-        if !pending.is_empty() {
-            let rows = db.rows(sql, &[]).await?;
-            let served = rows.iter().filter(|r| {
-                let model = r.get("projection").and_then(Value::as_str);
-                model
-                    .and_then(Model::parse)
-                    .is_some_and(|m| !m.final_only())
-            });
-            let marks: Vec<_> = served
-                .map(|r| parse_mark(r.get("mark").and_then(Value::as_str).unwrap_or("")))
-                .collect();
-            let now = Instant::now();
-            pending.retain(|(target, returned)| {
-                let took = now - *returned;
-                if marks.iter().all(|m| m.has(*target)) {
-                    lag.saturating_record(took.as_micros().max(1) as u64);
-                    seen.push(((*returned - start).as_secs_f64(), took.as_secs_f64()));
-                    false
-                } else if took > WAIT {
-                    timeouts += 1;
-                    false
-                } else {
-                    true
-                }
-            });
-        }
+        None => timeouts += 1,
+    };
+    let mut open = true;
+    while open || !waits.is_empty() {
         tokio::select! {
             s = samples.recv(), if open => match s {
-                Some(s) => pending.push(s),
+                Some((target, returned)) => {
+                    let visibility = visibility.clone();
+                    waits.spawn(async move {
+                        let left = WAIT.saturating_sub(returned.elapsed());
+                        let shown = visibility.wait(target, left).await;
+                        shown.then(|| (returned, Instant::now()))
+                    });
+                }
                 None => open = false,
             },
-            changed = progress.changed(), if projecting => projecting = changed.is_ok(),
-            _ = tokio::time::sleep(Duration::from_millis(10)) => {}
+            Some(done) = waits.join_next() => record(done?),
         }
     }
     Ok((lag, seen, timeouts))
@@ -303,7 +284,7 @@ pub(crate) async fn run(url: &str) -> Result<Live> {
     }
     let last = read_token("User", &(LIVE_CUSTOMERS + SLOTS as i64 - 1).to_string(), 1);
     let pdb = state.app.db.projection_db();
-    wait_for(&pdb, &last, state.progress.clone(), WAIT).await?;
+    wait_for(&pdb, &last, &state.visibility, WAIT).await?;
 
     eprintln!("  {RATE} commands/s for {RUN:?}, lag sampled for 1 in {SAMPLE}");
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -311,7 +292,7 @@ pub(crate) async fn run(url: &str) -> Result<Live> {
     let counter = Arc::new(AtomicU64::new(0));
     let (sample, samples) = mpsc::unbounded_channel();
     let start = Instant::now();
-    let watch = monitor(pdb.clone(), state.progress.clone(), samples, start);
+    let watch = monitor(state.visibility.clone(), samples, start);
     let watch = tokio::spawn(watch);
     let mut senders = Vec::new();
     let mut slots = Vec::new();

@@ -13,8 +13,10 @@ pub mod projector;
 pub mod queries;
 pub mod table;
 pub mod time;
+pub mod visibility;
 
 pub use db::{Conn, Db, Tx, Val};
 pub use event::{Checkpoint, Envelope};
 pub use models::Model;
 pub use projector::{ProjectError, Projector};
+pub use visibility::{Visibility, Watcher};

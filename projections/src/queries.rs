@@ -2,9 +2,9 @@
 
 use crate::db::{Db, Val};
 use crate::event::Checkpoint;
+use crate::visibility::Visibility;
 use serde_json::{Map, Value};
 use std::time::Duration;
-use tokio::sync::watch;
 
 /// A customer's orders, newest first.
 pub async fn order_summaries(
@@ -71,12 +71,13 @@ pub enum WaitError {
     Db(#[from] sqlx::Error),
 }
 
-/// Returns once every read model has projected the event `token` names, or
-/// fails after `timeout`. `progress` speeds this up where this process projects.
+/// Returns once every read model the API reads from has projected the event
+/// `token` names, or fails after `timeout`. The wait is on the process's shared
+/// [`Visibility`]: no query of its own besides finding the event.
 pub async fn wait_for(
     db: &Db,
     token: &str,
-    mut progress: watch::Receiver<Checkpoint>,
+    visibility: &Visibility,
     timeout: Duration,
 ) -> Result<(), WaitError> {
     let mut parts = token.splitn(3, ':');
@@ -99,37 +100,9 @@ pub async fn wait_for(
         transaction_id: row.get("tx").and_then(Value::as_i64).unwrap_or(0),
         position: row.get("position").and_then(Value::as_i64).unwrap_or(0),
     };
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let sql = "SELECT projection, CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark
-                     FROM projection_checkpoints";
-        let marks = db.rows(sql, &[]).await?;
-        // The models the API reads from; the hash chain follows final order
-        // only and may rightly lag behind a long transaction.
-        let served = |r: &Map<String, Value>| {
-            r.get("projection")
-                .and_then(Value::as_str)
-                .and_then(crate::Model::parse)
-                .is_some_and(|m| !m.final_only())
-        };
-        let done = marks.len() >= crate::Model::ALL.len()
-            && marks.iter().filter(|r| served(r)).all(|r| {
-                let text = r.get("mark").and_then(Value::as_str).unwrap_or("");
-                crate::projector::parse_mark(text).has(target)
-            });
-        if done {
-            return Ok(());
-        }
-        // Woken by this process's projector, or look again shortly when another
-        // process projects.
-        tokio::select! {
-            changed = progress.changed() => {
-                if changed.is_err() {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-            }
-            _ = tokio::time::sleep(Duration::from_millis(10)) => {}
-            _ = tokio::time::sleep_until(deadline) => return Err(WaitError::TimedOut),
-        }
+    if visibility.wait(target, timeout).await {
+        Ok(())
+    } else {
+        Err(WaitError::TimedOut)
     }
 }

@@ -32,8 +32,10 @@ pub struct ServerState {
     pub init_data_max_age: chrono::Duration,
     /// The menu as JSON, rendered at start.
     pub menu_json: String,
-    /// How far this process's projector has come (read-your-writes waits on it).
-    pub progress: tokio::sync::watch::Receiver<foodbot_projections::Checkpoint>,
+    /// What the read models show, watched once for every read-your-writes wait.
+    pub visibility: foodbot_projections::Visibility,
+    /// How long a read given `?after=` waits before `not_yet_visible`.
+    pub read_after_timeout: std::time::Duration,
     /// Offline demo mode: no real bot token, a demo login is offered.
     pub demo: bool,
 }

@@ -23,7 +23,6 @@ use foodbot_projections::queries::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::time::Duration;
 
 fn order_id(raw: &str) -> Result<OrderId, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found())
@@ -60,7 +59,7 @@ async fn read_after(
     let Query(q) = q.map_err(|r| ApiError::bad_request("invalid_query", r.body_text()))?;
     let Some(token) = q.after else { return Ok(()) };
     let db = state.app.db.projection_db();
-    match wait_for(&db, &token, state.progress.clone(), Duration::from_secs(3)).await {
+    match wait_for(&db, &token, &state.visibility, state.read_after_timeout).await {
         Ok(()) => Ok(()),
         Err(WaitError::UnknownToken) => {
             Err(ApiError::bad_request("invalid_read_token", "no such write"))

@@ -123,6 +123,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: &TestDb) -> TestApp {
+        TestApp::spawn_with(db, |_| {}).await
+    }
+
+    /// The same, with settings changed by `configure`.
+    pub async fn spawn_with(db: &TestDb, configure: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = Config::defaults();
         config.addr = "127.0.0.1:0".parse().unwrap();
         config.database_url = db.url.clone();
@@ -130,6 +135,7 @@ impl TestApp {
         config.staff_user_ids = vec![STAFF_ID.to_string()];
         config.max_body_bytes = 16 * 1024;
         config.db_connections = 8;
+        configure(&mut config);
         let database = Database::connect(&config.database_url, config.db_connections)
             .await
             .unwrap();
@@ -348,11 +354,10 @@ pub fn meta_at(
 /// Waits until the read models the API serves have projected the event `token` names.
 pub async fn settle(app: &TestApp, token: &str) {
     let db = app.db.projection_db();
-    let progress = app.state.progress.clone();
     foodbot_projections::queries::wait_for(
         &db,
         token,
-        progress,
+        &app.state.visibility,
         std::time::Duration::from_secs(10),
     )
     .await

@@ -302,6 +302,7 @@ async fn a_failed_projection_step_changes_nothing_and_is_applied_once_later(stor
 crate::both_stores!(@postgres_only
     no_event_is_skipped_when_a_transaction_commits_late,
     two_processes_project_once_and_the_survivor_takes_over,
+    a_process_that_does_not_project_reads_its_writes,
 );
 
 async fn no_event_is_skipped_when_a_transaction_commits_late(store: Store) {
@@ -437,4 +438,43 @@ async fn two_processes_project_once_and_the_survivor_takes_over(store: Store) {
         .await
         .unwrap();
     assert_eq!(held, 1);
+}
+
+async fn a_process_that_does_not_project_reads_its_writes(store: Store) {
+    let db = TestDb::new(store).await;
+    let leader = TestApp::spawn(&db).await;
+    // The only process projects what it is given: it is the leader.
+    let first = leader.cart(1).await;
+    settle(&leader, &format!("Order:{first}:2")).await;
+    let follower = TestApp::spawn(&db).await;
+
+    // A write through the follower is projected by the leader; the follower's
+    // reads given its token still show it.
+    let order = follower.cart(2).await;
+    let token = format!("Order:{order}:2");
+    let path = format!("/api/v1/orders/{order}?after={token}");
+    let (status, body) = follower
+        .call(reqwest::Method::GET, &path, Some(2), None)
+        .await;
+    assert_eq!(
+        (status, body["version"].as_u64()),
+        (StatusCode::OK, Some(2)),
+        "{body}"
+    );
+    let path = format!("/api/v1/orders?after={token}");
+    let (status, body) = follower
+        .call(reqwest::Method::GET, &path, Some(2), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["orders"][0]["id"], order.as_str());
+    let foodbot::store::Database::Postgres(pool) = &follower.db else {
+        unreachable!()
+    };
+    let leaders = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = $1::bigint::oid AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+    let held: i64 = sqlx::query_scalar(leaders)
+        .bind(projector::LEADER_LOCK & 0xffff_ffff)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(held, 1, "exactly one process projects");
 }
