@@ -103,42 +103,45 @@ pub(crate) async fn vacuum(db: &Db) -> Result<()> {
     Ok(())
 }
 
-/// Resets `models` (after [`clear`]), then lets the projector catch up on one
-/// connection, one step (one transaction of up to 1000 events) after another, as
-/// `foodbot projections rebuild` does. Stops after [`BOX`] unless the whole log would
-/// be done within [`FINISH_WITHIN`]; `total` is the log's length.
+/// Resets `models` (after [`clear`]), then replays the log into them as
+/// `foodbot projections rebuild` does (`projector::replay`: the models shared out
+/// over several connections, steps of up to 16,000 events). Stops after [`BOX`]
+/// unless the whole log would be done within [`FINISH_WITHIN`]; `total` is the
+/// log's length.
 pub(crate) async fn rebuild(db: &Db, models: &[Model], total: u64, what: &str) -> Result<Rate> {
     clear(db, models).await?;
     let mut conn = db.connect().await?;
     for m in models {
         projector::reset(&mut conn, *m).await?;
     }
-    let projector = Projector::new(db.clone());
+    drop(conn);
     let start = Instant::now();
-    let (mut done, mut next, mut told) = (0u64, PROGRESS_EVENTS, Duration::ZERO);
-    let complete = loop {
-        let n = projector.step(&mut conn).await? as u64;
-        if n == 0 {
-            break true;
-        }
-        done += n;
+    let told = std::sync::Mutex::new((0u64, PROGRESS_EVENTS, Duration::ZERO));
+    let complete = std::sync::atomic::AtomicBool::new(true);
+    let progress = |n: usize| {
+        let mut t = told.lock().unwrap_or_else(|e| e.into_inner());
+        let (done, next, at) = &mut *t;
+        *done += n as u64;
         let took = start.elapsed();
-        if done >= next || took >= told + PROGRESS_TIME {
-            let rate = done as f64 / took.as_secs_f64();
+        if *done >= *next || took >= *at + PROGRESS_TIME {
+            let rate = *done as f64 / took.as_secs_f64();
             eprintln!("  {what}: {done} events in {took:.1?}, {rate:.0} events/s");
-            next = (done / PROGRESS_EVENTS + 1) * PROGRESS_EVENTS;
-            told = took;
+            *next = (*done / PROGRESS_EVENTS + 1) * PROGRESS_EVENTS;
+            *at = took;
         }
-        let whole = took.as_secs_f64() * total as f64 / done as f64;
-        if took >= BOX && whole > FINISH_WITHIN.as_secs_f64() {
-            break false;
+        let whole = took.as_secs_f64() * total as f64 / *done as f64;
+        let go_on = took < BOX || whole <= FINISH_WITHIN.as_secs_f64();
+        if !go_on {
+            complete.store(false, std::sync::atomic::Ordering::Relaxed);
         }
+        go_on
     };
+    let done = projector::replay(db, models, &progress).await? as u64;
     let secs = start.elapsed().as_secs_f64();
     Ok(Rate {
         events: done,
         secs,
-        complete,
+        complete: complete.into_inner(),
     })
 }
 

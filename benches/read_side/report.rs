@@ -83,7 +83,7 @@ pub(crate) fn audit(events: u64, copy_secs: f64, (audit, payments): (Rate, u64),
 pub(crate) fn rebuilds(f: &Figures) {
     let copy = f.events as f64 / f.copy_secs;
     println!(
-        "\nrebuilds: TRUNCATE of the tables a reset empties, projector::reset, then Projector::step on one connection"
+        "\nrebuilds: TRUNCATE of the tables a reset empties, projector::reset, then projector::replay (as `foodbot projections rebuild`)"
     );
     println!("  stopped after {BOX:?} unless the whole log would take at most {FINISH_WITHIN:?}");
     for (what, r) in [

@@ -29,6 +29,8 @@ pub enum Val {
     Ints(Vec<Option<i64>>),
     Texts(Vec<Option<String>>),
     Bools(Vec<Option<bool>>),
+    /// Times, bound as `timestamptz[]` on PostgreSQL (no text to parse there).
+    Times(Vec<Option<chrono::DateTime<chrono::Utc>>>),
 }
 
 impl From<i64> for Val {
@@ -106,6 +108,11 @@ macro_rules! bind_scalar {
             Val::Ints(v) => $q.bind(list_json(v)),
             Val::Texts(v) => $q.bind(list_json(v)),
             Val::Bools(v) => $q.bind(list_json(v)),
+            Val::Times(v) => $q.bind(list_json(
+                &v.iter()
+                    .map(|t| t.map(crate::time::format))
+                    .collect::<Vec<_>>(),
+            )),
         }
     };
 }
@@ -116,9 +123,10 @@ macro_rules! bind_pg {
         let mut q = $query;
         for a in $args {
             q = match a {
-                Val::Ints(v) => q.bind(v.clone()),
-                Val::Texts(v) => q.bind(v.clone()),
-                Val::Bools(v) => q.bind(v.clone()),
+                Val::Ints(v) => q.bind(v.as_slice()),
+                Val::Texts(v) => q.bind(v.as_slice()),
+                Val::Bools(v) => q.bind(v.as_slice()),
+                Val::Times(v) => q.bind(v.as_slice()),
                 a => bind_scalar!(q, a),
             };
         }
@@ -149,7 +157,8 @@ pub enum Conn {
 }
 
 impl Db {
-    /// A connection of its own. On PostgreSQL it never plans a sequential
+    /// A connection of its own. On PostgreSQL it does not wait for its commits
+    /// to reach the disk, and it never plans a sequential
     /// scan: the projector's statements look rows up by key or read the log
     /// in index order, and a plan cached while a table was small (as after a
     /// rebuild's reset) would otherwise scan the whole table on every step as
@@ -159,6 +168,12 @@ impl Db {
             Db::Postgres(p) => {
                 let mut c = p.acquire().await?.detach();
                 sqlx::query("SET enable_seqscan = off")
+                    .execute(&mut c)
+                    .await?;
+                // A step's rows and checkpoints commit together, so a step lost
+                // in a crash of the database is lost whole and projected again:
+                // there is nothing to gain from waiting for the disk.
+                sqlx::query("SET synchronous_commit = off")
                     .execute(&mut c)
                     .await?;
                 Conn::Postgres(c)
@@ -320,7 +335,7 @@ impl Kind {
             Kind::Int => "int8[]",
             Kind::Text => "text[]",
             Kind::Bool => "bool[]",
-            Kind::Time => "text[]::timestamptz[]",
+            Kind::Time => "timestamptz[]",
             Kind::Date => "text[]::date[]",
             Kind::Json => "text[]::jsonb[]",
         }

@@ -19,6 +19,7 @@ use crate::models::Model;
 use crate::table::{Record, Rows, Table};
 use sqlx::postgres::PgListener;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -27,6 +28,10 @@ use tokio::sync::{watch, Notify};
 pub const LEADER_LOCK: i64 = 0x666f_6f64_626f_7401;
 /// Events per step.
 pub const BATCH: i64 = 1000;
+/// Events per step at most, when far behind (as in a rebuild): each step that
+/// reads a full batch doubles the next one's, up to this. Bigger steps touch
+/// each order's rows once for more of its events.
+pub const MAX_BATCH: i64 = 16_000;
 /// How often to look for new events when no wake-up arrives, and how often a
 /// follower tries to become the leader.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -44,15 +49,23 @@ pub struct Projector {
     models: Vec<Model>,
     wake: Arc<Notify>,
     progress: watch::Sender<Checkpoint>,
+    /// The next step's batch size.
+    batch: AtomicI64,
 }
 
 impl Projector {
     pub fn new(db: Db) -> Projector {
+        Projector::with_models(db, &Model::ALL)
+    }
+
+    /// A projector of some read models only (as a rebuild runs several).
+    pub fn with_models(db: Db, models: &[Model]) -> Projector {
         Projector {
             db,
-            models: Model::ALL.to_vec(),
+            models: models.to_vec(),
             wake: Arc::new(Notify::new()),
             progress: watch::channel(Checkpoint::default()).0,
+            batch: AtomicI64::new(BATCH),
         }
     }
 
@@ -66,10 +79,17 @@ impl Projector {
         self.progress.subscribe()
     }
 
-    /// One step: returns how many events were read (0 when caught up).
+    /// One step: returns how many events were read (0 when caught up). It
+    /// waits for read models that another step (a rebuild's) is projecting.
     pub async fn step(&self, conn: &mut Conn) -> Result<usize, ProjectError> {
+        self.step_with(conn, false).await
+    }
+
+    /// With `skip_locked`, the read models another step is projecting right
+    /// now are left out of this one, which goes on with the others.
+    async fn step_with(&self, conn: &mut Conn, skip_locked: bool) -> Result<usize, ProjectError> {
         let mut tx = Tx::begin(conn).await?;
-        match self.step_in(&mut tx).await {
+        match self.step_in(&mut tx, skip_locked).await {
             Ok((n, low)) => {
                 tx.commit().await?;
                 if n > 0 {
@@ -84,9 +104,22 @@ impl Projector {
         }
     }
 
-    async fn step_in(&self, tx: &mut Tx<'_>) -> Result<(usize, Checkpoint), ProjectError> {
+    async fn step_in(
+        &self,
+        tx: &mut Tx<'_>,
+        skip_locked: bool,
+    ) -> Result<(usize, Checkpoint), ProjectError> {
         let horizon = crate::event::horizon(tx).await?;
-        let mut marks = lock_checkpoints(tx, &self.models).await?;
+        let mut marks = lock_checkpoints(tx, &self.models, skip_locked).await?;
+        if marks.is_empty() {
+            return Ok((0, Checkpoint::default()));
+        }
+        let models: Vec<Model> = self
+            .models
+            .iter()
+            .copied()
+            .filter(|m| marks.contains_key(m))
+            .collect();
         let low = marks.values().map(|m| m.at).min().unwrap_or_default();
         // Skip what every model has already applied above its checkpoint.
         let skip: Vec<i64> = marks
@@ -101,10 +134,17 @@ impl Projector {
                     .collect()
             })
             .unwrap_or_default();
-        let batch = read_after(tx, low, &skip, BATCH, horizon).await?;
-        let full = batch.events.len() as i64 >= BATCH;
+        let limit = self.batch.load(Ordering::Relaxed);
+        let batch = read_after(tx, low, &skip, limit, horizon).await?;
+        let full = batch.events.len() as i64 >= limit;
+        let next = if full {
+            (limit * 2).min(MAX_BATCH)
+        } else {
+            BATCH
+        };
+        self.batch.store(next, Ordering::Relaxed);
         let horizon = batch.horizon;
-        for m in &self.models {
+        for m in &models {
             let mark = &marks[m];
             let unseen: Vec<&Envelope> = batch
                 .events
@@ -122,7 +162,7 @@ impl Projector {
             .collect();
         let mut moved = Rows::<CheckpointRow>::new();
         let now = crate::time::format(chrono::Utc::now());
-        for m in &self.models {
+        for m in &models {
             let mark = marks.get_mut(m).expect("every model has a mark");
             let before = mark.clone();
             let seen = if m.final_only() { &finals } else { &read };
@@ -190,10 +230,8 @@ impl Projector {
             listener = Some(l);
         }
         loop {
-            let n = self.step(&mut conn).await?;
-            if n as i64 >= BATCH {
-                continue;
-            }
+            // A rebuild's steps hold the models they rebuild; the others go on.
+            let n = self.step_with(&mut conn, true).await?;
             if n > 0 {
                 // More may have committed while we worked.
                 continue;
@@ -315,14 +353,17 @@ impl Record for CheckpointRow {
 }
 
 /// Reads (and on PostgreSQL locks) the models' marks, creating missing ones.
+/// With `skip_locked`, models whose checkpoint another transaction holds are
+/// left out.
 async fn lock_checkpoints(
     tx: &mut Tx<'_>,
     models: &[Model],
+    skip_locked: bool,
 ) -> Result<HashMap<Model, Mark>, sqlx::Error> {
-    let lock = if matches!(tx, Tx::Postgres(_)) {
-        " FOR UPDATE"
-    } else {
-        ""
+    let lock = match (&tx, skip_locked) {
+        (Tx::Postgres(_), false) => " FOR UPDATE",
+        (Tx::Postgres(_), true) => " FOR UPDATE SKIP LOCKED",
+        (Tx::Sqlite(_), _) => "",
     };
     let sql = format!(
         "SELECT projection, last_transaction_id, last_position, applied_above
@@ -347,7 +388,8 @@ async fn lock_checkpoints(
         if out.len() == models.len() || attempt == 1 {
             break;
         }
-        // First run on this database: create the missing checkpoints, then lock them all.
+        // Missing (the first run on this database) or held by another step:
+        // create the missing checkpoints, then lock what can be locked.
         let values: Vec<String> = (1..=models.len()).map(|i| format!("(${i})")).collect();
         let sql = format!(
             "INSERT INTO projection_checkpoints (projection) VALUES {} ON CONFLICT (projection) DO NOTHING",
@@ -394,7 +436,7 @@ pub fn parse_mark(text: &str) -> Mark {
 pub async fn reset(conn: &mut Conn, model: Model) -> Result<(), ProjectError> {
     let mut tx = Tx::begin(conn).await?;
     let result = async {
-        lock_checkpoints(&mut tx, &[model]).await?;
+        lock_checkpoints(&mut tx, &[model], false).await?;
         for table in model.reset_tables() {
             tx.exec(&format!("DELETE FROM {table}"), &[]).await?;
         }
@@ -410,6 +452,54 @@ pub async fn reset(conn: &mut Conn, model: Model) -> Result<(), ProjectError> {
             Err(e.into())
         }
     }
+}
+
+/// Replays the log into `models` (reset before) until they reach the head,
+/// several connections at once on PostgreSQL: the models are shared out by
+/// their cost per event, and each connection projects its share, reading the
+/// log for itself. `progress` hears the events each step of the first share
+/// read; when it answers false, the replay stops after the current steps.
+/// Returns the events the first share read.
+pub async fn replay(
+    db: &Db,
+    models: &[Model],
+    progress: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<usize, ProjectError> {
+    let parallel = match db {
+        Db::Postgres(_) => std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4)),
+        Db::Sqlite(_) => 1,
+    };
+    let mut shares: Vec<(u32, Vec<Model>)> = vec![(0, Vec::new()); parallel.min(models.len())];
+    let mut by_cost = models.to_vec();
+    by_cost.sort_by_key(|m| std::cmp::Reverse(m.cost()));
+    for m in by_cost {
+        if let Some(share) = shares.iter_mut().min_by_key(|(cost, _)| *cost) {
+            share.0 += m.cost();
+            share.1.push(m);
+        }
+    }
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let stop = &stop;
+    let runs = shares
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, share))| async move {
+            let mut conn = db.connect().await?;
+            let projector = Projector::with_models(db.clone(), &share);
+            let mut total = 0;
+            loop {
+                let n = projector.step(&mut conn).await?;
+                total += n;
+                if i == 0 && n > 0 && !progress(n) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                if n == 0 || stop.load(Ordering::Relaxed) {
+                    return Ok::<usize, ProjectError>(total);
+                }
+            }
+        });
+    let totals = futures::future::try_join_all(runs).await?;
+    Ok(totals.first().copied().unwrap_or(0))
 }
 
 /// Where one read model stands.

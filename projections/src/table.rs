@@ -162,7 +162,7 @@ impl<R: Record> Rows<R> {
                         names.join(", "),
                         unnest(key_columns)
                     );
-                    tx.exec(&sql, &columns(key_columns, &keys)).await?;
+                    tx.exec(&sql, &columns(key_columns, keys)).await?;
                 }
                 Tx::Sqlite(_) => {
                     let cond: Vec<String> = key_columns
@@ -197,7 +197,7 @@ impl<R: Record> Rows<R> {
                         names.join(", "),
                         unnest(table.columns)
                     );
-                    tx.exec(&sql, &columns(table.columns, &dirty)).await?;
+                    tx.exec(&sql, &columns(table.columns, dirty)).await?;
                 }
                 Tx::Sqlite(_) => {
                     let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
@@ -228,42 +228,39 @@ fn unnest(columns: &[(&str, Kind)]) -> String {
 }
 
 /// Rows turned into one list per column.
-fn columns(columns: &[(&str, Kind)], rows: &[Vec<Val>]) -> Vec<Val> {
-    columns
+fn columns(columns: &[(&str, Kind)], rows: Vec<Vec<Val>>) -> Vec<Val> {
+    let n = rows.len();
+    let mut out: Vec<Val> = columns
         .iter()
-        .enumerate()
-        .map(|(i, (_, kind))| {
-            let cells = rows.iter().map(|r| &r[i]);
-            match kind {
-                Kind::Int => Val::Ints(
-                    cells
-                        .map(|v| match v {
-                            Val::Int(n) => Some(*n),
-                            Val::OptInt(n) => *n,
-                            _ => None,
-                        })
-                        .collect(),
-                ),
-                Kind::Bool => Val::Bools(
-                    cells
-                        .map(|v| match v {
-                            Val::Bool(b) => Some(*b),
-                            _ => None,
-                        })
-                        .collect(),
-                ),
-                _ => Val::Texts(
-                    cells
-                        .map(|v| match v {
-                            Val::Text(s) => Some(s.clone()),
-                            Val::OptText(s) => s.clone(),
-                            _ => None,
-                        })
-                        .collect(),
-                ),
-            }
+        .map(|(_, kind)| match kind {
+            Kind::Int => Val::Ints(Vec::with_capacity(n)),
+            Kind::Bool => Val::Bools(Vec::with_capacity(n)),
+            Kind::Time => Val::Times(Vec::with_capacity(n)),
+            Kind::Text | Kind::Date | Kind::Json => Val::Texts(Vec::with_capacity(n)),
         })
-        .collect()
+        .collect();
+    for row in rows {
+        for (list, v) in out.iter_mut().zip(row) {
+            match (list, v) {
+                (Val::Ints(l), Val::Int(n)) => l.push(Some(n)),
+                (Val::Ints(l), Val::OptInt(n)) => l.push(n),
+                (Val::Ints(l), _) => l.push(None),
+                (Val::Bools(l), Val::Bool(b)) => l.push(Some(b)),
+                (Val::Bools(l), _) => l.push(None),
+                (Val::Times(l), Val::Text(s) | Val::OptText(Some(s))) => l.push(
+                    chrono::DateTime::parse_from_rfc3339(&s)
+                        .ok()
+                        .map(|t| t.with_timezone(&chrono::Utc)),
+                ),
+                (Val::Times(l), _) => l.push(None),
+                (Val::Texts(l), Val::Text(s)) => l.push(Some(s)),
+                (Val::Texts(l), Val::OptText(s)) => l.push(s),
+                (Val::Texts(l), _) => l.push(None),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 fn bad(table: &Table, message: String) -> sqlx::Error {

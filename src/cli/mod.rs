@@ -7,7 +7,7 @@ mod export;
 
 use crate::store::Database;
 use clap::Subcommand;
-use foodbot_projections::{projector, Model, Projector};
+use foodbot_projections::{projector, Model};
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectionsCommand {
@@ -89,10 +89,11 @@ pub async fn projections(db: &Database, cmd: ProjectionsCommand) -> anyhow::Resu
             for m in &models {
                 projector::reset(&mut conn, *m).await?;
             }
-            // Replays here; a running server's projector may share the work, and
-            // the checkpoint locks keep every event applied once.
+            // Replays here, on several connections at once; a running server's
+            // projector goes on with the other read models meanwhile, and the
+            // checkpoint locks keep every event applied once.
             let started = std::time::Instant::now();
-            let events = Projector::new(pdb.clone()).catch_up(&mut conn).await?;
+            let events = projector::replay(&pdb, &models, &|_| true).await?;
             let names: Vec<&str> = models.iter().map(|m| m.name()).collect();
             println!(
                 "rebuilt {} from {events} events in {:.1?}",

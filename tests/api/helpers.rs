@@ -415,3 +415,39 @@ pub fn receipt(
         provider_charge_id: format!("pr-{order}"),
     }
 }
+
+/// Makes every projector step that has events to apply fail when it writes the
+/// checkpoints, so that nothing more becomes visible; returns the undoing.
+pub async fn hold_back_projection(app: &TestApp) -> &'static [&'static str] {
+    let db = app.db.projection_db();
+    let install: &[&str] = match db {
+        foodbot_projections::Db::Postgres(_) => &[
+            "CREATE FUNCTION hold_back() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'held back'; END $$",
+            "CREATE TRIGGER hold_back BEFORE INSERT OR UPDATE ON projection_checkpoints FOR EACH ROW EXECUTE FUNCTION hold_back()",
+        ],
+        foodbot_projections::Db::Sqlite(_) => &[
+            "CREATE TRIGGER hold_back_insert BEFORE INSERT ON projection_checkpoints BEGIN SELECT RAISE(ABORT, 'held back'); END",
+            "CREATE TRIGGER hold_back_update BEFORE UPDATE ON projection_checkpoints BEGIN SELECT RAISE(ABORT, 'held back'); END",
+        ],
+    };
+    for sql in install {
+        db.exec(sql, &[]).await.unwrap();
+    }
+    match db {
+        foodbot_projections::Db::Postgres(_) => {
+            &["DROP TRIGGER hold_back ON projection_checkpoints"]
+        }
+        foodbot_projections::Db::Sqlite(_) => &[
+            "DROP TRIGGER hold_back_insert",
+            "DROP TRIGGER hold_back_update",
+        ],
+    }
+}
+
+/// Undoes [`hold_back_projection`].
+pub async fn release_projection(app: &TestApp, undo: &[&str]) {
+    let db = app.db.projection_db();
+    for sql in undo {
+        db.exec(sql, &[]).await.unwrap();
+    }
+}

@@ -473,34 +473,6 @@ async fn bad_read_tokens_are_refused_clearly(store: Store) {
     );
 }
 
-/// Makes every projector step that has events to apply fail when it writes the
-/// checkpoints, so that nothing more becomes visible; returns the undoing.
-async fn hold_back_projection(app: &TestApp) -> &'static [&'static str] {
-    let db = app.db.projection_db();
-    let install: &[&str] = match db {
-        foodbot_projections::Db::Postgres(_) => &[
-            "CREATE FUNCTION hold_back() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'held back'; END $$",
-            "CREATE TRIGGER hold_back BEFORE INSERT OR UPDATE ON projection_checkpoints FOR EACH ROW EXECUTE FUNCTION hold_back()",
-        ],
-        foodbot_projections::Db::Sqlite(_) => &[
-            "CREATE TRIGGER hold_back_insert BEFORE INSERT ON projection_checkpoints BEGIN SELECT RAISE(ABORT, 'held back'); END",
-            "CREATE TRIGGER hold_back_update BEFORE UPDATE ON projection_checkpoints BEGIN SELECT RAISE(ABORT, 'held back'); END",
-        ],
-    };
-    for sql in install {
-        db.exec(sql, &[]).await.unwrap();
-    }
-    match db {
-        foodbot_projections::Db::Postgres(_) => {
-            &["DROP TRIGGER hold_back ON projection_checkpoints"]
-        }
-        foodbot_projections::Db::Sqlite(_) => &[
-            "DROP TRIGGER hold_back_insert",
-            "DROP TRIGGER hold_back_update",
-        ],
-    }
-}
-
 async fn a_read_after_a_write_not_yet_projected_is_refused_as_not_yet_visible(store: Store) {
     let db = TestDb::new(store).await;
     let app = TestApp::spawn_with(&db, |c| c.read_after_timeout_ms = 100).await;
@@ -521,10 +493,7 @@ async fn a_read_after_a_write_not_yet_projected_is_refused_as_not_yet_visible(st
     assert_eq!(body["orders"], json!([]));
 
     // Once the projector gets through, the same read shows the order.
-    let db = app.db.projection_db();
-    for sql in release {
-        db.exec(sql, &[]).await.unwrap();
-    }
+    release_projection(&app, release).await;
     settle(&app, &token).await;
     let path = format!("/api/v1/orders/{order}?after={token}");
     let (status, body) = app.call(Method::GET, &path, Some(1), None).await;

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 crate::both_stores!(
     every_read_model_rebuilt_from_zero_equals_the_live_one,
     a_failed_projection_step_changes_nothing_and_is_applied_once_later,
+    news_of_an_order_created_in_the_same_step_follows_the_stored_preference,
 );
 
 /// Pays for an order through the application layer, as Telegram's payment updates will.
@@ -172,13 +173,35 @@ async fn every_read_model_rebuilt_from_zero_equals_the_live_one(store: Store) {
                 .unwrap();
         }
         projector::reset(&mut conn, model).await.unwrap();
-        Projector::new(pdb.clone())
-            .catch_up(&mut conn)
-            .await
-            .unwrap();
+        projector::replay(&pdb, &[model], &|_| true).await.unwrap();
         let rebuilt = dump(&pdb, model).await;
         assert_eq!(rebuilt, live, "{} rebuilt differs from live", model.name());
     }
+    // All at once, as `foodbot projections rebuild --all` does: the models
+    // shared out over several connections, every event in big steps.
+    let mut live = Vec::new();
+    for model in Model::ALL {
+        live.push(dump(&pdb, model).await);
+    }
+    pdb.exec("DELETE FROM notification_outbox", &[])
+        .await
+        .unwrap();
+    for model in Model::ALL {
+        projector::reset(&mut conn, model).await.unwrap();
+    }
+    projector::replay(&pdb, &Model::ALL, &|_| true)
+        .await
+        .unwrap();
+    for (model, live) in Model::ALL.into_iter().zip(live) {
+        let rebuilt = dump(&pdb, model).await;
+        assert_eq!(rebuilt, live, "{} rebuilt differs from live", model.name());
+    }
+    // A preference is kept when an order's creation and its news share a step.
+    let outbox = dump(&pdb, Model::Outbox).await;
+    assert!(!outbox[0]
+        .1
+        .iter()
+        .any(|r| r["user_id"] == 2 && r["kind"] == "order_accepted"));
     let status = projector::status(&pdb).await.unwrap();
     assert!(status.iter().all(|s| s.lag_events == 0), "{status:?}");
 }
@@ -477,4 +500,53 @@ async fn a_process_that_does_not_project_reads_its_writes(store: Store) {
         .await
         .unwrap();
     assert_eq!(held, 1, "exactly one process projects");
+}
+
+async fn news_of_an_order_created_in_the_same_step_follows_the_stored_preference(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let staff = meta(Actor::Staff(UserId(STAFF_ID)));
+    // Customer 2 wants essential news only, and that is projected (stored).
+    let (status, _) = app
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/me/notifications",
+            Some(2),
+            Some(json!({ "preference": "essential" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let first = app.cart(2).await;
+    settle(&app, &format!("Order:{first}:2")).await;
+
+    // A whole order happens while the projector is held back, so that one
+    // step gets its creation and its news together.
+    let undo = hold_back_projection(&app).await;
+    let order: OrderId = app.cart(2).await.parse().unwrap();
+    pay(&app, order, 2).await;
+    let a = &app.state.app;
+    a.order_command(&staff, order, OrderAction::Accept { eta_minutes: None })
+        .await
+        .unwrap();
+    a.order_command(&staff, order, OrderAction::StartPreparing)
+        .await
+        .unwrap();
+    let ready = a
+        .order_command(&staff, order, OrderAction::MarkReady)
+        .await
+        .unwrap();
+    release_projection(&app, undo).await;
+    settle(&app, &format!("Order:{order}:{}", ready.version)).await;
+
+    let sql = "SELECT kind FROM notification_outbox WHERE order_id = $1 ORDER BY position";
+    let kinds: Vec<Value> = app
+        .db
+        .projection_db()
+        .rows(sql, &[order.to_string().into()])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r["kind"].clone())
+        .collect();
+    assert_eq!(kinds, [json!("order_ready")]);
 }

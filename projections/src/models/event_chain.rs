@@ -16,17 +16,22 @@ use sha2::{Digest, Sha256};
 pub fn link_hash(previous: &str, e: &Envelope) -> String {
     let mut h = Sha256::new();
     h.update(previous.as_bytes());
-    for part in [
+    let (transaction_id, position, sequence) = (
         e.checkpoint.transaction_id.to_string(),
         e.checkpoint.position.to_string(),
-        e.aggregate_type.clone(),
-        e.aggregate_id.clone(),
         e.sequence.to_string(),
-        e.event_type.clone(),
-        e.event_version.clone(),
+    );
+    for part in [
+        transaction_id.as_str(),
+        position.as_str(),
+        &e.aggregate_type,
+        &e.aggregate_id,
+        sequence.as_str(),
+        &e.event_type,
+        &e.event_version,
         // The stored text itself: any changed byte changes the hash.
-        e.payload.clone(),
-        e.metadata.clone(),
+        &e.payload,
+        &e.metadata,
     ] {
         h.update([0u8]);
         h.update(part.as_bytes());

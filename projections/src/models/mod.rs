@@ -94,6 +94,19 @@ impl Model {
         }
     }
 
+    /// A rebuild's relative cost per event of applying events to the model
+    /// (as `make bench` measures it), for sharing models out among connections.
+    pub fn cost(self) -> u32 {
+        match self {
+            Model::OrderTimeline => 13,
+            Model::EventChain => 10,
+            Model::OrderLines => 7,
+            Model::Sales | Model::Outbox | Model::OrderStatus => 6,
+            Model::PaymentLedger => 5,
+            Model::UserDirectory => 4,
+        }
+    }
+
     /// A model that must see events strictly in final global order (it never
     /// takes an event before every earlier one is known).
     pub fn final_only(self) -> bool {

@@ -180,11 +180,16 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
         .load(tx, "order_id", Val::Texts(stored_orders(events, notifying)))
         .await?;
     let mut users: Vec<i64> = stored_users(events).into_iter().flatten().collect();
+    // The customers of the orders with news, stored or created in this batch.
     users.extend(
         order_events(events)
             .filter(|(_, ev)| notifying(ev))
             .filter_map(|(e, _)| orders.get(&e.aggregate_id).map(|o| o.customer_id)),
     );
+    users.extend(order_events(events).filter_map(|(_, ev)| match ev {
+        OrderEvent::OrderCreated { customer, .. } => Some(customer.0),
+        _ => None,
+    }));
     let mut recipients = Rows::<RecipientRow>::new();
     recipients
         .load(tx, "user_id", Val::Ints(ints(users)))
