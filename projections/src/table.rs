@@ -128,13 +128,9 @@ impl<R: Record> Rows<R> {
         }
     }
 
-    /// The keys of the held rows that match.
-    pub fn keys_where(&self, f: impl Fn(&R) -> bool) -> Vec<R::Key> {
-        self.rows
-            .iter()
-            .filter(|(_, r)| f(r))
-            .map(|(k, _)| k.clone())
-            .collect()
+    /// The keys of the held rows in a range of keys (an order's lines, say).
+    pub fn keys_in(&self, range: impl std::ops::RangeBounds<R::Key>) -> Vec<R::Key> {
+        self.rows.range(range).map(|(k, _)| k.clone()).collect()
     }
 
     /// Writes every change: removed rows are deleted, then changed and new

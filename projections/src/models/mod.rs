@@ -190,7 +190,16 @@ pub(crate) fn ts(t: DateTime<Utc>) -> Val {
 /// Who acted (customer, staff or system) and their Telegram user id, from an
 /// event's metadata.
 pub(crate) fn actor(e: &Envelope) -> (String, Option<i64>) {
-    let kind = e.meta("actor").unwrap_or_else(|| "system".into());
-    let user = e.meta("user_id").and_then(|s| s.parse().ok());
-    (kind, user)
+    /// The two fields wanted; the others are skipped unread.
+    #[derive(serde::Deserialize)]
+    struct Who {
+        actor: Option<String>,
+        user_id: Option<String>,
+    }
+    let who: Option<Who> = serde_json::from_str(&e.metadata).ok();
+    let (kind, user) = who.map_or((None, None), |w| (w.actor, w.user_id));
+    (
+        kind.unwrap_or_else(|| "system".into()),
+        user.and_then(|s| s.parse().ok()),
+    )
 }

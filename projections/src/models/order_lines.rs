@@ -106,7 +106,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             }
             OrderEvent::CheckedOut { lines, .. } => {
                 // Checkout re-prices every line: the frozen lines replace the cart's.
-                for key in rows.keys_where(|r| r.order_id == id) {
+                for key in rows.keys_in((id.to_string(), i64::MIN)..=(id.to_string(), i64::MAX)) {
                     rows.remove(&key);
                 }
                 for l in lines {

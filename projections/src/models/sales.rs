@@ -241,7 +241,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                 }
             }
             RefundCompleted { .. } => {
-                for key in lines.keys_where(|l| l.order_id == id) {
+                for key in lines.keys_in((id.clone(), i64::MIN)..=(id.clone(), i64::MAX)) {
                     if let Some(l) = lines.get_mut(&key) {
                         l.refunded = true;
                     }
