@@ -265,28 +265,6 @@ impl<'c> Tx<'c> {
         }
     }
 
-    /// The first column of the first row, if there is a row.
-    pub async fn scalar<T>(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<T>>
-    where
-        T: Send + Unpin,
-        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
-        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
-    {
-        match self {
-            Tx::Postgres(c) => {
-                bind_pg!(sqlx::query_scalar(sql), args)
-                    .fetch_optional(&mut **c)
-                    .await
-            }
-            Tx::Sqlite(c) => {
-                let sql = sqlite_sql(sql);
-                bind_sqlite!(sqlx::query_scalar(&sql), args)
-                    .fetch_optional(&mut **c)
-                    .await
-            }
-        }
-    }
-
     /// Rows of a query whose columns have the given kinds, as values.
     pub async fn select(
         &mut self,
@@ -307,11 +285,6 @@ impl<'c> Tx<'c> {
                 rows.iter().map(|r| sqlite_values(r, kinds)).collect()
             }
         }
-    }
-
-    /// The first column of the first row, as text.
-    pub async fn text(&mut self, sql: &str, args: &[Val]) -> sqlx::Result<Option<String>> {
-        self.scalar(sql, args).await
     }
 }
 

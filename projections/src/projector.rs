@@ -19,7 +19,7 @@ use crate::models::Model;
 use crate::table::{Record, Rows, Table};
 use sqlx::postgres::PgListener;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -51,6 +51,8 @@ pub struct Projector {
     progress: watch::Sender<Checkpoint>,
     /// The next step's batch size.
     batch: AtomicI64,
+    /// Whether this projector's checkpoints are known to exist.
+    created: AtomicBool,
 }
 
 impl Projector {
@@ -66,6 +68,7 @@ impl Projector {
             wake: Arc::new(Notify::new()),
             progress: watch::channel(Checkpoint::default()).0,
             batch: AtomicI64::new(BATCH),
+            created: AtomicBool::new(false),
         }
     }
 
@@ -92,6 +95,7 @@ impl Projector {
         match self.step_in(&mut tx, skip_locked).await {
             Ok((n, low)) => {
                 tx.commit().await?;
+                self.created.store(true, Ordering::Relaxed);
                 if n > 0 {
                     self.progress.send_replace(low);
                 }
@@ -110,6 +114,9 @@ impl Projector {
         skip_locked: bool,
     ) -> Result<(usize, Checkpoint), ProjectError> {
         let horizon = crate::event::horizon(tx).await?;
+        if !self.created.load(Ordering::Relaxed) {
+            create_checkpoints(tx, &self.models).await?;
+        }
         let mut marks = lock_checkpoints(tx, &self.models, skip_locked).await?;
         if marks.is_empty() {
             return Ok((0, Checkpoint::default()));
@@ -176,18 +183,6 @@ impl Projector {
             batch.events.len(),
             marks.values().map(|m| m.at).min().unwrap_or(low),
         ))
-    }
-
-    /// Steps until there is nothing left to read. Returns the events read.
-    pub async fn catch_up(&self, conn: &mut Conn) -> Result<usize, ProjectError> {
-        let mut total = 0;
-        loop {
-            let n = self.step(conn).await?;
-            total += n;
-            if n == 0 {
-                return Ok(total);
-            }
-        }
     }
 
     /// Projects until `shutdown` resolves, as leader when it can be.
@@ -261,6 +256,24 @@ pub struct Mark {
 }
 
 impl Mark {
+    /// A mark from its stored columns (`applied_above` as JSON pairs).
+    pub fn from_parts(transaction_id: i64, position: i64, applied_above: &str) -> Mark {
+        let applied: Vec<[i64; 2]> = serde_json::from_str(applied_above).unwrap_or_default();
+        Mark {
+            at: Checkpoint {
+                transaction_id,
+                position,
+            },
+            applied_above: applied
+                .into_iter()
+                .map(|[t, p]| Checkpoint {
+                    transaction_id: t,
+                    position: p,
+                })
+                .collect(),
+        }
+    }
+
     /// True if the model has not seen the event at `c` yet.
     pub fn needs(&self, c: Checkpoint) -> bool {
         c > self.at && !self.applied_above.contains(&c)
@@ -352,9 +365,19 @@ impl Record for CheckpointRow {
     }
 }
 
-/// Reads (and on PostgreSQL locks) the models' marks, creating missing ones.
-/// With `skip_locked`, models whose checkpoint another transaction holds are
-/// left out.
+/// Creates the models' checkpoints where missing (the first run on a database).
+async fn create_checkpoints(tx: &mut Tx<'_>, models: &[Model]) -> Result<(), sqlx::Error> {
+    let values: Vec<String> = (1..=models.len()).map(|i| format!("(${i})")).collect();
+    let sql = format!(
+        "INSERT INTO projection_checkpoints (projection) VALUES {} ON CONFLICT (projection) DO NOTHING",
+        values.join(", ")
+    );
+    let args: Vec<Val> = models.iter().map(|m| m.name().into()).collect();
+    tx.exec(&sql, &args).await.map(|_| ())
+}
+
+/// Reads (and on PostgreSQL locks) the models' marks. With `skip_locked`,
+/// models whose checkpoint another transaction holds are left out.
 async fn lock_checkpoints(
     tx: &mut Tx<'_>,
     models: &[Model],
@@ -372,32 +395,14 @@ async fn lock_checkpoints(
     let names = Val::Texts(models.iter().map(|m| Some(m.name().to_string())).collect());
     let kinds = [Kind::Text, Kind::Int, Kind::Int, Kind::Text];
     let mut out = HashMap::new();
-    for attempt in 0..2 {
-        for row in tx
-            .select(&sql, std::slice::from_ref(&names), &kinds)
-            .await?
+    for row in tx.select(&sql, &[names], &kinds).await? {
+        if let [Val::OptText(Some(name)), Val::OptInt(Some(t)), Val::OptInt(Some(p)), Val::OptText(Some(applied))] =
+            &row[..]
         {
-            if let [Val::OptText(Some(name)), Val::OptInt(Some(t)), Val::OptInt(Some(p)), Val::OptText(Some(applied))] =
-                &row[..]
-            {
-                if let Some(m) = Model::parse(name) {
-                    out.insert(m, parse_mark(&format!("{t} {p} {applied}")));
-                }
+            if let Some(m) = Model::parse(name) {
+                out.insert(m, Mark::from_parts(*t, *p, applied));
             }
         }
-        if out.len() == models.len() || attempt == 1 {
-            break;
-        }
-        // Missing (the first run on this database) or held by another step:
-        // create the missing checkpoints, then lock what can be locked.
-        let values: Vec<String> = (1..=models.len()).map(|i| format!("(${i})")).collect();
-        let sql = format!(
-            "INSERT INTO projection_checkpoints (projection) VALUES {} ON CONFLICT (projection) DO NOTHING",
-            values.join(", ")
-        );
-        let args: Vec<Val> = models.iter().map(|m| m.name().into()).collect();
-        tx.exec(&sql, &args).await?;
-        out.clear();
     }
     Ok(out)
 }
@@ -411,24 +416,8 @@ pub fn parse_mark(text: &str) -> Mark {
             .and_then(|p| p.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let at = Checkpoint {
-        transaction_id: num(),
-        position: num(),
-    };
-    let applied: Vec<[i64; 2]> = parts
-        .next()
-        .and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default();
-    Mark {
-        at,
-        applied_above: applied
-            .into_iter()
-            .map(|[t, p]| Checkpoint {
-                transaction_id: t,
-                position: p,
-            })
-            .collect(),
-    }
+    let (t, p) = (num(), num());
+    Mark::from_parts(t, p, parts.next().unwrap_or("[]"))
 }
 
 /// Empties a read model and sets its checkpoint back to the start, in one
@@ -436,6 +425,7 @@ pub fn parse_mark(text: &str) -> Mark {
 pub async fn reset(conn: &mut Conn, model: Model) -> Result<(), ProjectError> {
     let mut tx = Tx::begin(conn).await?;
     let result = async {
+        create_checkpoints(&mut tx, &[model]).await?;
         lock_checkpoints(&mut tx, &[model], false).await?;
         for table in model.reset_tables() {
             tx.exec(&format!("DELETE FROM {table}"), &[]).await?;
