@@ -166,7 +166,20 @@ pub async fn read_after(
     limit: i64,
     horizon: i64,
 ) -> Result<Batch, ReadError> {
-    read(tx, after, skip, limit, horizon, None).await
+    read(tx, after, skip, limit, horizon, None, false).await
+}
+
+/// Up to `limit` final events after `after` (those of transactions below
+/// `horizon`), in global order. They form a prefix of the order that no later
+/// commit can change, so a reader may go on from the last one without
+/// looking back (as a rebuild's reader does).
+pub async fn read_final(
+    tx: &mut Tx<'_>,
+    after: Checkpoint,
+    limit: i64,
+    horizon: i64,
+) -> Result<Batch, ReadError> {
+    read(tx, after, &[], limit, horizon, None, true).await
 }
 
 /// Which events a filtered read returns.
@@ -186,7 +199,7 @@ pub async fn read_only(
     limit: i64,
     only: &Only,
 ) -> Result<Batch, ReadError> {
-    read(tx, after, &[], limit, i64::MAX, Some(only)).await
+    read(tx, after, &[], limit, i64::MAX, Some(only), false).await
 }
 
 async fn read(
@@ -196,6 +209,7 @@ async fn read(
     limit: i64,
     horizon: i64,
     only: Option<&Only>,
+    final_only: bool,
 ) -> Result<Batch, ReadError> {
     // Extra conditions, numbered after the statement's own parameters.
     let types = only.map(|o| o.event_types.clone()).unwrap_or_default();
@@ -215,6 +229,11 @@ async fn read(
             n += 1;
             f.push_str(&format!(" AND aggregate_id = {sign}{n}"));
         }
+        // SQLite: every visible event is final.
+        if final_only && !sqlite {
+            n += 1;
+            f.push_str(&format!(" AND transaction_id < {sign}{n}::text::xid8"));
+        }
         f
     };
     let rows: Vec<Raw> = match tx {
@@ -230,6 +249,9 @@ async fn read(
             }
             if let Some(a) = &aggregate {
                 q = q.bind(a.clone());
+            }
+            if final_only {
+                q = q.bind(horizon.to_string());
             }
             let rows = q.fetch_all(&mut **c).await?;
             let rows = rows

@@ -11,6 +11,7 @@ pub mod event;
 pub mod models;
 pub mod projector;
 pub mod queries;
+mod row;
 pub mod table;
 pub mod time;
 pub mod visibility;

@@ -16,7 +16,7 @@
 use crate::db::{Conn, Db, Kind, Tx, Val};
 use crate::event::{read_after, Checkpoint, Envelope, ReadError};
 use crate::models::Model;
-use crate::table::{Record, Rows, Table};
+use crate::table::{Record, Rows, Table, Write};
 use sqlx::postgres::PgListener;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -42,6 +42,8 @@ pub enum ProjectError {
     Read(#[from] ReadError),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    #[error("a replay worker stopped: {0}")]
+    Worker(String),
 }
 
 pub struct Projector {
@@ -150,35 +152,7 @@ impl Projector {
             BATCH
         };
         self.batch.store(next, Ordering::Relaxed);
-        let horizon = batch.horizon;
-        for m in &models {
-            let mark = &marks[m];
-            let unseen: Vec<&Envelope> = batch
-                .events
-                .iter()
-                .filter(|e| mark.needs(e.checkpoint))
-                .filter(|e| e.checkpoint.transaction_id < horizon || !m.final_only())
-                .collect();
-            m.apply(tx, &unseen).await?;
-        }
-        let read: Vec<Checkpoint> = batch.events.iter().map(|e| e.checkpoint).collect();
-        let finals: Vec<Checkpoint> = read
-            .iter()
-            .copied()
-            .filter(|c| c.transaction_id < horizon)
-            .collect();
-        let mut moved = Rows::<CheckpointRow>::new();
-        let now = crate::time::format(chrono::Utc::now());
-        for m in &models {
-            let mark = marks.get_mut(m).expect("every model has a mark");
-            let before = mark.clone();
-            let seen = if m.final_only() { &finals } else { &read };
-            mark.advance(seen, horizon, full);
-            if *mark != before {
-                moved.put(CheckpointRow::new(m.name(), mark, &now));
-            }
-        }
-        moved.flush(tx).await?;
+        apply_events(tx, &models, &mut marks, &batch.events, batch.horizon, full).await?;
         Ok((
             batch.events.len(),
             marks.values().map(|m| m.at).min().unwrap_or(low),
@@ -244,6 +218,48 @@ impl Projector {
             }
         }
     }
+}
+
+/// Applies events (read in global order after the models' marks) to each model
+/// that has not seen them, and moves the marks over them: the rows and the
+/// checkpoints are written in `tx`. `full` tells whether the read stopped at
+/// its limit (events after the last one may not have been read).
+async fn apply_events(
+    tx: &mut Tx<'_>,
+    models: &[Model],
+    marks: &mut HashMap<Model, Mark>,
+    events: &[Envelope],
+    horizon: i64,
+    full: bool,
+) -> Result<(), ProjectError> {
+    for m in models {
+        let mark = &marks[m];
+        let unseen: Vec<&Envelope> = events
+            .iter()
+            .filter(|e| mark.needs(e.checkpoint))
+            .filter(|e| e.checkpoint.transaction_id < horizon || !m.final_only())
+            .collect();
+        m.apply(tx, &unseen).await?;
+    }
+    let read: Vec<Checkpoint> = events.iter().map(|e| e.checkpoint).collect();
+    let finals: Vec<Checkpoint> = read
+        .iter()
+        .copied()
+        .filter(|c| c.transaction_id < horizon)
+        .collect();
+    let mut moved = Rows::<CheckpointRow>::new();
+    let now = crate::time::format(chrono::Utc::now());
+    for m in models {
+        let mark = marks.get_mut(m).expect("every model has a mark");
+        let before = mark.clone();
+        let seen = if m.final_only() { &finals } else { &read };
+        mark.advance(seen, horizon, full);
+        if *mark != before {
+            moved.put(CheckpointRow::new(m.name(), mark, &now));
+        }
+    }
+    moved.flush(tx).await?;
+    Ok(())
 }
 
 /// How far one read model has come: every event up to `at` is applied, and so
@@ -357,7 +373,7 @@ impl Record for CheckpointRow {
             ("updated_at", Kind::Time),
         ],
         key: 1,
-        replace: true,
+        write: Write::Upsert,
     };
     type Key = String;
     fn key(&self) -> String {
@@ -444,22 +460,66 @@ pub async fn reset(conn: &mut Conn, model: Model) -> Result<(), ProjectError> {
     }
 }
 
-/// Replays the log into `models` (reset before) until they reach the head,
-/// several connections at once on PostgreSQL: the models are shared out by
-/// their cost per event, and each connection projects its share, reading the
-/// log for itself. `progress` hears the events each step of the first share
-/// read; when it answers false, the replay stops after the current steps.
-/// Returns the events the first share read.
+/// Replays the log into `models` (reset before) until they reach the head.
+///
+/// On PostgreSQL the models are shared out among several connections by their
+/// cost per event, and the final part of the log (every event of a transaction
+/// below the horizon, a prefix of the global order) is read and decoded once:
+/// a reader hands each batch to every share's worker, which applies it to its
+/// models and moves their checkpoints in one transaction of its own, while the
+/// reader fetches the next batch. The rest (events of transactions still open
+/// when the reader got there, and whatever committed since) each share then
+/// projects with ordinary steps. SQLite replays with steps on one connection.
+///
+/// `progress` hears the events of each batch read; when it answers false, the
+/// replay stops once the batches read are applied. Returns the events read.
 pub async fn replay(
     db: &Db,
     models: &[Model],
     progress: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<usize, ProjectError> {
-    let parallel = match db {
-        Db::Postgres(_) => std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4)),
-        Db::Sqlite(_) => 1,
-    };
-    let mut shares: Vec<(u32, Vec<Model>)> = vec![(0, Vec::new()); parallel.min(models.len())];
+    if let Db::Sqlite(_) = db {
+        let mut conn = db.connect().await?;
+        let projector = Projector::with_models(db.clone(), models);
+        let mut total = 0;
+        loop {
+            let n = projector.step(&mut conn).await?;
+            total += n;
+            if n == 0 || !progress(n) {
+                return Ok(total);
+            }
+        }
+    }
+    let parallel = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut senders = Vec::new();
+    let mut workers = Vec::new();
+    for share in share_out(models, parallel) {
+        let (send, receive) = tokio::sync::mpsc::channel::<Arc<Bulk>>(1);
+        senders.push(send);
+        let (db, stop) = (db.clone(), stop.clone());
+        workers.push(tokio::spawn(replay_share(db, share, receive, stop)));
+    }
+    let read = read_final_part(db, models, &senders, progress).await;
+    if !matches!(read, Ok((_, true))) {
+        stop.store(true, Ordering::Relaxed);
+    }
+    drop(senders);
+    let mut total = 0;
+    for (i, worker) in workers.into_iter().enumerate() {
+        let n = worker
+            .await
+            .map_err(|e| ProjectError::Worker(e.to_string()))??;
+        if i == 0 {
+            total += n;
+        }
+    }
+    Ok(read?.0 + total)
+}
+
+/// Shares `models` out among at most `n` connections, evening out their cost.
+fn share_out(models: &[Model], n: usize) -> Vec<Vec<Model>> {
+    let mut shares: Vec<(u32, Vec<Model>)> = vec![(0, Vec::new()); n.min(models.len())];
     let mut by_cost = models.to_vec();
     by_cost.sort_by_key(|m| std::cmp::Reverse(m.cost()));
     for m in by_cost {
@@ -468,28 +528,129 @@ pub async fn replay(
             share.1.push(m);
         }
     }
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let stop = &stop;
-    let runs = shares
-        .into_iter()
-        .enumerate()
-        .map(|(i, (_, share))| async move {
-            let mut conn = db.connect().await?;
-            let projector = Projector::with_models(db.clone(), &share);
-            let mut total = 0;
-            loop {
-                let n = projector.step(&mut conn).await?;
-                total += n;
-                if i == 0 && n > 0 && !progress(n) {
-                    stop.store(true, Ordering::Relaxed);
-                }
-                if n == 0 || stop.load(Ordering::Relaxed) {
-                    return Ok::<usize, ProjectError>(total);
-                }
-            }
+    shares.into_iter().map(|(_, share)| share).collect()
+}
+
+/// A batch of final events for every share of a replay.
+struct Bulk {
+    /// Where the read began: every event up to here was in earlier batches.
+    after: Checkpoint,
+    events: Vec<Envelope>,
+    horizon: i64,
+}
+
+/// The reader of a replay: reads the final part of the log, from the lowest
+/// of the models' checkpoints, in batches growing to [`MAX_BATCH`], and hands
+/// each to every share. Returns the events read and whether it went on to the
+/// end (rather than being stopped by `progress` or a failed share).
+async fn read_final_part(
+    db: &Db,
+    models: &[Model],
+    shares: &[tokio::sync::mpsc::Sender<Arc<Bulk>>],
+    progress: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<(usize, bool), ProjectError> {
+    let mut conn = db.connect().await?;
+    let mut at = {
+        let mut tx = Tx::begin(&mut conn).await?;
+        create_checkpoints(&mut tx, models).await?;
+        let marks = lock_checkpoints(&mut tx, models, false).await?;
+        tx.commit().await?;
+        marks.values().map(|m| m.at).min().unwrap_or_default()
+    };
+    let (mut total, mut limit) = (0, BATCH);
+    loop {
+        let mut tx = Tx::begin(&mut conn).await?;
+        let horizon = crate::event::horizon(&mut tx).await?;
+        let batch = crate::event::read_final(&mut tx, at, limit, horizon).await?;
+        tx.commit().await?;
+        let n = batch.events.len();
+        let Some(last) = batch.events.last().map(|e| e.checkpoint) else {
+            return Ok((total, true));
+        };
+        let bulk = Arc::new(Bulk {
+            after: at,
+            events: batch.events,
+            horizon,
         });
-    let totals = futures::future::try_join_all(runs).await?;
-    Ok(totals.first().copied().unwrap_or(0))
+        for share in shares {
+            if share.send(bulk.clone()).await.is_err() {
+                // The share failed; its error is reported when it is joined.
+                return Ok((total, false));
+            }
+        }
+        (at, total) = (last, total + n);
+        if !progress(n) {
+            return Ok((total, false));
+        }
+        if (n as i64) < limit {
+            return Ok((total, true));
+        }
+        limit = (limit * 2).min(MAX_BATCH);
+    }
+}
+
+/// One share of a replay: applies the reader's batches to its models, each
+/// batch in one transaction with their checkpoints, then (unless stopped)
+/// projects the rest with ordinary steps. Returns the events those steps read.
+async fn replay_share(
+    db: Db,
+    models: Vec<Model>,
+    mut batches: tokio::sync::mpsc::Receiver<Arc<Bulk>>,
+    stop: Arc<AtomicBool>,
+) -> Result<usize, ProjectError> {
+    let mut conn = db.connect().await?;
+    // Once a checkpoint is found behind a batch (moved back by a reset since),
+    // the batches are left to the steps, which read from the checkpoints.
+    let mut in_bulk = true;
+    while let Some(bulk) = batches.recv().await {
+        if !in_bulk {
+            continue;
+        }
+        let mut tx = Tx::begin(&mut conn).await?;
+        let result = async {
+            let mut marks = lock_checkpoints(&mut tx, &models, false).await?;
+            if models
+                .iter()
+                .any(|m| marks.get(m).is_none_or(|mark| mark.at < bulk.after))
+            {
+                return Ok(false);
+            }
+            // Every event is final, and the batch ends where the next begins.
+            apply_events(
+                &mut tx,
+                &models,
+                &mut marks,
+                &bulk.events,
+                bulk.horizon,
+                true,
+            )
+            .await?;
+            Ok::<bool, ProjectError>(true)
+        }
+        .await;
+        match result {
+            Ok(applied) => {
+                tx.commit().await?;
+                in_bulk = applied;
+            }
+            Err(e) => {
+                let _ = tx.rollback().await;
+                return Err(e);
+            }
+        }
+    }
+    if stop.load(Ordering::Relaxed) {
+        return Ok(0);
+    }
+    let projector = Projector::with_models(db, &models);
+    let mut total = 0;
+    loop {
+        let n = projector.step(&mut conn).await?;
+        total += n;
+        if n == 0 || stop.load(Ordering::Relaxed) {
+            return Ok(total);
+        }
+    }
 }
 
 /// Where one read model stands.

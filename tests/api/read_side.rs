@@ -85,7 +85,8 @@ async fn every_read_model_rebuilt_from_zero_equals_the_live_one(store: Store) {
             &staff,
             rejected,
             OrderAction::Reject {
-                reason: "no dough".into(),
+                // Characters that COPY's text format escapes.
+                reason: "no dough \\ none\tleft\nsorry".into(),
             },
         )
         .await

@@ -8,7 +8,7 @@
 use crate::db::Kind::{Int, Text};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table};
+use crate::table::{Record, Rows, Table, Write};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -63,7 +63,7 @@ impl Record for LinkRow {
             ("hash", Text),
         ],
         key: 1,
-        replace: false,
+        write: Write::Append,
     };
     type Key = i64;
     fn key(&self) -> i64 {

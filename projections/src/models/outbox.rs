@@ -8,7 +8,7 @@ use super::{order_events, stored_orders, stored_users};
 use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::{Decoded, Envelope};
-use crate::table::{ints, Record, Rows, Table};
+use crate::table::{ints, Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::user::UserEvent;
@@ -110,7 +110,7 @@ impl Record for RecipientRow {
             ("notifications", Text),
         ],
         key: 1,
-        replace: true,
+        write: Write::Upsert,
     };
     type Key = i64;
     fn key(&self) -> i64 {
@@ -129,7 +129,7 @@ impl Record for OrderRow {
         name: "outbox_orders",
         columns: &[("order_id", Text), ("customer_id", Int)],
         key: 1,
-        replace: false,
+        write: Write::Keep,
     };
     type Key = String;
     fn key(&self) -> String {
@@ -165,7 +165,7 @@ impl Record for NotificationRow {
             ("created_at", Time),
         ],
         key: 1,
-        replace: false,
+        write: Write::Keep,
     };
     type Key = String;
     fn key(&self) -> String {

@@ -5,7 +5,7 @@ use super::{order_events, stored_orders};
 use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table};
+use crate::table::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::{OrderEvent, PaymentMethod};
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ impl Record for CustomerRow {
         name: "ledger_customers",
         columns: &[("order_id", Text), ("customer_id", Int)],
         key: 1,
-        replace: false,
+        write: Write::Keep,
     };
     type Key = String;
     fn key(&self) -> String {
@@ -61,7 +61,7 @@ impl Record for EntryRow {
             ("at", Time),
         ],
         key: 1,
-        replace: false,
+        write: Write::Append,
     };
     type Key = i64;
     fn key(&self) -> i64 {

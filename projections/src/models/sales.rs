@@ -5,7 +5,7 @@ use super::{order_events, stored_orders};
 use crate::db::Kind::{Bool, Date, Int, Json, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table};
+use crate::table::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::OrderEvent;
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,7 @@ impl Record for OrderRow {
             ("currency", Text),
         ],
         key: 1,
-        replace: true,
+        write: Write::Upsert,
     };
     type Key = String;
     fn key(&self) -> String {
@@ -69,7 +69,7 @@ impl Record for CheckoutRow {
         name: "sales_checkouts",
         columns: &[("order_id", Text), ("lines", Json)],
         key: 1,
-        replace: true,
+        write: Write::Upsert,
     };
     type Key = String;
     fn key(&self) -> String {
@@ -111,7 +111,7 @@ impl Record for LineRow {
             ("refunded", Bool),
         ],
         key: 2,
-        replace: true,
+        write: Write::Upsert,
     };
     type Key = (String, i64);
     fn key(&self) -> (String, i64) {

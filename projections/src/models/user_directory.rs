@@ -4,7 +4,7 @@ use super::{stored_users, user_events};
 use crate::db::Kind::{Bool, Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table};
+use crate::table::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::user::UserEvent;
 use serde::{Deserialize, Serialize};
@@ -48,7 +48,7 @@ impl Record for UserRow {
             ("updated_at", Time),
         ],
         key: 1,
-        replace: true,
+        write: Write::Upsert,
     };
     type Key = i64;
     fn key(&self) -> i64 {

@@ -1,0 +1,369 @@
+//! A read-model row turned into its column values by serde, field by field,
+//! with nothing in between: each field of the row struct lands in the column
+//! of the same name, typed by the column's [`Kind`]. `Json` columns hold the
+//! field's JSON text.
+
+use crate::db::{Kind, Val};
+use crate::table::Table;
+use serde::ser::{self, Impossible, Serialize};
+use std::fmt;
+
+/// Why a row could not be turned into column values.
+#[derive(Debug)]
+pub struct RowError(String);
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RowError {}
+
+impl ser::Error for RowError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        RowError(msg.to_string())
+    }
+}
+
+/// The null of a column of `kind`.
+fn null(kind: Kind) -> Val {
+    match kind {
+        Kind::Int | Kind::Bool => Val::OptInt(None),
+        Kind::Text | Kind::Time | Kind::Date | Kind::Json => Val::OptText(None),
+    }
+}
+
+/// A row's column values, in the table's column order (missing fields are null).
+pub fn to_values<R: Serialize>(table: &Table, row: &R) -> Result<Vec<Val>, RowError> {
+    let mut values: Vec<Val> = table.columns.iter().map(|(_, k)| null(*k)).collect();
+    row.serialize(RowSerializer {
+        table,
+        values: &mut values,
+        next: 0,
+    })?;
+    Ok(values)
+}
+
+struct RowSerializer<'a> {
+    table: &'a Table,
+    values: &'a mut Vec<Val>,
+    /// The column the next field most likely fills (fields usually come in
+    /// column order).
+    next: usize,
+}
+
+fn not_a_struct<T>() -> Result<T, RowError> {
+    Err(RowError("a row must be a struct".into()))
+}
+
+macro_rules! not_a_struct {
+    ($($name:ident($($arg:ty),*)),* $(,)?) => {
+        $(fn $name(self, $(_: $arg),*) -> Result<(), RowError> { not_a_struct() })*
+    };
+}
+
+/// The serializer methods for values a row or column does not hold, each
+/// answering with `$refuse()`.
+macro_rules! refuse_compounds {
+    ($refuse:ident) => {
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, RowError> {
+            $refuse()
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, RowError> {
+            $refuse()
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, RowError> {
+            $refuse()
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, RowError> {
+            $refuse()
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, RowError> {
+            $refuse()
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, RowError> {
+            $refuse()
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, RowError> {
+            $refuse()
+        }
+    };
+}
+
+impl<'a> ser::Serializer for RowSerializer<'a> {
+    type Ok = ();
+    type Error = RowError;
+    type SerializeSeq = Impossible<(), RowError>;
+    type SerializeTuple = Impossible<(), RowError>;
+    type SerializeTupleStruct = Impossible<(), RowError>;
+    type SerializeTupleVariant = Impossible<(), RowError>;
+    type SerializeMap = Impossible<(), RowError>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Impossible<(), RowError>;
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, RowError> {
+        Ok(self)
+    }
+
+    refuse_compounds!(not_a_struct);
+
+    not_a_struct!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_str(&str),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+        serialize_unit_variant(&'static str, u32, &'static str),
+    );
+
+    fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<(), RowError> {
+        not_a_struct()
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), RowError> {
+        not_a_struct()
+    }
+}
+
+impl<'a> ser::SerializeStruct for RowSerializer<'a> {
+    type Ok = ();
+    type Error = RowError;
+
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), RowError> {
+        let columns = self.table.columns;
+        let at = match columns.get(self.next) {
+            Some((name, _)) if *name == key => Some(self.next),
+            _ => columns.iter().position(|(name, _)| *name == key),
+        };
+        // A field that is not a column is not written.
+        let Some(at) = at else { return Ok(()) };
+        self.next = at + 1;
+        let kind = columns[at].1;
+        self.values[at] = match kind {
+            Kind::Json => match serde_json::to_string(value) {
+                Ok(text) if text == "null" => null(kind),
+                Ok(text) => Val::OptText(Some(text)),
+                Err(e) => return Err(RowError(format!("{key}: {e}"))),
+            },
+            _ => value
+                .serialize(ValueSerializer { kind })
+                .map_err(|e| RowError(format!("{key}: {e}")))?,
+        };
+        Ok(())
+    }
+
+    fn end(self) -> Result<(), RowError> {
+        Ok(())
+    }
+}
+
+/// One field's value as the value of a column of `kind`.
+struct ValueSerializer {
+    kind: Kind,
+}
+
+fn compound<T>() -> Result<T, RowError> {
+    Err(RowError("a compound value needs a Json column".to_string()))
+}
+
+macro_rules! int {
+    ($($name:ident($ty:ty)),* $(,)?) => {
+        $(fn $name(self, v: $ty) -> Result<Val, RowError> {
+            i64::try_from(v)
+                .map(Val::Int)
+                .map_err(|_| RowError(format!("{v} does not fit a bigint")))
+        })*
+    };
+}
+
+impl ser::Serializer for ValueSerializer {
+    type Ok = Val;
+    type Error = RowError;
+    type SerializeSeq = Impossible<Val, RowError>;
+    type SerializeTuple = Impossible<Val, RowError>;
+    type SerializeTupleStruct = Impossible<Val, RowError>;
+    type SerializeTupleVariant = Impossible<Val, RowError>;
+    type SerializeMap = Impossible<Val, RowError>;
+    type SerializeStruct = Impossible<Val, RowError>;
+    type SerializeStructVariant = Impossible<Val, RowError>;
+
+    refuse_compounds!(compound);
+
+    int!(
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+    );
+
+    fn serialize_bool(self, v: bool) -> Result<Val, RowError> {
+        Ok(Val::Bool(v))
+    }
+    fn serialize_f32(self, _: f32) -> Result<Val, RowError> {
+        Err(RowError("floats are not stored".into()))
+    }
+    fn serialize_f64(self, _: f64) -> Result<Val, RowError> {
+        Err(RowError("floats are not stored".into()))
+    }
+    fn serialize_char(self, v: char) -> Result<Val, RowError> {
+        Ok(Val::OptText(Some(v.to_string())))
+    }
+    fn serialize_str(self, v: &str) -> Result<Val, RowError> {
+        Ok(Val::OptText(Some(v.to_string())))
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Val, RowError> {
+        compound()
+    }
+    fn serialize_none(self) -> Result<Val, RowError> {
+        Ok(null(self.kind))
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<Val, RowError> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Val, RowError> {
+        Ok(null(self.kind))
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Val, RowError> {
+        Ok(null(self.kind))
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Val, RowError> {
+        Ok(Val::OptText(Some(variant.to_string())))
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<Val, RowError> {
+        v.serialize(self)
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, RowError> {
+        compound()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::Write;
+
+    #[derive(serde::Serialize, Clone)]
+    struct Sample {
+        id: String,
+        count: i64,
+        small: u32,
+        flag: bool,
+        missing: Option<i64>,
+        names: std::collections::BTreeMap<String, String>,
+        none_json: Option<Vec<i64>>,
+        not_a_column: String,
+    }
+
+    const SAMPLE: Table = Table {
+        name: "sample",
+        columns: &[
+            ("id", Kind::Text),
+            ("flag", Kind::Bool),
+            ("count", Kind::Int),
+            ("small", Kind::Int),
+            ("missing", Kind::Int),
+            ("names", Kind::Json),
+            ("none_json", Kind::Json),
+            ("absent", Kind::Time),
+        ],
+        key: 1,
+        write: Write::Upsert,
+    };
+
+    #[test]
+    fn fields_land_in_their_columns_whatever_their_order() {
+        let row = Sample {
+            id: "a".into(),
+            count: -3,
+            small: 7,
+            flag: true,
+            missing: None,
+            names: [("en".to_string(), "Tea".to_string())].into(),
+            none_json: None,
+            not_a_column: "x".into(),
+        };
+        let values = to_values(&SAMPLE, &row).unwrap();
+        assert_eq!(
+            values,
+            vec![
+                Val::OptText(Some("a".into())),
+                Val::Bool(true),
+                Val::Int(-3),
+                Val::Int(7),
+                Val::OptInt(None),
+                Val::OptText(Some(r#"{"en":"Tea"}"#.into())),
+                Val::OptText(None),
+                Val::OptText(None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_compound_value_outside_a_json_column_is_refused() {
+        #[derive(serde::Serialize)]
+        struct Bad {
+            id: Vec<i64>,
+        }
+        let err = to_values(&SAMPLE, &Bad { id: vec![1] }).unwrap_err();
+        assert!(err.to_string().starts_with("id: "), "{err}");
+    }
+}
