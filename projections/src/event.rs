@@ -258,16 +258,16 @@ async fn read(
                 .iter()
                 .map(|r| {
                     (
-                        r.get("tx"),
-                        r.get("position"),
-                        r.get("aggregate_type"),
-                        r.get("aggregate_id"),
-                        r.get("sequence"),
-                        r.get("event_type"),
-                        r.get("event_version"),
-                        r.get("payload"),
-                        r.get("metadata"),
-                        r.get("recorded_at"),
+                        r.get(0),
+                        r.get(1),
+                        r.get(2),
+                        r.get(3),
+                        r.get(4),
+                        r.get(5),
+                        r.get(6),
+                        r.get(7),
+                        r.get(8),
+                        r.get(9),
                     )
                 })
                 .collect();
@@ -286,17 +286,17 @@ async fn read(
             let rows = rows
                 .iter()
                 .map(|r| {
-                    let recorded: String = r.get("recorded_at");
+                    let recorded: String = r.get(9);
                     (
-                        r.get("tx"),
-                        r.get("position"),
-                        r.get("aggregate_type"),
-                        r.get("aggregate_id"),
-                        r.get("sequence"),
-                        r.get("event_type"),
-                        r.get("event_version"),
-                        r.get("payload"),
-                        r.get("metadata"),
+                        r.get(0),
+                        r.get(1),
+                        r.get(2),
+                        r.get(3),
+                        r.get(4),
+                        r.get(5),
+                        r.get(6),
+                        r.get(7),
+                        r.get(8),
                         DateTime::parse_from_rfc3339(&recorded)
                             .map(|t| t.with_timezone(&Utc))
                             .unwrap_or_default(),

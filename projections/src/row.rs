@@ -1,7 +1,8 @@
 //! A read-model row turned into its column values by serde, field by field,
 //! with nothing in between: each field of the row struct lands in the column
 //! of the same name, typed by the column's [`Kind`]. `Json` columns hold the
-//! field's JSON text.
+//! field's JSON text. The values go either into a list ([`to_values`]) or
+//! straight into a line of `COPY` text ([`copy_line`]).
 
 use crate::db::{Kind, Val};
 use crate::table::Table;
@@ -36,18 +37,146 @@ fn null(kind: Kind) -> Val {
 
 /// A row's column values, in the table's column order (missing fields are null).
 pub fn to_values<R: Serialize>(table: &Table, row: &R) -> Result<Vec<Val>, RowError> {
-    let mut values: Vec<Val> = table.columns.iter().map(|(_, k)| null(*k)).collect();
+    let mut values = Values {
+        values: table.columns.iter().map(|(_, k)| null(*k)).collect(),
+        at: 0,
+    };
     row.serialize(RowSerializer {
         table,
-        values: &mut values,
+        cells: &mut values,
         next: 0,
     })?;
-    Ok(values)
+    Ok(values.values)
+}
+
+/// Appends the row as one line of `COPY`'s text format: columns split by
+/// tabs, `\N` for null, backslash escapes in text, a newline at the end.
+/// Fields must come in column order (absent columns are null); otherwise
+/// nothing is appended and the answer is an error.
+pub fn copy_line<R: Serialize>(table: &Table, row: &R, out: &mut String) -> Result<(), RowError> {
+    let start = out.len();
+    let mut line = Line {
+        out,
+        columns: table.columns.len(),
+        next: 0,
+    };
+    let written = row.serialize(RowSerializer {
+        table,
+        cells: &mut line,
+        next: 0,
+    });
+    let finished = written.and_then(|()| line.finish());
+    if finished.is_err() {
+        out.truncate(start);
+    }
+    finished
+}
+
+/// Text escaped for `COPY`'s text format.
+pub fn copy_escape(text: &str, out: &mut String) {
+    for ch in text.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Where a row's values go, column by column.
+trait Cells {
+    /// The next value written is column `at`'s.
+    fn column(&mut self, at: usize) -> Result<(), RowError>;
+    fn int(&mut self, v: i64);
+    fn bool(&mut self, v: bool);
+    fn text(&mut self, v: &str);
+    fn null(&mut self, kind: Kind);
+}
+
+/// Values into a list, in any order.
+struct Values {
+    values: Vec<Val>,
+    at: usize,
+}
+
+impl Cells for Values {
+    fn column(&mut self, at: usize) -> Result<(), RowError> {
+        self.at = at;
+        Ok(())
+    }
+    fn int(&mut self, v: i64) {
+        self.values[self.at] = Val::Int(v);
+    }
+    fn bool(&mut self, v: bool) {
+        self.values[self.at] = Val::Bool(v);
+    }
+    fn text(&mut self, v: &str) {
+        self.values[self.at] = Val::OptText(Some(v.to_string()));
+    }
+    fn null(&mut self, kind: Kind) {
+        self.values[self.at] = null(kind);
+    }
+}
+
+/// Values into a line of `COPY` text, in column order.
+struct Line<'a> {
+    out: &'a mut String,
+    columns: usize,
+    /// The column the next value written is for.
+    next: usize,
+}
+
+impl Line<'_> {
+    /// Nulls up to column `to`, each after its separator.
+    fn skip_to(&mut self, to: usize) {
+        while self.next < to {
+            if self.next > 0 {
+                self.out.push('\t');
+            }
+            self.out.push_str("\\N");
+            self.next += 1;
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), RowError> {
+        self.skip_to(self.columns);
+        self.out.push('\n');
+        Ok(())
+    }
+}
+
+impl Cells for Line<'_> {
+    fn column(&mut self, at: usize) -> Result<(), RowError> {
+        if at < self.next {
+            return Err(RowError("fields are not in column order".into()));
+        }
+        self.skip_to(at);
+        if at > 0 {
+            self.out.push('\t');
+        }
+        self.next = at + 1;
+        Ok(())
+    }
+    fn int(&mut self, v: i64) {
+        use std::fmt::Write as _;
+        let _ = write!(self.out, "{v}");
+    }
+    fn bool(&mut self, v: bool) {
+        self.out.push(if v { 't' } else { 'f' });
+    }
+    fn text(&mut self, v: &str) {
+        copy_escape(v, self.out);
+    }
+    fn null(&mut self, _: Kind) {
+        self.out.push_str("\\N");
+    }
 }
 
 struct RowSerializer<'a> {
     table: &'a Table,
-    values: &'a mut Vec<Val>,
+    cells: &'a mut dyn Cells,
     /// The column the next field most likely fills (fields usually come in
     /// column order).
     next: usize,
@@ -181,16 +310,21 @@ impl<'a> ser::SerializeStruct for RowSerializer<'a> {
         let Some(at) = at else { return Ok(()) };
         self.next = at + 1;
         let kind = columns[at].1;
-        self.values[at] = match kind {
+        self.cells.column(at)?;
+        let field = |e: RowError| RowError(format!("{key}: {e}"));
+        match kind {
             Kind::Json => match serde_json::to_string(value) {
-                Ok(text) if text == "null" => null(kind),
-                Ok(text) => Val::OptText(Some(text)),
-                Err(e) => return Err(RowError(format!("{key}: {e}"))),
+                Ok(text) if text == "null" => self.cells.null(kind),
+                Ok(text) => self.cells.text(&text),
+                Err(e) => return Err(field(RowError(e.to_string()))),
             },
             _ => value
-                .serialize(ValueSerializer { kind })
-                .map_err(|e| RowError(format!("{key}: {e}")))?,
-        };
+                .serialize(ValueSerializer {
+                    kind,
+                    cells: &mut *self.cells,
+                })
+                .map_err(field)?,
+        }
         Ok(())
     }
 
@@ -200,8 +334,9 @@ impl<'a> ser::SerializeStruct for RowSerializer<'a> {
 }
 
 /// One field's value as the value of a column of `kind`.
-struct ValueSerializer {
+struct ValueSerializer<'a> {
     kind: Kind,
+    cells: &'a mut dyn Cells,
 }
 
 fn compound<T>() -> Result<T, RowError> {
@@ -210,24 +345,25 @@ fn compound<T>() -> Result<T, RowError> {
 
 macro_rules! int {
     ($($name:ident($ty:ty)),* $(,)?) => {
-        $(fn $name(self, v: $ty) -> Result<Val, RowError> {
-            i64::try_from(v)
-                .map(Val::Int)
-                .map_err(|_| RowError(format!("{v} does not fit a bigint")))
+        $(fn $name(self, v: $ty) -> Result<(), RowError> {
+            let v = i64::try_from(v)
+                .map_err(|_| RowError(format!("{v} does not fit a bigint")))?;
+            self.cells.int(v);
+            Ok(())
         })*
     };
 }
 
-impl ser::Serializer for ValueSerializer {
-    type Ok = Val;
+impl ser::Serializer for ValueSerializer<'_> {
+    type Ok = ();
     type Error = RowError;
-    type SerializeSeq = Impossible<Val, RowError>;
-    type SerializeTuple = Impossible<Val, RowError>;
-    type SerializeTupleStruct = Impossible<Val, RowError>;
-    type SerializeTupleVariant = Impossible<Val, RowError>;
-    type SerializeMap = Impossible<Val, RowError>;
-    type SerializeStruct = Impossible<Val, RowError>;
-    type SerializeStructVariant = Impossible<Val, RowError>;
+    type SerializeSeq = Impossible<(), RowError>;
+    type SerializeTuple = Impossible<(), RowError>;
+    type SerializeTupleStruct = Impossible<(), RowError>;
+    type SerializeTupleVariant = Impossible<(), RowError>;
+    type SerializeMap = Impossible<(), RowError>;
+    type SerializeStruct = Impossible<(), RowError>;
+    type SerializeStructVariant = Impossible<(), RowError>;
 
     refuse_compounds!(compound);
 
@@ -242,49 +378,56 @@ impl ser::Serializer for ValueSerializer {
         serialize_u64(u64),
     );
 
-    fn serialize_bool(self, v: bool) -> Result<Val, RowError> {
-        Ok(Val::Bool(v))
+    fn serialize_bool(self, v: bool) -> Result<(), RowError> {
+        self.cells.bool(v);
+        Ok(())
     }
-    fn serialize_f32(self, _: f32) -> Result<Val, RowError> {
+    fn serialize_f32(self, _: f32) -> Result<(), RowError> {
         Err(RowError("floats are not stored".into()))
     }
-    fn serialize_f64(self, _: f64) -> Result<Val, RowError> {
+    fn serialize_f64(self, _: f64) -> Result<(), RowError> {
         Err(RowError("floats are not stored".into()))
     }
-    fn serialize_char(self, v: char) -> Result<Val, RowError> {
-        Ok(Val::OptText(Some(v.to_string())))
+    fn serialize_char(self, v: char) -> Result<(), RowError> {
+        self.cells.text(&v.to_string());
+        Ok(())
     }
-    fn serialize_str(self, v: &str) -> Result<Val, RowError> {
-        Ok(Val::OptText(Some(v.to_string())))
+    fn serialize_str(self, v: &str) -> Result<(), RowError> {
+        self.cells.text(v);
+        Ok(())
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Val, RowError> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), RowError> {
         compound()
     }
-    fn serialize_none(self) -> Result<Val, RowError> {
-        Ok(null(self.kind))
+    fn serialize_none(self) -> Result<(), RowError> {
+        self.cells.null(self.kind);
+        Ok(())
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<Val, RowError> {
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), RowError> {
         v.serialize(self)
     }
-    fn serialize_unit(self) -> Result<Val, RowError> {
-        Ok(null(self.kind))
+    fn serialize_unit(self) -> Result<(), RowError> {
+        self.cells.null(self.kind);
+        Ok(())
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Val, RowError> {
-        Ok(null(self.kind))
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), RowError> {
+        self.cells.null(self.kind);
+        Ok(())
     }
     fn serialize_unit_variant(
         self,
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<Val, RowError> {
-        Ok(Val::OptText(Some(variant.to_string())))
+    ) -> Result<(), RowError> {
+        self.cells.text(variant);
+        Ok(())
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         _: &'static str,
         v: &T,
-    ) -> Result<Val, RowError> {
+    ) -> Result<(), RowError> {
         v.serialize(self)
     }
     fn serialize_struct(
@@ -365,5 +508,32 @@ mod tests {
         }
         let err = to_values(&SAMPLE, &Bad { id: vec![1] }).unwrap_err();
         assert!(err.to_string().starts_with("id: "), "{err}");
+    }
+
+    #[test]
+    fn a_copy_line_wants_fields_in_column_order() {
+        #[derive(serde::Serialize)]
+        struct Backwards {
+            flag: bool,
+            id: String,
+        }
+        let mut out = "kept\n".to_string();
+        let row = Backwards {
+            flag: true,
+            id: "a".into(),
+        };
+        assert!(copy_line(&SAMPLE, &row, &mut out).is_err());
+        assert_eq!(out, "kept\n");
+        #[derive(serde::Serialize)]
+        struct Sparse {
+            id: String,
+            count: i64,
+        }
+        let row = Sparse {
+            id: "a\tb".into(),
+            count: 3,
+        };
+        copy_line(&SAMPLE, &row, &mut out).unwrap();
+        assert_eq!(out, "kept\na\\tb\t\\N\t3\t\\N\t\\N\t\\N\t\\N\t\\N\n");
     }
 }

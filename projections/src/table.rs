@@ -11,6 +11,7 @@ use crate::db::{Kind, Tx, Val};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A read-model table as the projector writes it.
@@ -63,8 +64,8 @@ pub fn ints(keys: impl IntoIterator<Item = i64>) -> Vec<Option<i64>> {
 
 /// The rows of one table that a step has loaded or changed.
 pub struct Rows<R: Record> {
-    rows: BTreeMap<R::Key, R>,
-    dirty: BTreeSet<R::Key>,
+    /// Each held row, and whether it changed (to be written back).
+    rows: BTreeMap<R::Key, (R, bool)>,
     gone: BTreeMap<R::Key, R>,
 }
 
@@ -72,7 +73,6 @@ impl<R: Record> Default for Rows<R> {
     fn default() -> Self {
         Rows {
             rows: BTreeMap::new(),
-            dirty: BTreeSet::new(),
             gone: BTreeMap::new(),
         }
     }
@@ -105,42 +105,45 @@ impl<R: Record> Rows<R> {
         for values in tx.select(&sql, &[keys], &kinds).await? {
             let row: R = from_values(table, values)?;
             let key = row.key();
-            if !self.rows.contains_key(&key) && !self.gone.contains_key(&key) {
-                self.rows.insert(key, row);
+            if !self.gone.contains_key(&key) {
+                self.rows.entry(key).or_insert((row, false));
             }
         }
         Ok(())
     }
 
     pub fn get(&self, key: &R::Key) -> Option<&R> {
-        self.rows.get(key)
+        self.rows.get(key).map(|(row, _)| row)
     }
 
     /// The row to change; it is written back on [`Rows::flush`].
     pub fn get_mut(&mut self, key: &R::Key) -> Option<&mut R> {
-        let row = self.rows.get_mut(key)?;
-        self.dirty.insert(key.clone());
+        let (row, changed) = self.rows.get_mut(key)?;
+        *changed = true;
         Some(row)
     }
 
     /// Adds or replaces a row.
     pub fn put(&mut self, row: R) {
         let key = row.key();
-        self.gone.remove(&key);
-        self.dirty.insert(key.clone());
-        self.rows.insert(key, row);
+        if !self.gone.is_empty() {
+            self.gone.remove(&key);
+        }
+        self.rows.insert(key, (row, true));
     }
 
     /// Adds a row unless one with its key is held.
     pub fn put_new(&mut self, row: R) {
-        if !self.rows.contains_key(&row.key()) {
-            self.put(row);
+        if let Entry::Vacant(slot) = self.rows.entry(row.key()) {
+            if !self.gone.is_empty() {
+                self.gone.remove(slot.key());
+            }
+            slot.insert((row, true));
         }
     }
 
     pub fn remove(&mut self, key: &R::Key) {
-        if let Some(row) = self.rows.remove(key) {
-            self.dirty.remove(key);
+        if let Some((row, _)) = self.rows.remove(key) {
             self.gone.insert(key.clone(), row);
         }
     }
@@ -158,11 +161,19 @@ impl<R: Record> Rows<R> {
             .values()
             .map(|r| to_values(table, r))
             .collect::<sqlx::Result<_>>()?;
-        let dirty: Vec<Vec<Val>> = std::mem::take(&mut self.dirty)
-            .iter()
-            .filter_map(|k| self.rows.get(k))
-            .map(|r| to_values(table, r))
-            .collect::<sqlx::Result<_>>()?;
+        // Many appended rows go in as COPY text, the others as column values.
+        let changed = self.rows.values().filter(|(_, c)| *c).count();
+        let copy =
+            matches!(tx, Tx::Postgres(_)) && table.write == Write::Append && changed >= COPY_FROM;
+        let (mut dirty, mut text) = (Vec::new(), String::new());
+        for (row, changed) in self.rows.values_mut().filter(|(_, c)| *c) {
+            *changed = false;
+            if !copy {
+                dirty.push(to_values(table, row)?);
+            } else if crate::row::copy_line(table, row, &mut text).is_err() {
+                copy_values(&to_values(table, row)?, &mut text);
+            }
+        }
         if !gone.is_empty() {
             let keys: Vec<Vec<Val>> = gone.into_iter().map(|v| v[..table.key].to_vec()).collect();
             let key_columns = &table.columns[..table.key];
@@ -190,7 +201,7 @@ impl<R: Record> Rows<R> {
                 }
             }
         }
-        if dirty.is_empty() {
+        if changed == 0 {
             return Ok(());
         }
         let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
@@ -207,10 +218,10 @@ impl<R: Record> Rows<R> {
             Write::Append => String::new(),
         };
         match tx {
-            Tx::Postgres(c) if table.write == Write::Append && dirty.len() >= COPY_FROM => {
+            Tx::Postgres(c) if copy => {
                 let sql = format!("COPY {} ({}) FROM STDIN", table.name, names.join(", "));
                 let mut copy = c.copy_in_raw(&sql).await?;
-                copy.send(copy_text(&dirty)).await?;
+                copy.send(text.into_bytes()).await?;
                 copy.finish().await?;
             }
             Tx::Postgres(_) => {
@@ -239,38 +250,24 @@ impl<R: Record> Rows<R> {
     }
 }
 
-/// Rows in `COPY`'s text format: columns split by tabs, rows ended by
-/// newlines, `\N` for null, and backslash escapes in text.
-fn copy_text(rows: &[Vec<Val>]) -> Vec<u8> {
+/// A row's values as a line of `COPY` text (for rows whose fields are not in
+/// column order, which [`crate::row::copy_line`] does not take).
+fn copy_values(row: &[Val], out: &mut String) {
     use std::fmt::Write as _;
-    let mut out = String::with_capacity(rows.len() * 128);
-    for row in rows {
-        for (i, v) in row.iter().enumerate() {
-            if i > 0 {
-                out.push('\t');
-            }
-            match v {
-                Val::Int(n) | Val::OptInt(Some(n)) => {
-                    let _ = write!(out, "{n}");
-                }
-                Val::Bool(b) => out.push(if *b { 't' } else { 'f' }),
-                Val::Text(s) | Val::OptText(Some(s)) => {
-                    for ch in s.chars() {
-                        match ch {
-                            '\\' => out.push_str("\\\\"),
-                            '\t' => out.push_str("\\t"),
-                            '\n' => out.push_str("\\n"),
-                            '\r' => out.push_str("\\r"),
-                            c => out.push(c),
-                        }
-                    }
-                }
-                _ => out.push_str("\\N"),
-            }
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
         }
-        out.push('\n');
+        match v {
+            Val::Int(n) | Val::OptInt(Some(n)) => {
+                let _ = write!(out, "{n}");
+            }
+            Val::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Val::Text(s) | Val::OptText(Some(s)) => crate::row::copy_escape(s, out),
+            _ => out.push_str("\\N"),
+        }
     }
-    out.into_bytes()
+    out.push('\n');
 }
 
 /// `UNNEST($1::type[], …)` for the columns, in order.
@@ -366,9 +363,57 @@ mod tests {
                 Val::Bool(true),
             ],
         ];
-        assert_eq!(
-            String::from_utf8(copy_text(&rows)).unwrap(),
-            "7\ta\\\\b\\tc\\nd\\re × f\t\\N\tf\n-1\t\\N\t\tt\n"
-        );
+        let mut text = String::new();
+        for row in &rows {
+            copy_values(row, &mut text);
+        }
+        assert_eq!(text, "7\ta\\\\b\\tc\\nd\\re × f\t\\N\tf\n-1\t\\N\t\tt\n");
+    }
+
+    #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    struct Entry {
+        id: i64,
+        note: Option<String>,
+        done: bool,
+    }
+
+    impl Record for Entry {
+        const TABLE: Table = Table {
+            name: "entries",
+            columns: &[
+                ("id", Kind::Int),
+                ("note", Kind::Text),
+                ("extra", Kind::Json),
+                ("done", Kind::Bool),
+            ],
+            key: 1,
+            write: Write::Append,
+        };
+        type Key = i64;
+        fn key(&self) -> i64 {
+            self.id
+        }
+    }
+
+    #[test]
+    fn a_row_copies_like_its_values() {
+        for entry in [
+            Entry {
+                id: 1,
+                note: Some("tab\there\\".into()),
+                done: true,
+            },
+            Entry {
+                id: -2,
+                note: None,
+                done: false,
+            },
+        ] {
+            let mut direct = String::new();
+            crate::row::copy_line(&Entry::TABLE, &entry, &mut direct).unwrap();
+            let mut via_values = String::new();
+            copy_values(&to_values(&Entry::TABLE, &entry).unwrap(), &mut via_values);
+            assert_eq!(direct, via_values);
+        }
     }
 }
