@@ -44,6 +44,8 @@ pub(crate) struct Figures {
     pub(crate) events: u64,
     pub(crate) copy_secs: f64,
     pub(crate) rebuild_all: Rate,
+    /// The other of the two runs of the all-models rebuild.
+    pub(crate) rebuild_all_other: Rate,
     pub(crate) rebuild_one: Rate,
     pub(crate) audit: Rate,
     pub(crate) live: live::Live,
@@ -112,8 +114,15 @@ async fn run(url: String) -> Result<()> {
     }
     report::audit(events, copy_secs, (audit, payments), &reads);
 
-    eprintln!("rebuild all read models");
-    let rebuild_all = measure::rebuild(&db, &Model::ALL, events, "rebuild all").await?;
+    eprintln!("rebuild all read models (twice)");
+    let first = measure::rebuild(&db, &Model::ALL, events, "rebuild all").await?;
+    let second = measure::rebuild(&db, &Model::ALL, events, "rebuild all again").await?;
+    // The better of two runs, as for the COPY baseline.
+    let (rebuild_all, rebuild_all_other) = if second.per_sec() > first.per_sec() {
+        (second, first)
+    } else {
+        (first, second)
+    };
     // Every other read model at the head, so that the projector feeds order_status alone.
     measure::to_head(&db, &Model::ALL).await?;
     eprintln!("rebuild order_status alone");
@@ -129,6 +138,7 @@ async fn run(url: String) -> Result<()> {
         events,
         copy_secs,
         rebuild_all,
+        rebuild_all_other,
         rebuild_one,
         audit,
         live,

@@ -306,10 +306,11 @@ async fn read(
             rows
         }
     };
-    let events = rows
-        .into_iter()
-        .map(envelope)
-        .collect::<Result<Vec<_>, _>>()?;
+    // Sized up front: an envelope is large, and growing the list moves them all.
+    let mut events = Vec::with_capacity(rows.len());
+    for raw in rows {
+        events.push(envelope(raw)?);
+    }
     Ok(Batch { events, horizon })
 }
 

@@ -74,15 +74,21 @@ pub fn copy_line<R: Serialize>(table: &Table, row: &R, out: &mut String) -> Resu
 
 /// Text escaped for `COPY`'s text format.
 pub fn copy_escape(text: &str, out: &mut String) {
-    for ch in text.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
+    // Runs without a reserved character go in whole.
+    let mut run = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escaped = match b {
+            b'\\' => "\\\\",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            _ => continue,
+        };
+        out.push_str(&text[run..i]);
+        out.push_str(escaped);
+        run = i + 1;
     }
+    out.push_str(&text[run..]);
 }
 
 /// Where a row's values go, column by column.
@@ -160,8 +166,7 @@ impl Cells for Line<'_> {
         Ok(())
     }
     fn int(&mut self, v: i64) {
-        use std::fmt::Write as _;
-        let _ = write!(self.out, "{v}");
+        self.out.push_str(itoa::Buffer::new().format(v));
     }
     fn bool(&mut self, v: bool) {
         self.out.push(if v { 't' } else { 'f' });

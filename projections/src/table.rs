@@ -253,15 +253,12 @@ impl<R: Record> Rows<R> {
 /// A row's values as a line of `COPY` text (for rows whose fields are not in
 /// column order, which [`crate::row::copy_line`] does not take).
 fn copy_values(row: &[Val], out: &mut String) {
-    use std::fmt::Write as _;
     for (i, v) in row.iter().enumerate() {
         if i > 0 {
             out.push('\t');
         }
         match v {
-            Val::Int(n) | Val::OptInt(Some(n)) => {
-                let _ = write!(out, "{n}");
-            }
+            Val::Int(n) | Val::OptInt(Some(n)) => out.push_str(itoa::Buffer::new().format(*n)),
             Val::Bool(b) => out.push(if *b { 't' } else { 'f' }),
             Val::Text(s) | Val::OptText(Some(s)) => crate::row::copy_escape(s, out),
             _ => out.push_str("\\N"),

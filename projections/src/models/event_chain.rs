@@ -16,17 +16,17 @@ use sha2::{Digest, Sha256};
 pub fn link_hash(previous: &str, e: &Envelope) -> String {
     let mut h = Sha256::new();
     h.update(previous.as_bytes());
-    let (transaction_id, position, sequence) = (
-        e.checkpoint.transaction_id.to_string(),
-        e.checkpoint.position.to_string(),
-        e.sequence.to_string(),
+    let (mut transaction_id, mut position, mut sequence) = (
+        itoa::Buffer::new(),
+        itoa::Buffer::new(),
+        itoa::Buffer::new(),
     );
     for part in [
-        transaction_id.as_str(),
-        position.as_str(),
+        transaction_id.format(e.checkpoint.transaction_id),
+        position.format(e.checkpoint.position),
         &e.aggregate_type,
         &e.aggregate_id,
-        sequence.as_str(),
+        sequence.format(e.sequence),
         &e.event_type,
         &e.event_version,
         // The stored text itself: any changed byte changes the hash.
@@ -36,7 +36,10 @@ pub fn link_hash(previous: &str, e: &Envelope) -> String {
         h.update([0u8]);
         h.update(part.as_bytes());
     }
-    hex::encode(h.finalize())
+    let mut hex = [0u8; 64];
+    // 32 bytes always fit 64 hex digits.
+    let _ = hex::encode_to_slice(h.finalize(), &mut hex);
+    String::from_utf8_lossy(&hex).into_owned()
 }
 
 #[derive(Clone, Serialize, Deserialize)]
