@@ -495,7 +495,7 @@ pub async fn replay(
     let mut senders = Vec::new();
     let mut workers = Vec::new();
     for share in share_out(models, parallel) {
-        let (send, receive) = tokio::sync::mpsc::channel::<Arc<Bulk>>(1);
+        let (send, receive) = tokio::sync::mpsc::channel::<Arc<Bulk>>(AHEAD);
         senders.push(send);
         let (db, stop) = (db.clone(), stop.clone());
         workers.push(tokio::spawn(replay_share(db, share, receive, stop)));
@@ -530,6 +530,9 @@ fn share_out(models: &[Model], n: usize) -> Vec<Vec<Model>> {
     }
     shares.into_iter().map(|(_, share)| share).collect()
 }
+
+/// How many batches a replay's reader may be ahead of its slowest share.
+const AHEAD: usize = 2;
 
 /// A batch of final events for every share of a replay.
 struct Bulk {

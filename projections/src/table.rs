@@ -67,6 +67,8 @@ pub struct Rows<R: Record> {
     /// Each held row, and whether it changed (to be written back).
     rows: BTreeMap<R::Key, (R, bool)>,
     gone: BTreeMap<R::Key, R>,
+    /// Rows of an appended table, written as they are (see [`Rows::append`]).
+    appended: Vec<R>,
 }
 
 impl<R: Record> Default for Rows<R> {
@@ -74,6 +76,7 @@ impl<R: Record> Default for Rows<R> {
         Rows {
             rows: BTreeMap::new(),
             gone: BTreeMap::new(),
+            appended: Vec::new(),
         }
     }
 }
@@ -142,6 +145,13 @@ impl<R: Record> Rows<R> {
         }
     }
 
+    /// Adds a row of an appended table ([`Write::Append`]): its key is new by
+    /// construction, so the row is neither looked up nor held by key.
+    pub fn append(&mut self, row: R) {
+        debug_assert_eq!(R::TABLE.write, Write::Append);
+        self.appended.push(row);
+    }
+
     pub fn remove(&mut self, key: &R::Key) {
         if let Some((row, _)) = self.rows.remove(key) {
             self.gone.insert(key.clone(), row);
@@ -162,12 +172,20 @@ impl<R: Record> Rows<R> {
             .map(|r| to_values(table, r))
             .collect::<sqlx::Result<_>>()?;
         // Many appended rows go in as COPY text, the others as column values.
-        let changed = self.rows.values().filter(|(_, c)| *c).count();
+        let appended = std::mem::take(&mut self.appended);
+        let changed = self.rows.values().filter(|(_, c)| *c).count() + appended.len();
         let copy =
             matches!(tx, Tx::Postgres(_)) && table.write == Write::Append && changed >= COPY_FROM;
         let (mut dirty, mut text) = (Vec::new(), String::new());
-        for (row, changed) in self.rows.values_mut().filter(|(_, c)| *c) {
-            *changed = false;
+        let held = self
+            .rows
+            .values_mut()
+            .filter(|(_, c)| *c)
+            .map(|(row, changed)| {
+                *changed = false;
+                &*row
+            });
+        for row in held.chain(&appended) {
             if !copy {
                 dirty.push(to_values(table, row)?);
             } else if crate::row::copy_line(table, row, &mut text).is_err() {

@@ -86,7 +86,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
     for e in events {
         link += 1;
         previous = link_hash(&previous, e);
-        rows.put(LinkRow {
+        rows.append(LinkRow {
             link,
             transaction_id: e.checkpoint.transaction_id,
             position: e.position(),

@@ -92,9 +92,14 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
         let id = e.aggregate_id.as_str();
         let before = status.get(id).copied().unwrap_or(OrderStatus::New);
         let after = ev.status_after(before);
-        status.insert(id.to_string(), after);
+        match status.get_mut(id) {
+            Some(s) => *s = after,
+            None => {
+                status.insert(id.to_string(), after);
+            }
+        }
         let (actor, actor_id) = actor(e);
-        rows.put_new(StepRow {
+        rows.append(StepRow {
             order_id: id.to_string(),
             sequence: e.sequence,
             event_type: e.event_type.clone(),

@@ -131,7 +131,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             } => ("refund", amount, None, Some(telegram_charge_id), None, None),
             _ => continue,
         };
-        entries.put_new(EntryRow {
+        entries.append(EntryRow {
             position: e.position(),
             order_id: id.to_string(),
             customer_id,
