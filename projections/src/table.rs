@@ -39,8 +39,8 @@ pub enum Write {
     Append,
 }
 
-/// From this many rows on, an appended table is written with `COPY`, which
-/// costs one more round trip than an `INSERT` but less per row.
+/// From this many rows on, rows that cannot clash are written with `COPY`,
+/// which costs one more round trip than an `INSERT` but less per row.
 const COPY_FROM: usize = 64;
 
 /// One row type of a read model.
@@ -62,10 +62,23 @@ pub fn ints(keys: impl IntoIterator<Item = i64>) -> Vec<Option<i64>> {
     set.into_iter().map(Some).collect()
 }
 
+/// What a held row needs written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// As stored.
+    Clean,
+    /// Changed, or added under a key that may be stored: written with
+    /// `ON CONFLICT`.
+    Changed,
+    /// Added under a key that cannot be stored yet ([`Rows::create`]):
+    /// inserted as it is.
+    New,
+}
+
 /// The rows of one table that a step has loaded or changed.
 pub struct Rows<R: Record> {
-    /// Each held row, and whether it changed (to be written back).
-    rows: BTreeMap<R::Key, (R, bool)>,
+    /// Each held row and what it needs written.
+    rows: BTreeMap<R::Key, (R, State)>,
     gone: BTreeMap<R::Key, R>,
     /// Rows of an appended table, written as they are (see [`Rows::append`]).
     appended: Vec<R>,
@@ -109,7 +122,7 @@ impl<R: Record> Rows<R> {
             let row: R = from_values(table, values)?;
             let key = row.key();
             if !self.gone.contains_key(&key) {
-                self.rows.entry(key).or_insert((row, false));
+                self.rows.entry(key).or_insert((row, State::Clean));
             }
         }
         Ok(())
@@ -121,8 +134,10 @@ impl<R: Record> Rows<R> {
 
     /// The row to change; it is written back on [`Rows::flush`].
     pub fn get_mut(&mut self, key: &R::Key) -> Option<&mut R> {
-        let (row, changed) = self.rows.get_mut(key)?;
-        *changed = true;
+        let (row, state) = self.rows.get_mut(key)?;
+        if *state == State::Clean {
+            *state = State::Changed;
+        }
         Some(row)
     }
 
@@ -132,7 +147,14 @@ impl<R: Record> Rows<R> {
         if !self.gone.is_empty() {
             self.gone.remove(&key);
         }
-        self.rows.insert(key, (row, true));
+        match self.rows.entry(key) {
+            // Still not stored, whatever it holds now.
+            Entry::Occupied(mut held) if held.get().1 == State::New => held.get_mut().0 = row,
+            Entry::Occupied(mut held) => *held.get_mut() = (row, State::Changed),
+            Entry::Vacant(slot) => {
+                slot.insert((row, State::Changed));
+            }
+        }
     }
 
     /// Adds a row unless one with its key is held.
@@ -141,8 +163,24 @@ impl<R: Record> Rows<R> {
             if !self.gone.is_empty() {
                 self.gone.remove(slot.key());
             }
-            slot.insert((row, true));
+            slot.insert((row, State::Changed));
         }
+    }
+
+    /// Adds a row that cannot be stored yet: its key comes from an event of
+    /// this step that creates it (an order's or a user's first event, say),
+    /// and each event is applied once. It is inserted without `ON CONFLICT`
+    /// (many at once with `COPY`), so a clash is an error. Later events of
+    /// the step may still change it.
+    pub fn create(&mut self, row: R) {
+        let key = row.key();
+        // A row removed in this step was stored, or may have been.
+        let state = if self.gone.remove(&key).is_some() {
+            State::Changed
+        } else {
+            State::New
+        };
+        self.rows.insert(key, (row, state));
     }
 
     /// Adds a row of an appended table ([`Write::Append`]): its key is new by
@@ -163,70 +201,30 @@ impl<R: Record> Rows<R> {
         self.rows.range(range).map(|(k, _)| k.clone()).collect()
     }
 
-    /// Writes every change: removed rows are deleted, then changed and new
-    /// rows written, one statement each on PostgreSQL.
+    /// Writes every change: removed rows are deleted, new and appended rows
+    /// inserted, and changed rows written with `ON CONFLICT`; one statement
+    /// each on PostgreSQL.
     pub async fn flush(&mut self, tx: &mut Tx<'_>) -> sqlx::Result<()> {
-        let table = &R::TABLE;
-        let gone: Vec<Vec<Val>> = std::mem::take(&mut self.gone)
-            .values()
-            .map(|r| to_values(table, r))
-            .collect::<sqlx::Result<_>>()?;
-        // Many appended rows go in as COPY text, the others as column values.
-        let appended = std::mem::take(&mut self.appended);
-        let changed = self.rows.values().filter(|(_, c)| *c).count() + appended.len();
-        let copy =
-            matches!(tx, Tx::Postgres(_)) && table.write == Write::Append && changed >= COPY_FROM;
-        let (mut dirty, mut text) = (Vec::new(), String::new());
-        let held = self
-            .rows
-            .values_mut()
-            .filter(|(_, c)| *c)
-            .map(|(row, changed)| {
-                *changed = false;
-                &*row
-            });
-        for row in held.chain(&appended) {
-            if !copy {
-                dirty.push(to_values(table, row)?);
-            } else if crate::row::copy_line(table, row, &mut text).is_err() {
-                copy_values(&to_values(table, row)?, &mut text);
-            }
-        }
+        let gone = std::mem::take(&mut self.gone);
         if !gone.is_empty() {
-            let keys: Vec<Vec<Val>> = gone.into_iter().map(|v| v[..table.key].to_vec()).collect();
-            let key_columns = &table.columns[..table.key];
-            match tx {
-                Tx::Postgres(_) => {
-                    let names: Vec<&str> = key_columns.iter().map(|(c, _)| *c).collect();
-                    let sql = format!(
-                        "DELETE FROM {} WHERE ({}) IN (SELECT * FROM {})",
-                        table.name,
-                        names.join(", "),
-                        unnest(key_columns)
-                    );
-                    tx.exec(&sql, &columns(key_columns, keys)).await?;
-                }
-                Tx::Sqlite(_) => {
-                    let cond: Vec<String> = key_columns
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
-                        .collect();
-                    let sql = format!("DELETE FROM {} WHERE {}", table.name, cond.join(" AND "));
-                    for k in &keys {
-                        tx.exec(&sql, k).await?;
-                    }
-                }
+            delete(tx, gone.values()).await?;
+        }
+        let appended = std::mem::take(&mut self.appended);
+        let (mut new, mut changed) = (Vec::new(), Vec::new());
+        for (row, state) in self.rows.values_mut() {
+            match std::mem::replace(state, State::Clean) {
+                State::Clean => {}
+                State::Changed => changed.push(&*row),
+                State::New => new.push(&*row),
             }
         }
-        if changed == 0 {
-            return Ok(());
-        }
-        let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
-        let target = names[..table.key].join(", ");
-        let conflict = match table.write {
+        new.extend(&appended);
+        insert(tx, &new, "").await?;
+        let names: Vec<&str> = R::TABLE.columns.iter().map(|(c, _)| *c).collect();
+        let target = names[..R::TABLE.key].join(", ");
+        let conflict = match R::TABLE.write {
             Write::Upsert => {
-                let set: Vec<String> = names[table.key..]
+                let set: Vec<String> = names[R::TABLE.key..]
                     .iter()
                     .map(|c| format!("{c} = excluded.{c}"))
                     .collect();
@@ -235,37 +233,99 @@ impl<R: Record> Rows<R> {
             Write::Keep => format!(" ON CONFLICT ({target}) DO NOTHING"),
             Write::Append => String::new(),
         };
-        match tx {
-            Tx::Postgres(c) if copy => {
-                let sql = format!("COPY {} ({}) FROM STDIN", table.name, names.join(", "));
-                let mut copy = c.copy_in_raw(&sql).await?;
-                copy.send(text.into_bytes()).await?;
-                copy.finish().await?;
-            }
-            Tx::Postgres(_) => {
-                let sql = format!(
-                    "INSERT INTO {} ({}) SELECT * FROM {}{conflict}",
-                    table.name,
-                    names.join(", "),
-                    unnest(table.columns)
-                );
-                tx.exec(&sql, &columns(table.columns, dirty)).await?;
-            }
-            Tx::Sqlite(_) => {
-                let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-                let sql = format!(
-                    "INSERT INTO {} ({}) VALUES ({}){conflict}",
-                    table.name,
-                    names.join(", "),
-                    params.join(", ")
-                );
-                for row in &dirty {
-                    tx.exec(&sql, row).await?;
-                }
+        insert(tx, &changed, &conflict).await
+    }
+}
+
+/// Deletes the rows with the keys of `rows`.
+async fn delete<'a, R: Record + 'a>(
+    tx: &mut Tx<'_>,
+    rows: impl Iterator<Item = &'a R>,
+) -> sqlx::Result<()> {
+    let table = &R::TABLE;
+    let keys: Vec<Vec<Val>> = rows
+        .map(|r| {
+            to_values(table, r).map(|mut v| {
+                v.truncate(table.key);
+                v
+            })
+        })
+        .collect::<sqlx::Result<_>>()?;
+    let key_columns = &table.columns[..table.key];
+    match tx {
+        Tx::Postgres(_) => {
+            let names: Vec<&str> = key_columns.iter().map(|(c, _)| *c).collect();
+            let sql = format!(
+                "DELETE FROM {} WHERE ({}) IN (SELECT * FROM {})",
+                table.name,
+                names.join(", "),
+                unnest(key_columns)
+            );
+            tx.exec(&sql, &columns(key_columns, keys)).await?;
+        }
+        Tx::Sqlite(_) => {
+            let cond: Vec<String> = key_columns
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
+                .collect();
+            let sql = format!("DELETE FROM {} WHERE {}", table.name, cond.join(" AND "));
+            for k in &keys {
+                tx.exec(&sql, k).await?;
             }
         }
-        Ok(())
     }
+    Ok(())
+}
+
+/// Inserts `rows`, each statement ending with `conflict`. Without one (rows
+/// that cannot clash), many rows go in with `COPY` on PostgreSQL.
+async fn insert<R: Record>(tx: &mut Tx<'_>, rows: &[&R], conflict: &str) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let table = &R::TABLE;
+    let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+    match tx {
+        Tx::Postgres(c) if conflict.is_empty() && rows.len() >= COPY_FROM => {
+            let mut text = String::new();
+            for row in rows {
+                if crate::row::copy_line(table, row, &mut text).is_err() {
+                    copy_values(&to_values(table, *row)?, &mut text);
+                }
+            }
+            let sql = format!("COPY {} ({}) FROM STDIN", table.name, names.join(", "));
+            let mut copy = c.copy_in_raw(&sql).await?;
+            copy.send(text.into_bytes()).await?;
+            copy.finish().await?;
+        }
+        Tx::Postgres(_) => {
+            let values: Vec<Vec<Val>> = rows
+                .iter()
+                .map(|r| to_values(table, *r))
+                .collect::<sqlx::Result<_>>()?;
+            let sql = format!(
+                "INSERT INTO {} ({}) SELECT * FROM {}{conflict}",
+                table.name,
+                names.join(", "),
+                unnest(table.columns)
+            );
+            tx.exec(&sql, &columns(table.columns, values)).await?;
+        }
+        Tx::Sqlite(_) => {
+            let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({}){conflict}",
+                table.name,
+                names.join(", "),
+                params.join(", ")
+            );
+            for row in rows {
+                tx.exec(&sql, &to_values(table, *row)?).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A row's values as a line of `COPY` text (for rows whose fields are not in
@@ -361,6 +421,7 @@ fn from_values<R: Record>(table: &Table, values: Vec<Val>) -> sqlx::Result<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Conn;
 
     #[test]
     fn copy_text_escapes_what_its_format_reserves() {
@@ -402,7 +463,7 @@ mod tests {
                 ("done", Kind::Bool),
             ],
             key: 1,
-            write: Write::Append,
+            write: Write::Upsert,
         };
         type Key = i64;
         fn key(&self) -> i64 {
@@ -430,5 +491,85 @@ mod tests {
             copy_values(&to_values(&Entry::TABLE, &entry).unwrap(), &mut via_values);
             assert_eq!(direct, via_values);
         }
+    }
+
+    /// An in-memory SQLite database with the test table, and one connection.
+    async fn entries_db() -> Conn {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let db = crate::Db::Sqlite(pool);
+        db.exec(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, note TEXT, extra TEXT, done INTEGER NOT NULL)",
+            &[],
+        )
+        .await
+        .unwrap();
+        db.connect().await.unwrap()
+    }
+
+    async fn write(conn: &mut Conn, change: impl FnOnce(&mut Rows<Entry>)) -> sqlx::Result<()> {
+        let mut tx = Tx::begin(conn).await?;
+        let mut rows = Rows::<Entry>::new();
+        rows.load(&mut tx, "id", Val::Ints(vec![Some(1)])).await?;
+        change(&mut rows);
+        let written = rows.flush(&mut tx).await;
+        match written {
+            Ok(()) => tx.commit().await,
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }
+
+    async fn note(conn: &mut Conn) -> Vec<Option<String>> {
+        let mut tx = Tx::begin(conn).await.unwrap();
+        let rows = tx
+            .select("SELECT note FROM entries ORDER BY id", &[], &[Kind::Text])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        rows.into_iter()
+            .map(|r| match &r[..] {
+                [Val::OptText(t)] => t.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    fn entry(id: i64, note: &str) -> Entry {
+        Entry {
+            id,
+            note: Some(note.into()),
+            done: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_created_row_is_inserted_as_it_is_and_may_not_clash() {
+        let mut conn = entries_db().await;
+        // Created, then changed by a later event of the same step.
+        write(&mut conn, |rows| {
+            rows.create(entry(1, "new"));
+            rows.get_mut(&1).unwrap().note = Some("changed".into());
+        })
+        .await
+        .unwrap();
+        assert_eq!(note(&mut conn).await, vec![Some("changed".to_string())]);
+        // A second creation under a stored key is an error, and writes nothing.
+        let clash = write(&mut conn, |rows| rows.create(entry(1, "again"))).await;
+        assert!(clash.is_err());
+        assert_eq!(note(&mut conn).await, vec![Some("changed".to_string())]);
+        // Removed and made again in one step: the stored row is replaced.
+        write(&mut conn, |rows| {
+            rows.remove(&1);
+            rows.create(entry(1, "replaced"));
+        })
+        .await
+        .unwrap();
+        assert_eq!(note(&mut conn).await, vec![Some("replaced".to_string())]);
     }
 }

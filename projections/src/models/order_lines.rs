@@ -89,7 +89,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
     for (e, ev) in order_events(events) {
         let id = e.aggregate_id.as_str();
         match ev {
-            OrderEvent::ItemAdded { line_id, item, .. } => rows.put_new(line(id, *line_id, item)),
+            OrderEvent::ItemAdded { line_id, item, .. } => rows.create(line(id, *line_id, item)),
             OrderEvent::ItemQuantityChanged {
                 line_id,
                 quantity,

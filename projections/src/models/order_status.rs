@@ -90,7 +90,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             at,
         } = ev
         {
-            rows.put_new(StatusRow {
+            rows.create(StatusRow {
                 order_id: id.to_string(),
                 short_id: OrderId::short(order_id),
                 customer_id: customer.0,

@@ -200,13 +200,11 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             Decoded::User(ev) => {
                 let user: i64 = e.aggregate_id.parse().unwrap_or_default();
                 match ev {
-                    UserEvent::UserRegistered { language, .. } => {
-                        recipients.put_new(RecipientRow {
-                            user_id: user,
-                            language: language.as_str().into(),
-                            notifications: "all".into(),
-                        })
-                    }
+                    UserEvent::UserRegistered { language, .. } => recipients.create(RecipientRow {
+                        user_id: user,
+                        language: language.as_str().into(),
+                        notifications: "all".into(),
+                    }),
                     UserEvent::LanguageChanged { language, .. } => {
                         if let Some(r) = recipients.get_mut(&user) {
                             r.language = language.as_str().into();
@@ -223,7 +221,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             Decoded::Order(ev) => {
                 let id = e.aggregate_id.as_str();
                 if let OrderEvent::OrderCreated { customer, .. } = ev {
-                    orders.put_new(OrderRow {
+                    orders.create(OrderRow {
                         order_id: id.to_string(),
                         customer_id: customer.0,
                     });

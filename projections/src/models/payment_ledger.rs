@@ -91,7 +91,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
     for (e, ev) in order_events(events) {
         let id = e.aggregate_id.as_str();
         if let OrderEvent::OrderCreated { customer, .. } = ev {
-            customers.put_new(CustomerRow {
+            customers.create(CustomerRow {
                 order_id: id.to_string(),
                 customer_id: customer.0,
             });

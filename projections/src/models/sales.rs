@@ -159,7 +159,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                 currency,
                 at,
                 ..
-            } => orders.put_new(OrderRow {
+            } => orders.create(OrderRow {
                 order_id: id,
                 customer_id: customer.0,
                 created_at: ts(*at),

@@ -69,7 +69,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             ..
         } = ev
         {
-            rows.put_new(UserRow {
+            rows.create(UserRow {
                 user_id: id,
                 first_name: profile.first_name.clone(),
                 last_name: profile.last_name.clone(),
