@@ -147,11 +147,11 @@ pub(crate) fn slices(slices: &[Slice], floor: f64) {
         "\nstatements of the all-models rebuild, dearest first ({} events):",
         all.rate.events
     );
-    println!("  per event  mean µs  share of wall time  statement");
+    println!("  per 1k events  mean µs  share of wall time  statement");
     for (sql, n, secs) in all.statements.iter().take(14) {
         println!(
-            "  {:>9.3}  {:>7.1}  {:>17.1}%  {}",
-            *n as f64 / all.rate.events.max(1) as f64,
+            "  {:>13.2}  {:>7.1}  {:>17.1}%  {}",
+            1000.0 * *n as f64 / all.rate.events.max(1) as f64,
             secs * 1e6 / *n as f64,
             100.0 * secs / all.rate.secs,
             short(sql, 110)

@@ -80,6 +80,8 @@ pub struct Rows<R: Record> {
     /// Each held row and what it needs written.
     rows: BTreeMap<R::Key, (R, State)>,
     gone: BTreeMap<R::Key, R>,
+    /// Keys of new rows removed again: still not stored.
+    absent: BTreeSet<R::Key>,
     /// Rows of an appended table, written as they are (see [`Rows::append`]).
     appended: Vec<R>,
 }
@@ -89,6 +91,7 @@ impl<R: Record> Default for Rows<R> {
         Rows {
             rows: BTreeMap::new(),
             gone: BTreeMap::new(),
+            absent: BTreeSet::new(),
             appended: Vec::new(),
         }
     }
@@ -147,12 +150,13 @@ impl<R: Record> Rows<R> {
         if !self.gone.is_empty() {
             self.gone.remove(&key);
         }
+        let absent = !self.absent.is_empty() && self.absent.remove(&key);
         match self.rows.entry(key) {
             // Still not stored, whatever it holds now.
             Entry::Occupied(mut held) if held.get().1 == State::New => held.get_mut().0 = row,
             Entry::Occupied(mut held) => *held.get_mut() = (row, State::Changed),
             Entry::Vacant(slot) => {
-                slot.insert((row, State::Changed));
+                slot.insert((row, if absent { State::New } else { State::Changed }));
             }
         }
     }
@@ -163,7 +167,8 @@ impl<R: Record> Rows<R> {
             if !self.gone.is_empty() {
                 self.gone.remove(slot.key());
             }
-            slot.insert((row, State::Changed));
+            let absent = !self.absent.is_empty() && self.absent.remove(slot.key());
+            slot.insert((row, if absent { State::New } else { State::Changed }));
         }
     }
 
@@ -175,6 +180,7 @@ impl<R: Record> Rows<R> {
     pub fn create(&mut self, row: R) {
         let key = row.key();
         // A row removed in this step was stored, or may have been.
+        self.absent.remove(&key);
         let state = if self.gone.remove(&key).is_some() {
             State::Changed
         } else {
@@ -190,9 +196,17 @@ impl<R: Record> Rows<R> {
         self.appended.push(row);
     }
 
+    /// Removes a row: it is deleted on [`Rows::flush`] unless it was new
+    /// (then there is nothing stored to delete, and its key stays free).
     pub fn remove(&mut self, key: &R::Key) {
-        if let Some((row, _)) = self.rows.remove(key) {
-            self.gone.insert(key.clone(), row);
+        match self.rows.remove(key) {
+            Some((_, State::New)) => {
+                self.absent.insert(key.clone());
+            }
+            Some((row, _)) => {
+                self.gone.insert(key.clone(), row);
+            }
+            None => {}
         }
     }
 
@@ -205,6 +219,7 @@ impl<R: Record> Rows<R> {
     /// inserted, and changed rows written with `ON CONFLICT`; one statement
     /// each on PostgreSQL.
     pub async fn flush(&mut self, tx: &mut Tx<'_>) -> sqlx::Result<()> {
+        self.absent.clear();
         let gone = std::mem::take(&mut self.gone);
         if !gone.is_empty() {
             delete(tx, gone.values()).await?;
@@ -571,5 +586,17 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(note(&mut conn).await, vec![Some("replaced".to_string())]);
+        // A new row removed and put again within the step is written once.
+        write(&mut conn, |rows| {
+            rows.create(entry(2, "two"));
+            rows.remove(&2);
+            rows.put(entry(2, "two again"));
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            note(&mut conn).await,
+            vec![Some("replaced".to_string()), Some("two again".to_string())]
+        );
     }
 }
