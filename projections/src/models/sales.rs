@@ -206,8 +206,9 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                     .map(|c| c.lines.clone())
                     .unwrap_or_default();
                 if let Some(customer_id) = customer {
+                    // An order is paid once (the domain refuses a second payment).
                     for l in staged {
-                        lines.put_new(LineRow {
+                        lines.create(LineRow {
                             order_id: id.clone(),
                             line_id: i64::from(l.line_id),
                             customer_id,
