@@ -203,6 +203,20 @@ async fn every_read_model_rebuilt_from_zero_equals_the_live_one(store: Store) {
         .1
         .iter()
         .any(|r| r["user_id"] == 2 && r["kind"] == "order_accepted"));
+    // A rebuild keeps the notifications made before, with their delivery
+    // state, and makes none of them again.
+    pdb.exec(
+        "UPDATE notification_outbox SET sent_at = '2026-01-01T00:00:00Z', attempts = 1",
+        &[],
+    )
+    .await
+    .unwrap();
+    let sent = dump(&pdb, Model::Outbox).await;
+    projector::reset(&mut conn, Model::Outbox).await.unwrap();
+    projector::replay(&pdb, &[Model::Outbox], &|_| true)
+        .await
+        .unwrap();
+    assert_eq!(dump(&pdb, Model::Outbox).await, sent);
     let status = projector::status(&pdb).await.unwrap();
     assert!(status.iter().all(|s| s.lag_events == 0), "{status:?}");
 }
