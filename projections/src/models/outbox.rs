@@ -14,7 +14,6 @@ use foodbot_domain::order::OrderEvent;
 use foodbot_domain::user::UserEvent;
 use foodbot_domain::OrderId;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// (kind, essential) for the order events that are worth a message.
 fn kind(ev: &OrderEvent) -> Option<(&'static str, bool)> {
@@ -195,7 +194,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
     recipients
         .load(tx, "user_id", Val::Ints(ints(users)))
         .await?;
-    let mut news: Vec<NotificationRow> = Vec::new();
+    let mut notifications = Rows::<NotificationRow>::new();
     for e in events {
         match &e.event {
             Decoded::User(ev) => {
@@ -242,7 +241,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                     continue;
                 }
                 let short = id.parse::<OrderId>().map(|o| o.short()).unwrap_or_default();
-                news.push(NotificationRow {
+                notifications.put_new(NotificationRow {
                     notification_id: format!("{id}:{}", e.sequence),
                     user_id: user,
                     order_id: id.to_string(),
@@ -252,31 +251,6 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                     position: e.position(),
                     created_at: ts(ev.at()),
                 });
-            }
-        }
-    }
-    // A rebuild finds the notifications made before (the outbox keeps them, so
-    // that none is sent twice) and leaves them alone; the others are new.
-    let mut notifications = Rows::<NotificationRow>::new();
-    if !news.is_empty() {
-        let ids = Val::Texts(
-            news.iter()
-                .map(|n| Some(n.notification_id.clone()))
-                .collect(),
-        );
-        let sql = "SELECT notification_id FROM notification_outbox WHERE notification_id = ANY($1)";
-        let stored: HashSet<String> = tx
-            .select(sql, &[ids], &[Text])
-            .await?
-            .into_iter()
-            .filter_map(|row| match row.into_iter().next() {
-                Some(Val::OptText(Some(id))) => Some(id),
-                _ => None,
-            })
-            .collect();
-        for n in news {
-            if !stored.contains(&n.notification_id) {
-                notifications.create(n);
             }
         }
     }
