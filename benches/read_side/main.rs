@@ -47,6 +47,8 @@ pub(crate) struct Figures {
     pub(crate) rebuild_all: Rate,
     /// All models projected for the first time, the outbox empty too.
     pub(crate) rebuild_all_first: Rate,
+    /// WAL written during the first projection, the rebuild and the one-model rebuild.
+    pub(crate) wal: [measure::Wal; 3],
     pub(crate) rebuild_one: Rate,
     pub(crate) audit: Rate,
     pub(crate) live: live::Live,
@@ -119,14 +121,16 @@ async fn run(url: String) -> Result<()> {
     // outbox keeps its notifications, as `foodbot projections rebuild --all`
     // finds it on a running system.
     eprintln!("first projection of all read models (the outbox empty)");
-    let rebuild_all_first = measure::rebuild(&db, &Model::ALL, events, "first projection").await?;
+    let (rebuild_all_first, wal_first) =
+        measure::rebuild(&db, &Model::ALL, events, "first projection").await?;
     eprintln!("rebuild all read models (the outbox keeps its notifications)");
-    let rebuild_all = measure::rebuild(&db, &Model::ALL, events, "rebuild all").await?;
+    let (rebuild_all, wal_all) = measure::rebuild(&db, &Model::ALL, events, "rebuild all").await?;
     // Every other read model at the head, so that the projector feeds order_status alone.
     measure::to_head(&db, &Model::ALL).await?;
     eprintln!("rebuild order_status alone");
     let one = [Model::OrderStatus];
-    let rebuild_one = measure::rebuild(&db, &one, events, "rebuild order_status").await?;
+    let (rebuild_one, wal_one) =
+        measure::rebuild(&db, &one, events, "rebuild order_status").await?;
     eprintln!("where a rebuild's time goes: each read model alone");
     let slices = measure::slices(&db).await?;
     let floor = measure::round_trip(&db).await?;
@@ -139,6 +143,7 @@ async fn run(url: String) -> Result<()> {
         rebuild_all,
         rebuild_all_first,
         rebuild_one,
+        wal: [wal_first, wal_all, wal_one],
         audit,
         live,
     };

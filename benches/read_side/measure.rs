@@ -108,7 +108,12 @@ pub(crate) async fn vacuum(db: &Db) -> Result<()> {
 /// over several connections, steps of up to 16,000 events). Stops after [`BOX`]
 /// unless the whole log would be done within [`FINISH_WITHIN`]; `total` is the
 /// log's length.
-pub(crate) async fn rebuild(db: &Db, models: &[Model], total: u64, what: &str) -> Result<Rate> {
+pub(crate) async fn rebuild(
+    db: &Db,
+    models: &[Model],
+    total: u64,
+    what: &str,
+) -> Result<(Rate, Wal)> {
     clear(db, models).await?;
     let mut conn = db.connect().await?;
     for m in models {
@@ -136,12 +141,46 @@ pub(crate) async fn rebuild(db: &Db, models: &[Model], total: u64, what: &str) -
         }
         go_on
     };
+    let before = wal(db).await?;
     let done = projector::replay(db, models, &progress).await? as u64;
     let secs = start.elapsed().as_secs_f64();
-    Ok(Rate {
+    let after = wal(db).await?;
+    let rate = Rate {
         events: done,
         secs,
         complete: complete.into_inner(),
+    };
+    Ok((
+        rate,
+        Wal {
+            bytes: after.bytes - before.bytes,
+            checkpoints: after.checkpoints - before.checkpoints,
+        },
+    ))
+}
+
+/// WAL written and checkpoints made (timed or requested) on the server.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Wal {
+    pub(crate) bytes: i64,
+    pub(crate) checkpoints: i64,
+}
+
+/// The server's WAL position and checkpoint count now.
+async fn wal(db: &Db) -> Result<Wal> {
+    let sql = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS bytes,
+                      (checkpoints_timed + checkpoints_req)::bigint AS checkpoints
+                 FROM pg_stat_bgwriter";
+    let row = db
+        .rows(sql, &[])
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let get = |k: &str| row.get(k).and_then(|v| v.as_i64()).unwrap_or(0);
+    Ok(Wal {
+        bytes: get("bytes"),
+        checkpoints: get("checkpoints"),
     })
 }
 

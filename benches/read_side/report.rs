@@ -86,17 +86,27 @@ pub(crate) fn rebuilds(f: &Figures) {
         "\nrebuilds: TRUNCATE of the tables a reset empties, projector::reset, then projector::replay (as `foodbot projections rebuild`)"
     );
     println!("  stopped after {BOX:?} unless the whole log would take at most {FINISH_WITHIN:?}");
-    for (what, r) in [
+    for ((what, r), wal) in [
         ("all, outbox empty", &f.rebuild_all_first),
         ("all 8 read models", &f.rebuild_all),
         ("order_status alone", &f.rebuild_one),
-    ] {
+    ]
+    .into_iter()
+    .zip(&f.wal)
+    {
         println!(
             "  {what:<20} {:>9.0} events/s  {:.4}x COPY  {:>6.1} µs/event  {}",
             r.per_sec(),
             r.per_sec() / copy,
             1e6 / r.per_sec(),
             how(r, f.events)
+        );
+        println!(
+            "  {:<20} WAL written {:.0} MB ({:.0} bytes/event); checkpoints during the run: {}",
+            "",
+            wal.bytes as f64 / 1e6,
+            wal.bytes as f64 / r.events.max(1) as f64,
+            wal.checkpoints
         );
     }
     println!(
