@@ -481,14 +481,7 @@ pub async fn replay(
     if let Db::Sqlite(_) = db {
         let mut conn = db.connect().await?;
         let projector = Projector::with_models(db.clone(), models);
-        let mut total = 0;
-        loop {
-            let n = projector.step(&mut conn).await?;
-            total += n;
-            if n == 0 || !progress(n) {
-                return Ok(total);
-            }
-        }
+        return catch_up(&projector, &mut conn, progress).await;
     }
     let parallel = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
     let stop = Arc::new(AtomicBool::new(false));
@@ -646,11 +639,21 @@ async fn replay_share(
         return Ok(0);
     }
     let projector = Projector::with_models(db, &models);
+    catch_up(&projector, &mut conn, &|_| !stop.load(Ordering::Relaxed)).await
+}
+
+/// Steps until caught up, or until `go_on` (told each step's events) says
+/// stop. Returns the events read.
+async fn catch_up(
+    projector: &Projector,
+    conn: &mut Conn,
+    go_on: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<usize, ProjectError> {
     let mut total = 0;
     loop {
-        let n = projector.step(&mut conn).await?;
+        let n = projector.step(conn).await?;
         total += n;
-        if n == 0 || stop.load(Ordering::Relaxed) {
+        if n == 0 || !go_on(n) {
             return Ok(total);
         }
     }

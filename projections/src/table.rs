@@ -235,20 +235,28 @@ impl<R: Record> Rows<R> {
         }
         new.extend(&appended);
         insert(tx, &new, "").await?;
-        let names: Vec<&str> = R::TABLE.columns.iter().map(|(c, _)| *c).collect();
-        let target = names[..R::TABLE.key].join(", ");
-        let conflict = match R::TABLE.write {
-            Write::Upsert => {
-                let set: Vec<String> = names[R::TABLE.key..]
-                    .iter()
-                    .map(|c| format!("{c} = excluded.{c}"))
-                    .collect();
-                format!(" ON CONFLICT ({target}) DO UPDATE SET {}", set.join(", "))
-            }
-            Write::Keep => format!(" ON CONFLICT ({target}) DO NOTHING"),
-            Write::Append => String::new(),
-        };
-        insert(tx, &changed, &conflict).await
+        if changed.is_empty() {
+            return Ok(());
+        }
+        insert(tx, &changed, &on_conflict(&R::TABLE)).await
+    }
+}
+
+/// The `ON CONFLICT` clause that writes a row over a stored one as `table`
+/// wants it.
+fn on_conflict(table: &Table) -> String {
+    let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+    let target = names[..table.key].join(", ");
+    match table.write {
+        Write::Upsert => {
+            let set: Vec<String> = names[table.key..]
+                .iter()
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect();
+            format!(" ON CONFLICT ({target}) DO UPDATE SET {}", set.join(", "))
+        }
+        Write::Keep => format!(" ON CONFLICT ({target}) DO NOTHING"),
+        Write::Append => String::new(),
     }
 }
 
