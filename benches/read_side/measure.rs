@@ -63,11 +63,12 @@ pub(crate) async fn copy_dev_null(conn: &mut PgConnection) -> Result<f64, String
 /// Sets models' checkpoints to the newest event, as if they had projected it all.
 pub(crate) async fn to_head(db: &Db, models: &[Model]) -> Result<()> {
     let head = projector::head(db).await?;
-    let sql = "INSERT INTO projection_checkpoints (projection, last_transaction_id, last_position, applied_above)
-               VALUES ($1, $2, $3, '[]')
+    // Every transaction that has ended is held: the current snapshot.
+    let sql = "INSERT INTO projection_checkpoints (projection, last_transaction_id, last_position, base_snapshot)
+               VALUES ($1, $2, $3, pg_current_snapshot()::text)
                ON CONFLICT (projection) DO UPDATE
                   SET last_transaction_id = excluded.last_transaction_id, last_position = excluded.last_position,
-                      applied_above = '[]'";
+                      base_snapshot = excluded.base_snapshot, next_snapshot = NULL";
     for m in models {
         let args = [
             m.name().into(),
@@ -260,7 +261,7 @@ pub(crate) async fn read_loop(db: &Db, take: Take) -> Result<(Rate, u64)> {
             break false;
         }
         let n = if take == Take::ReadAfter {
-            let batch = read_after(&mut tx, after, &[], 5000, i64::MAX).await?;
+            let batch = read_after(&mut tx, after, 5000).await?;
             for e in &batch.events {
                 after = e.checkpoint;
                 let paid = matches!(&e.event, Decoded::Order(o) if is_payment(o));
@@ -350,10 +351,9 @@ pub(crate) async fn slices(db: &Db) -> Result<Vec<Slice>> {
         sqlstats::start();
         let (start, mut done) = (Instant::now(), 0u64);
         while start.elapsed() < SLICE {
-            let n = projector.step(&mut conn).await?;
-            if n == 0 {
+            let Some(n) = projector.step(&mut conn).await? else {
                 break;
-            }
+            };
             done += n as u64;
         }
         let secs = start.elapsed().as_secs_f64();

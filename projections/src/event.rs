@@ -15,6 +15,7 @@
 //! visible row is final and position order is commit order.
 
 use crate::db::Tx;
+use crate::snapshot::{BadSnapshot, Delta, Snapshot};
 use chrono::{DateTime, Utc};
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::user::UserEvent;
@@ -69,6 +70,8 @@ impl Envelope {
 pub enum ReadError {
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Snapshot(#[from] BadSnapshot),
     #[error("event at position {position} ({event_type} {version}) cannot be read: {message}")]
     Undecodable {
         position: i64,
@@ -113,8 +116,7 @@ const PG_BATCH: &str = "
 SELECT transaction_id::text::bigint AS tx, position, aggregate_type, aggregate_id, sequence,
        event_type, event_version, payload::text AS payload, metadata::text AS metadata, recorded_at
   FROM events
- WHERE (transaction_id, position) > ($1::text::xid8, $2)
-   AND NOT (position = ANY($4)){filter}
+ WHERE (transaction_id, position) > ($1::text::xid8, $2){filter}
  ORDER BY transaction_id, position
  LIMIT $3";
 
@@ -122,9 +124,9 @@ const SQLITE_BATCH: &str = "
 SELECT 0 AS tx, position, aggregate_type, aggregate_id, sequence,
        event_type, event_version, payload, metadata, recorded_at
   FROM events
- WHERE position > ?1{filter}
+ WHERE position > ?2{filter}
  ORDER BY position
- LIMIT ?2";
+ LIMIT ?3";
 
 /// A batch of events and the horizon below which transactions are final.
 pub struct Batch {
@@ -146,8 +148,6 @@ type Raw = (
     DateTime<Utc>,
 );
 
-/// Up to `limit` events after `after`, in global order, leaving out the
-/// positions in `skip` (already applied above an earlier horizon).
 /// The transaction horizon, to be taken before the transaction writes anything
 /// (once it holds an id of its own, the horizon cannot pass it). Every
 /// transaction below it had finished, so all of its rows are visible to reads
@@ -159,14 +159,38 @@ pub async fn horizon(tx: &mut Tx<'_>) -> Result<i64, ReadError> {
     }
 }
 
+/// Which transactions have committed right now ([`Snapshot`]); on SQLite,
+/// every position up to the newest event's (the caller holds the write lock,
+/// so none can commit meanwhile). Like [`horizon`], to be taken before the
+/// transaction writes anything.
+pub async fn snapshot(tx: &mut Tx<'_>) -> Result<Snapshot, ReadError> {
+    match tx {
+        Tx::Postgres(c) => {
+            let text: String = sqlx::query_scalar("SELECT pg_current_snapshot()::text")
+                .fetch_one(&mut **c)
+                .await?;
+            Snapshot::parse(&text).map_err(ReadError::Snapshot)
+        }
+        Tx::Sqlite(c) => {
+            let newest: i64 = sqlx::query_scalar("SELECT COALESCE(max(position), 0) FROM events")
+                .fetch_one(&mut **c)
+                .await?;
+            Ok(Snapshot::below(newest + 1))
+        }
+    }
+}
+
+/// Up to `limit` events after `after`, in global order (audits read the whole log this way).
 pub async fn read_after(
     tx: &mut Tx<'_>,
     after: Checkpoint,
-    skip: &[i64],
     limit: i64,
-    horizon: i64,
 ) -> Result<Batch, ReadError> {
-    read(tx, after, skip, limit, horizon, None, false).await
+    let events = read(tx, after, limit, &[]).await?;
+    Ok(Batch {
+        events,
+        horizon: i64::MAX,
+    })
 }
 
 /// Up to `limit` final events after `after` (those of transactions below
@@ -179,7 +203,39 @@ pub async fn read_final(
     limit: i64,
     horizon: i64,
 ) -> Result<Batch, ReadError> {
-    read(tx, after, &[], limit, horizon, None, true).await
+    let cond = match tx {
+        Tx::Postgres(_) => vec![Cond::Below(horizon)],
+        // SQLite: every visible event is final.
+        Tx::Sqlite(_) => vec![],
+    };
+    let events = read(tx, after, limit, &cond).await?;
+    Ok(Batch { events, horizon })
+}
+
+/// Up to `limit` events of the transactions in `delta` after `after`, in
+/// global order: the transactions that ended since come first (they are all
+/// below the new range), then the new range. Each is an index range of the
+/// log, so this costs the same however long an old transaction stays open.
+pub async fn read_delta(
+    tx: &mut Tx<'_>,
+    delta: &Delta,
+    after: Checkpoint,
+    limit: i64,
+) -> Result<Vec<Envelope>, ReadError> {
+    let mut events = Vec::new();
+    if !delta.ended.is_empty() {
+        events = read(tx, after, limit, &[Cond::In(delta.ended.clone())]).await?;
+    }
+    let left = limit - events.len() as i64;
+    if left > 0 && delta.from < delta.to {
+        let range = [
+            Cond::AtLeast(delta.from),
+            Cond::Below(delta.to),
+            Cond::NotIn(delta.running.clone()),
+        ];
+        events.extend(read(tx, after, left, &range).await?);
+    }
+    Ok(events)
 }
 
 /// Which events a filtered read returns.
@@ -199,63 +255,98 @@ pub async fn read_only(
     limit: i64,
     only: &Only,
 ) -> Result<Batch, ReadError> {
-    read(tx, after, &[], limit, i64::MAX, Some(only), false).await
+    let mut cond = Vec::new();
+    if !only.event_types.is_empty() {
+        cond.push(Cond::Types(only.event_types.clone()));
+    }
+    if let Some(a) = &only.aggregate_id {
+        cond.push(Cond::Aggregate(a.clone()));
+    }
+    let events = read(tx, after, limit, &cond).await?;
+    Ok(Batch {
+        events,
+        horizon: i64::MAX,
+    })
+}
+
+/// A condition a read adds to "after a checkpoint". Transaction conditions
+/// compare positions on SQLite, where a position is its own transaction.
+enum Cond {
+    /// Written by a transaction (SQLite: at a position) below this.
+    Below(i64),
+    /// … at or above this.
+    AtLeast(i64),
+    /// … by one of these.
+    In(Vec<i64>),
+    /// … by none of these.
+    NotIn(Vec<i64>),
+    Types(Vec<String>),
+    Aggregate(String),
+}
+
+impl Cond {
+    /// The condition as SQL, its value the `n`th parameter.
+    fn sql(&self, sqlite: bool, n: usize) -> String {
+        let (column, cast) = if sqlite {
+            ("position", "")
+        } else {
+            ("transaction_id", "::text::xid8")
+        };
+        let list = if sqlite {
+            format!("(SELECT value FROM json_each(?{n}))")
+        } else {
+            format!("(SELECT unnest(${n}::text[])::xid8)")
+        };
+        let p = if sqlite {
+            format!("?{n}")
+        } else {
+            format!("${n}")
+        };
+        match self {
+            Cond::Below(_) => format!(" AND {column} < {p}{cast}"),
+            Cond::AtLeast(_) => format!(" AND {column} >= {p}{cast}"),
+            Cond::In(_) => format!(" AND {column} IN {list}"),
+            Cond::NotIn(_) => format!(" AND {column} NOT IN {list}"),
+            Cond::Types(_) if sqlite => {
+                format!(" AND event_type IN (SELECT value FROM json_each({p}))")
+            }
+            Cond::Types(_) => format!(" AND event_type = ANY({p})"),
+            Cond::Aggregate(_) => format!(" AND aggregate_id = {p}"),
+        }
+    }
 }
 
 async fn read(
     tx: &mut Tx<'_>,
     after: Checkpoint,
-    skip: &[i64],
     limit: i64,
-    horizon: i64,
-    only: Option<&Only>,
-    final_only: bool,
-) -> Result<Batch, ReadError> {
+    cond: &[Cond],
+) -> Result<Vec<Envelope>, ReadError> {
+    let sqlite = matches!(tx, Tx::Sqlite(_));
     // Extra conditions, numbered after the statement's own parameters.
-    let types = only.map(|o| o.event_types.clone()).unwrap_or_default();
-    let aggregate = only.and_then(|o| o.aggregate_id.clone());
-    let filter = |sqlite: bool| {
-        let (mut n, sign) = if sqlite { (2, '?') } else { (4, '$') };
-        let mut f = String::new();
-        if !types.is_empty() {
-            n += 1;
-            f.push_str(&if sqlite {
-                format!(" AND event_type IN (SELECT value FROM json_each({sign}{n}))")
-            } else {
-                format!(" AND event_type = ANY({sign}{n})")
-            });
-        }
-        if aggregate.is_some() {
-            n += 1;
-            f.push_str(&format!(" AND aggregate_id = {sign}{n}"));
-        }
-        // SQLite: every visible event is final.
-        if final_only && !sqlite {
-            n += 1;
-            f.push_str(&format!(" AND transaction_id < {sign}{n}::text::xid8"));
-        }
-        f
-    };
+    let filter: String = cond
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.sql(sqlite, i + 4))
+        .collect();
+    let ids = |v: &Vec<i64>| v.iter().map(i64::to_string).collect::<Vec<_>>();
     let rows: Vec<Raw> = match tx {
         Tx::Postgres(c) => {
-            let sql = PG_BATCH.replace("{filter}", &filter(false));
+            let sql = PG_BATCH.replace("{filter}", &filter);
             let mut q = sqlx::query(&sql)
                 .bind(after.transaction_id.to_string())
                 .bind(after.position)
-                .bind(limit)
-                .bind(skip);
-            if !types.is_empty() {
-                q = q.bind(types.clone());
-            }
-            if let Some(a) = &aggregate {
-                q = q.bind(a.clone());
-            }
-            if final_only {
-                q = q.bind(horizon.to_string());
+                .bind(limit);
+            for c in cond {
+                q = match c {
+                    Cond::Below(x) | Cond::AtLeast(x) => q.bind(x.to_string()),
+                    Cond::In(v) | Cond::NotIn(v) => q.bind(ids(v)),
+                    Cond::Types(t) => q.bind(t.clone()),
+                    Cond::Aggregate(a) => q.bind(a.clone()),
+                };
             }
             let rows = q.fetch_all(&mut **c).await?;
-            let rows = rows
-                .iter()
+            rows.iter()
                 .map(|r| {
                     (
                         r.get(0),
@@ -270,40 +361,51 @@ async fn read(
                         r.get(9),
                     )
                 })
-                .collect();
-            rows
+                .collect()
         }
         Tx::Sqlite(c) => {
-            let sql = SQLITE_BATCH.replace("{filter}", &filter(true));
-            let mut q = sqlx::query(&sql).bind(after.position).bind(limit);
-            if !types.is_empty() {
-                q = q.bind(serde_json::to_string(&types).unwrap_or_default());
-            }
-            if let Some(a) = &aggregate {
-                q = q.bind(a.clone());
+            let sql = SQLITE_BATCH.replace("{filter}", &filter);
+            // ?1 is unused on SQLite (no transaction ids); bound to keep the numbering.
+            let mut q = sqlx::query(&sql)
+                .bind(after.transaction_id)
+                .bind(after.position)
+                .bind(limit);
+            for c in cond {
+                q = match c {
+                    Cond::Below(x) | Cond::AtLeast(x) => q.bind(*x),
+                    Cond::In(v) | Cond::NotIn(v) => {
+                        q.bind(serde_json::to_string(v).unwrap_or_default())
+                    }
+                    Cond::Types(t) => q.bind(serde_json::to_string(t).unwrap_or_default()),
+                    Cond::Aggregate(a) => q.bind(a.clone()),
+                };
             }
             let rows = q.fetch_all(&mut **c).await?;
-            let rows = rows
-                .iter()
-                .map(|r| {
-                    let recorded: String = r.get(9);
-                    (
-                        r.get(0),
-                        r.get(1),
-                        r.get(2),
-                        r.get(3),
-                        r.get(4),
-                        r.get(5),
-                        r.get(6),
-                        r.get(7),
-                        r.get(8),
-                        DateTime::parse_from_rfc3339(&recorded)
-                            .map(|t| t.with_timezone(&Utc))
-                            .unwrap_or_default(),
-                    )
-                })
-                .collect();
-            rows
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let recorded: String = r.get(9);
+                let recorded_at = DateTime::parse_from_rfc3339(&recorded)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| ReadError::Undecodable {
+                        position: r.get(1),
+                        event_type: r.get(5),
+                        version: r.get(6),
+                        message: format!("recorded_at {recorded:?}: {e}"),
+                    })?;
+                out.push((
+                    r.get(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                    r.get(4),
+                    r.get(5),
+                    r.get(6),
+                    r.get(7),
+                    r.get(8),
+                    recorded_at,
+                ));
+            }
+            out
         }
     };
     // Sized up front: an envelope is large, and growing the list moves them all.
@@ -311,7 +413,7 @@ async fn read(
     for raw in rows {
         events.push(envelope(raw)?);
     }
-    Ok(Batch { events, horizon })
+    Ok(events)
 }
 
 fn envelope(raw: Raw) -> Result<Envelope, ReadError> {

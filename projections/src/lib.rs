@@ -12,6 +12,7 @@ pub mod models;
 pub mod projector;
 pub mod queries;
 mod row;
+pub mod snapshot;
 pub mod table;
 pub mod time;
 pub mod visibility;

@@ -14,8 +14,7 @@
 use crate::db::Db;
 use crate::event::Checkpoint;
 use crate::models::Model;
-use crate::projector::{parse_mark, Mark};
-use serde_json::Value;
+use crate::projector::{marks, Mark, ProjectError};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,19 +32,8 @@ pub struct Marks(HashMap<Model, Mark>);
 
 impl Marks {
     /// Reads every read model's mark in one query.
-    pub async fn read(db: &Db) -> sqlx::Result<Marks> {
-        let sql = "SELECT projection, CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark
-                     FROM projection_checkpoints";
-        let rows = db.rows(sql, &[]).await?;
-        Ok(Marks(
-            rows.iter()
-                .filter_map(|r| {
-                    let model = r.get("projection").and_then(Value::as_str)?;
-                    let mark = r.get("mark").and_then(Value::as_str).unwrap_or("");
-                    Some((Model::parse(model)?, parse_mark(mark)))
-                })
-                .collect(),
-        ))
+    pub async fn read(db: &Db) -> Result<Marks, ProjectError> {
+        Ok(Marks(marks(db).await?))
     }
 
     /// One read model's mark (none before the projector's first step).
@@ -221,14 +209,17 @@ mod tests {
         let db = Db::Sqlite(pool);
         db.exec(
             "CREATE TABLE projection_checkpoints (projection text PRIMARY KEY, last_transaction_id integer NOT NULL DEFAULT 0,
-                    last_position integer NOT NULL DEFAULT 0, applied_above text NOT NULL DEFAULT '[]')",
+                    last_position integer NOT NULL DEFAULT 0, base_snapshot text NOT NULL DEFAULT '0:0:',
+                    next_snapshot text)",
             &[],
         )
         .await
         .unwrap();
         for m in Model::ALL {
+            // On SQLite a model at position p holds every position below p + 1.
             let sql =
-                "INSERT INTO projection_checkpoints (projection, last_position) VALUES ($1, $2)";
+                "INSERT INTO projection_checkpoints (projection, last_position, base_snapshot)
+                       VALUES ($1, $2, ($2 + 1) || ':' || ($2 + 1) || ':')";
             db.exec(sql, &[m.name().into(), position.into()])
                 .await
                 .unwrap();
@@ -238,7 +229,8 @@ mod tests {
 
     /// What another process's projector does: moves the served models on.
     async fn project_to(db: &Db, position: i64) {
-        let sql = "UPDATE projection_checkpoints SET last_position = $1 WHERE projection <> 'event_chain'";
+        let sql = "UPDATE projection_checkpoints SET last_position = $1, base_snapshot = ($1 + 1) || ':' || ($1 + 1) || ':'
+                    WHERE projection <> 'event_chain'";
         db.exec(sql, &[position.into()]).await.unwrap();
     }
 

@@ -35,7 +35,7 @@ async fn for_each_event(
     'read: loop {
         let batch = match only {
             Some(only) => read_only(&mut tx, after, 5000, only).await?,
-            None => read_after(&mut tx, after, &[], 5000, i64::MAX).await?,
+            None => read_after(&mut tx, after, 5000).await?,
         };
         if batch.events.is_empty() {
             break;
@@ -247,18 +247,10 @@ pub async fn verify(db: &Db, out: &mut impl Write) -> anyhow::Result<bool> {
             &[],
         )
         .await?;
-    let mark = db
-        .rows(
-            "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark
-               FROM projection_checkpoints WHERE projection = 'payment_ledger'",
-            &[],
-        )
-        .await?;
-    let mark = foodbot_projections::projector::parse_mark(
-        mark.first()
-            .and_then(|r| r["mark"].as_str())
-            .unwrap_or("0 0 []"),
-    );
+    let mark = foodbot_projections::projector::marks(db)
+        .await?
+        .remove(&foodbot_projections::Model::PaymentLedger)
+        .unwrap_or_default();
     let mut problem = None;
     for r in &rows {
         let actual = (

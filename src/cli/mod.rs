@@ -61,19 +61,25 @@ pub async fn projections(db: &Database, cmd: ProjectionsCommand) -> anyhow::Resu
     match cmd {
         ProjectionsCommand::Status => {
             println!(
-                "{:<22} {:>14} {:>10} {:>8} {:>8}  updated",
-                "read model", "transaction", "position", "pending", "lag"
+                "{:<22} {:>8} {:>10} {:<24} updated",
+                "read model", "lag", "position", "snapshot"
             );
             for s in projector::status(&pdb).await? {
+                let snapshot = match &s.catching_up_to {
+                    Some(next) => format!("{} -> {next}", s.snapshot),
+                    None => s.snapshot.clone(),
+                };
                 println!(
-                    "{:<22} {:>14} {:>10} {:>8} {:>8}  {}",
+                    "{:<22} {:>8} {:>10} {:<24} {}",
                     s.name,
-                    s.checkpoint.transaction_id,
-                    s.checkpoint.position,
-                    s.applied_above,
                     s.lag_events,
+                    s.last_event.position,
+                    snapshot,
                     s.updated_at.unwrap_or_default()
                 );
+            }
+            if let Some(open) = projector::held_back(&pdb).await? {
+                println!("\n{}", held_back_note(&open));
             }
             Ok(())
         }
@@ -146,4 +152,18 @@ pub async fn order(db: &Database, cmd: OrderCommand) -> anyhow::Result<bool> {
 pub async fn export(db: &Database, name: &str, format: &str) -> anyhow::Result<()> {
     anyhow::ensure!(format == "csv", "only --format csv is supported");
     export::csv(&db.projection_db(), name, std::io::stdout().lock()).await
+}
+
+/// Says which open transaction holds the final part of the log back.
+pub fn held_back_note(open: &projector::OpenTransaction) -> String {
+    let or_unknown = |v: Option<String>| v.unwrap_or_else(|| "?".into());
+    format!(
+        "Held back: committed events wait for an older transaction to end before they are final \
+         (the hash chain waits; the other read models do not). Oldest open transaction: \
+         pid {}, database {}, {} s old, {}.",
+        or_unknown(open.pid.map(|p| p.to_string())),
+        or_unknown(open.database.clone()),
+        or_unknown(open.age_secs.map(|a| a.to_string())),
+        or_unknown(open.state.clone()),
+    )
 }

@@ -32,7 +32,7 @@ async fn chain_complete(db: &Db) {
         let status = projector::status(db).await.unwrap();
         if status
             .iter()
-            .all(|s| s.lag_events == 0 && s.applied_above == 0)
+            .all(|s| s.lag_events == 0 && s.catching_up_to.is_none())
         {
             return;
         }

@@ -295,13 +295,10 @@ async fn a_failed_projection_step_changes_nothing_and_is_applied_once_later(stor
     let during: Vec<_> = futures::future::join_all(served_models().map(|m| dump(&pdb, m))).await;
     assert_eq!(during, before, "a failed step left rows behind");
     // No read model counts the payment as seen.
-    let sql = "SELECT CAST(last_transaction_id AS TEXT) || ' ' || CAST(last_position AS TEXT) || ' ' || applied_above AS mark
-                 FROM projection_checkpoints";
-    let marks = pdb.rows(sql, &[]).await.unwrap();
+    let marks = projector::marks(&pdb).await.unwrap();
     let payment = payment_checkpoint(&pdb, order, paid.version).await;
     assert_eq!(marks.len(), Model::ALL.len());
-    for m in &marks {
-        let mark = projector::parse_mark(m["mark"].as_str().unwrap());
+    for mark in marks.values() {
         assert!(
             mark.needs(payment),
             "a failed step marked the payment as projected: {mark:?}"
