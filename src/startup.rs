@@ -61,6 +61,7 @@ impl Server {
             demo,
             visibility,
             read_after_timeout: std::time::Duration::from_millis(config.read_after_timeout_ms),
+            projector: projector.counters(),
         });
         let menu_dir = config
             .menu_path

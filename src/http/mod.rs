@@ -38,6 +38,8 @@ pub struct ServerState {
     pub read_after_timeout: std::time::Duration,
     /// Offline demo mode: no real bot token, a demo login is offered.
     pub demo: bool,
+    /// What this process's projector has done (steps looked, steps written).
+    pub projector: Arc<foodbot_projections::projector::Counters>,
 }
 
 /// JSON body extractor whose rejections are our JSON errors.
@@ -100,17 +102,22 @@ pub fn router(state: AppState, menu_dir: std::path::PathBuf, max_body_bytes: usi
 }
 
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    if state.app.db.ping().await {
-        (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": "ready", "store": state.app.db.kind() })),
-        )
-    } else {
-        (
+    if !state.app.db.ping().await {
+        return (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(serde_json::json!({ "status": "database unavailable" })),
-        )
+        );
     }
+    let mut body = serde_json::json!({ "status": "ready", "store": state.app.db.kind() });
+    // An old open transaction does not make the server unready (the API's
+    // read models go on), but the operator should see who holds the log's
+    // final part, and with it the hash chain, back.
+    match foodbot_projections::projector::held_back(&state.app.db.projection_db()).await {
+        Ok(Some(open)) => body["held_back_by"] = serde_json::json!(open),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "Could not look for an open transaction."),
+    }
+    (StatusCode::OK, Json(body))
 }
 
 /// A JSON body that may be left out entirely (then `T::default()`).

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod concurrency;
 mod lifecycle;
+mod long_transaction;
 mod orders;
 mod read_side;
 mod surface;

@@ -90,11 +90,40 @@ struct Plan {
 
 /// What a projector has done, for operators and tests: how many steps looked
 /// for events, and how many of them found some and wrote.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Counters {
     pub looked: AtomicU64,
     pub wrote: AtomicU64,
     pub events: AtomicU64,
+    /// The number of steps looked, published after each.
+    steps: watch::Sender<u64>,
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        Counters {
+            looked: AtomicU64::new(0),
+            wrote: AtomicU64::new(0),
+            events: AtomicU64::new(0),
+            steps: watch::channel(0).0,
+        }
+    }
+}
+
+impl Counters {
+    /// Hears the number of steps looked after each step.
+    pub fn steps(&self) -> watch::Receiver<u64> {
+        self.steps.subscribe()
+    }
+
+    fn count(&self, wrote: Option<usize>) {
+        if let Some(n) = wrote {
+            self.wrote.fetch_add(1, Ordering::SeqCst);
+            self.events.fetch_add(n as u64, Ordering::SeqCst);
+        }
+        let looked = self.looked.fetch_add(1, Ordering::SeqCst) + 1;
+        self.steps.send_replace(looked);
+    }
 }
 
 impl Projector {
@@ -149,10 +178,8 @@ impl Projector {
             Ok(done) => {
                 tx.commit().await?;
                 self.created.store(true, Ordering::Relaxed);
-                self.counters.looked.fetch_add(1, Ordering::Relaxed);
+                self.counters.count(done.map(|(n, _)| n));
                 if let Some((n, last)) = done {
-                    self.counters.wrote.fetch_add(1, Ordering::Relaxed);
-                    self.counters.events.fetch_add(n as u64, Ordering::Relaxed);
                     self.progress.send_replace(last);
                     return Ok(Some(n));
                 }
