@@ -47,18 +47,11 @@ pub(crate) struct Live {
     /// (seconds into the stream the command returned, its lag in seconds).
     pub(crate) samples: Vec<(f64, f64)>,
     pub(crate) timeouts: u64,
-    /// Updates of checkpoint rows during the stream and the drain (pg_stat_user_tables).
-    pub(crate) checkpoint_updates: i64,
-}
-
-/// Checkpoint rows updated so far (statistics flushed by backends, at the latest on exit).
-async fn checkpoint_updates(url: &str) -> Result<i64> {
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(url).await?;
-    let sql = "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'projection_checkpoints'";
-    let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut conn).await?;
-    conn.close().await?;
-    Ok(n)
+    /// Projector steps that wrote, and steps that looked, during the stream and the drain.
+    pub(crate) steps_written: u64,
+    pub(crate) steps_looked: u64,
+    /// Whether a transaction stayed open (holding an id) for the whole run.
+    pub(crate) held_open: bool,
 }
 
 /// A command whose events are awaited: where its last event is, and when it returned.
@@ -258,7 +251,10 @@ async fn slot(
 }
 
 /// Starts the server on `url`, registers the customers, runs the stream, stops it.
-pub(crate) async fn run(url: &str) -> Result<Live> {
+/// With `held_open`, another connection holds a transaction with an id of its
+/// own open from before the stream until after the drain, as a backup or an
+/// analyst's session would: nothing committed meanwhile is final.
+pub(crate) async fn run(url: &str, held_open: bool) -> Result<Live> {
     let mut config = Config::defaults();
     config.addr = "127.0.0.1:0".parse()?;
     config.bot_token = Some(secrecy::SecretString::from(BOT_TOKEN));
@@ -274,21 +270,37 @@ pub(crate) async fn run(url: &str) -> Result<Live> {
         let _ = stopped.await;
     }));
 
+    // Each run has customers of its own.
+    let customers = LIVE_CUSTOMERS + if held_open { 1_000_000 } else { 0 };
     eprintln!("  registering {SLOTS} customers");
     for i in 0..SLOTS as i64 {
-        let c = LIVE_CUSTOMERS + i;
+        let c = customers + i;
         state
             .app
             .record_contact(&customer(c), UserId(c), profile(c))
             .await?;
     }
-    let last = read_token("User", &(LIVE_CUSTOMERS + SLOTS as i64 - 1).to_string(), 1);
+    let last = read_token("User", &(customers + SLOTS as i64 - 1).to_string(), 1);
     let pdb = state.app.db.projection_db();
     wait_for(&pdb, &last, &state.visibility, WAIT).await?;
 
     eprintln!("  {RATE} commands/s for {RUN:?}, lag sampled for 1 in {SAMPLE}");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    let updates_before = checkpoint_updates(url).await?;
+    let mut held = None;
+    if held_open {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::query("BEGIN").execute(&mut conn).await?;
+        sqlx::query("SELECT pg_current_xact_id()")
+            .execute(&mut conn)
+            .await?;
+        eprintln!("  a transaction with an id stays open for the whole run");
+        held = Some(conn);
+    }
+    let counters = state.projector.clone();
+    let (wrote_before, looked_before) = (
+        counters.wrote.load(Ordering::SeqCst),
+        counters.looked.load(Ordering::SeqCst),
+    );
     let counter = Arc::new(AtomicU64::new(0));
     let (sample, samples) = mpsc::unbounded_channel();
     let start = Instant::now();
@@ -299,7 +311,7 @@ pub(crate) async fn run(url: &str) -> Result<Live> {
     for i in 0..SLOTS as i64 {
         let (tx, rx) = mpsc::unbounded_channel();
         senders.push(tx);
-        let c = LIVE_CUSTOMERS + i;
+        let c = customers + i;
         let task = slot(state.clone(), c, rx, counter.clone(), sample.clone());
         slots.push(tokio::spawn(task));
     }
@@ -323,10 +335,13 @@ pub(crate) async fn run(url: &str) -> Result<Live> {
         end - start
     );
     let (lag, samples, timeouts) = watch.await??;
+    let steps_written = counters.wrote.load(Ordering::SeqCst) - wrote_before;
+    let steps_looked = counters.looked.load(Ordering::SeqCst) - looked_before;
+    if let Some(mut conn) = held {
+        sqlx::query("ROLLBACK").execute(&mut conn).await?;
+    }
     let _ = stop.send(());
     serving.await??;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let checkpoint_updates = checkpoint_updates(url).await? - updates_before;
     Ok(Live {
         sent,
         events,
@@ -335,6 +350,8 @@ pub(crate) async fn run(url: &str) -> Result<Live> {
         lag,
         samples,
         timeouts,
-        checkpoint_updates,
+        steps_written,
+        steps_looked,
+        held_open,
     })
 }

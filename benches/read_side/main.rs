@@ -10,7 +10,8 @@
 //! 3. `foodbot audit replay --payments`, which reads every event in global order and
 //!    prints the payments;
 //! 4. live lag: the real server, its projector running, under 1,000 order commands a
-//!    second, and how long after a command's return the read models have its events.
+//!    second, and how long after a command's return the read models have its events;
+//!    then the same while another session holds a transaction open the whole run.
 //!
 //! A rebuild that would take much longer than a minute is measured over its first
 //! minute and extrapolated; the output says so. It then shows where a rebuild's time
@@ -52,6 +53,8 @@ pub(crate) struct Figures {
     pub(crate) rebuild_one: Rate,
     pub(crate) audit: Rate,
     pub(crate) live: live::Live,
+    /// The same, while a transaction stays open the whole run.
+    pub(crate) live_held: live::Live,
 }
 
 fn target_events() -> Result<i64> {
@@ -136,7 +139,9 @@ async fn run(url: String) -> Result<()> {
     let floor = measure::round_trip(&db).await?;
 
     eprintln!("live lag");
-    let live = live::run(&url).await?;
+    let live = live::run(&url, false).await?;
+    eprintln!("live lag while a transaction stays open");
+    let live_held = live::run(&url, true).await?;
     let figures = Figures {
         events,
         copy_secs,
@@ -146,10 +151,12 @@ async fn run(url: String) -> Result<()> {
         wal: [wal_first, wal_all, wal_one],
         audit,
         live,
+        live_held,
     };
     report::rebuilds(&figures);
     report::slices(&slices, floor);
     report::live(&figures.live);
+    report::live(&figures.live_held);
     report::targets(&figures);
     if let Db::Postgres(pool) = db {
         pool.close().await;

@@ -180,8 +180,13 @@ fn rate_reached(live: &Live) -> bool {
 }
 
 pub(crate) fn live(live: &Live) {
+    let held = if live.held_open {
+        ", while another session holds a transaction open for the whole run"
+    } else {
+        ""
+    };
     println!(
-        "\nlive lag: the real server (Server::build_with, its projector running), {RATE} commands/s scheduled"
+        "\nlive lag{held}: the real server (Server::build_with, its projector running), {RATE} commands/s scheduled"
     );
     println!(
         "open-loop for {RUN:?} through the app layer (create_order / order_command, 200 customers, 9-11 commands per order"
@@ -217,10 +222,11 @@ pub(crate) fn live(live: &Live) {
         ms(g.max()),
         live.timeouts
     );
-    let steps = live.checkpoint_updates as f64 / 8.0;
     println!(
-        "  projector: ~{steps:.0} steps (checkpoint row updates / 8), ~{:.1} events per step",
-        live.events as f64 / steps.max(1.0)
+        "  projector: {} steps wrote ({} looked), {:.1} events per step written",
+        live.steps_written,
+        live.steps_looked,
+        live.events as f64 / (live.steps_written as f64).max(1.0)
     );
     let windows = RUN.as_secs().div_ceil(5);
     let mut by_window: Vec<String> = Vec::new();
@@ -276,17 +282,21 @@ pub(crate) fn targets(f: &Figures) {
         " (≈100k events/s)",
     );
     row("audit replay --payments", &f.audit, 0.5, "");
-    let p99 = ms(f.live.lag.value_at_quantile(0.99));
-    let achieved = f.live.sent as f64 / f.live.secs;
-    let met = p99 < 50.0 && f.live.timeouts == 0 && rate_reached(&f.live);
-    let measured = format!("p99 {p99:.1} ms at {achieved:.0} cmd/s");
-    println!(
-        "{:<31} {measured:<29}  {:>7}  < 50 ms at {RATE} cmd/s            {}",
-        "live lag",
-        "-",
-        verdict(met)
-    );
-    if !rate_reached(&f.live) {
-        println!("  (the live stream did not reach 95% of {RATE} commands/s, so the lag target was not tested at its rate)");
+    for (what, live) in [
+        ("live lag", &f.live),
+        ("live lag, a transaction open", &f.live_held),
+    ] {
+        let p99 = ms(live.lag.value_at_quantile(0.99));
+        let achieved = live.sent as f64 / live.secs;
+        let met = p99 < 50.0 && live.timeouts == 0 && rate_reached(live);
+        let measured = format!("p99 {p99:.1} ms at {achieved:.0} cmd/s");
+        println!(
+            "{what:<31} {measured:<29}  {:>7}  < 50 ms at {RATE} cmd/s            {}",
+            "-",
+            verdict(met)
+        );
+        if !rate_reached(live) {
+            println!("  (the live stream did not reach 95% of {RATE} commands/s, so the lag target was not tested at its rate)");
+        }
     }
 }

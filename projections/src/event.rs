@@ -228,12 +228,21 @@ pub async fn read_delta(
     }
     let left = limit - events.len() as i64;
     if left > 0 && delta.from < delta.to {
-        let range = [
-            Cond::AtLeast(delta.from),
-            Cond::Below(delta.to),
-            Cond::NotIn(delta.running.clone()),
-        ];
-        events.extend(read(tx, after, left, &range).await?);
+        // The range's start as the read's lower bound, so that the index scan
+        // begins there rather than at the cursor of a model that holds nothing.
+        let start = match tx {
+            Tx::Postgres(_) => Checkpoint {
+                transaction_id: delta.from,
+                position: i64::MIN,
+            },
+            // Positions are SQLite's transactions.
+            Tx::Sqlite(_) => Checkpoint {
+                transaction_id: 0,
+                position: delta.from - 1,
+            },
+        };
+        let range = [Cond::Below(delta.to), Cond::NotIn(delta.running.clone())];
+        events.extend(read(tx, after.max(start), left, &range).await?);
     }
     Ok(events)
 }
@@ -274,8 +283,6 @@ pub async fn read_only(
 enum Cond {
     /// Written by a transaction (SQLite: at a position) below this.
     Below(i64),
-    /// … at or above this.
-    AtLeast(i64),
     /// … by one of these.
     In(Vec<i64>),
     /// … by none of these.
@@ -292,21 +299,24 @@ impl Cond {
         } else {
             ("transaction_id", "::text::xid8")
         };
-        let list = if sqlite {
-            format!("(SELECT value FROM json_each(?{n}))")
-        } else {
-            format!("(SELECT unnest(${n}::text[])::xid8)")
-        };
         let p = if sqlite {
             format!("?{n}")
         } else {
             format!("${n}")
         };
+        // Lists as index conditions on PostgreSQL (`= ANY` is probed in index
+        // order), as JSON arrays on SQLite.
+        let list = |op: &str, quantifier: &str| {
+            if sqlite {
+                format!(" AND {column} {op} (SELECT value FROM json_each({p}))")
+            } else {
+                format!(" AND {column} {quantifier}({p}::text[]::xid8[])")
+            }
+        };
         match self {
             Cond::Below(_) => format!(" AND {column} < {p}{cast}"),
-            Cond::AtLeast(_) => format!(" AND {column} >= {p}{cast}"),
-            Cond::In(_) => format!(" AND {column} IN {list}"),
-            Cond::NotIn(_) => format!(" AND {column} NOT IN {list}"),
+            Cond::In(_) => list("IN", "= ANY"),
+            Cond::NotIn(_) => list("NOT IN", "<> ALL"),
             Cond::Types(_) if sqlite => {
                 format!(" AND event_type IN (SELECT value FROM json_each({p}))")
             }
@@ -339,7 +349,7 @@ async fn read(
                 .bind(limit);
             for c in cond {
                 q = match c {
-                    Cond::Below(x) | Cond::AtLeast(x) => q.bind(x.to_string()),
+                    Cond::Below(x) => q.bind(x.to_string()),
                     Cond::In(v) | Cond::NotIn(v) => q.bind(ids(v)),
                     Cond::Types(t) => q.bind(t.clone()),
                     Cond::Aggregate(a) => q.bind(a.clone()),
@@ -372,7 +382,7 @@ async fn read(
                 .bind(limit);
             for c in cond {
                 q = match c {
-                    Cond::Below(x) | Cond::AtLeast(x) => q.bind(*x),
+                    Cond::Below(x) => q.bind(*x),
                     Cond::In(v) | Cond::NotIn(v) => {
                         q.bind(serde_json::to_string(v).unwrap_or_default())
                     }
