@@ -53,6 +53,12 @@ pub struct Config {
     #[arg(long, env = "AGGREGATE_CACHE_SIZE", default_value_t = 10_000)]
     pub aggregate_cache_size: usize,
 
+    /// Ed25519 private key (PKCS#8 PEM, as `openssl genpkey -algorithm
+    /// ed25519` writes it) that seals every appended event. The path is not secret; the file's content is, and
+    /// is never logged.
+    #[arg(long, env = "AUDIT_SIGNING_KEY_FILE")]
+    pub audit_signing_key_file: Option<std::path::PathBuf>,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,

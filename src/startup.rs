@@ -2,6 +2,7 @@
 //! which start it on port 0.
 
 use crate::app::App;
+use crate::audit::AuditKey;
 use crate::config::Config;
 use crate::http::{self, ServerState};
 use crate::store::{redact, Database};
@@ -44,6 +45,12 @@ impl Server {
                 )
             }
         };
+        // A configured key that cannot be read stops the server: running
+        // without the seals the operator asked for would go unnoticed.
+        let audit_key = match &config.audit_signing_key_file {
+            Some(path) => Some(Arc::new(AuditKey::load(path)?)),
+            None => None,
+        };
         let projector = Projector::new(db.projection_db());
         let (visibility, watcher) = Visibility::new(db.projection_db(), projector.subscribe());
         let app = App::new(
@@ -52,7 +59,8 @@ impl Server {
             config.staff()?,
             config.aggregate_cache_size,
             projector.wake(),
-        );
+        )
+        .sealed_by(audit_key.clone());
         let state = Arc::new(ServerState {
             app,
             bot_token,
@@ -74,6 +82,7 @@ impl Server {
             store = state.app.db.kind(),
             database = %redact(&config.database_url),
             demo,
+            sealing_key = audit_key.as_ref().map(|k| k.public().id()),
             "Server built."
         );
         Ok(Server {
