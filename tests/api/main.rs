@@ -4,6 +4,7 @@
 mod helpers;
 
 mod analytics;
+mod anchors;
 mod audit;
 mod auth;
 mod concurrency;
@@ -11,6 +12,7 @@ mod lifecycle;
 mod orders;
 mod read_side;
 mod surface;
+mod tampering;
 
 /// Instantiates `async fn name(store: Store)` tests once per store.
 #[macro_export]
