@@ -53,6 +53,28 @@ pub struct Config {
     #[arg(long, env = "AGGREGATE_CACHE_SIZE", default_value_t = 10_000)]
     pub aggregate_cache_size: usize,
 
+    /// Ed25519 private key (PKCS#8 PEM, as `openssl genpkey -algorithm
+    /// ed25519` writes it) that seals every appended event and signs
+    /// chain-head anchors. The path is not secret; the file's content is, and
+    /// is never logged.
+    #[arg(long, env = "AUDIT_SIGNING_KEY_FILE")]
+    pub audit_signing_key_file: Option<std::path::PathBuf>,
+
+    /// Directory of signed chain-head anchors: the server writes one there
+    /// periodically (with a signing key), and a rebuild of `event_chain`
+    /// refuses to contradict the ones it finds there.
+    #[arg(long, env = "AUDIT_ANCHOR_DIR")]
+    pub audit_anchor_dir: Option<std::path::PathBuf>,
+
+    /// How often the server writes an anchor (when the chain head moved), in seconds.
+    #[arg(
+        long,
+        env = "AUDIT_ANCHOR_INTERVAL_SECS",
+        default_value_t = 3_600,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub audit_anchor_interval_secs: u64,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,

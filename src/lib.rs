@@ -1,6 +1,7 @@
 //! foodbot server library: the application layer and its interfaces (HTTP API,
 //! Telegram edges) over the pure domain crate. `main.rs` only reads config and runs it.
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod http;

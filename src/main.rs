@@ -34,7 +34,8 @@ enum Command {
         #[command(subcommand)]
         command: foodbot::cli::ProjectionsCommand,
     },
-    /// Auditors: replay payment events, verify the ledger and the hash chain.
+    /// Auditors: replay payment events; verify the ledger, the hash chain, its
+    /// signed anchors and the events' seals; sign the chain's head.
     Audit {
         #[command(subcommand)]
         command: foodbot::cli::AuditCommand,
@@ -130,13 +131,9 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Projections { command } => {
-            let db = Database::connect(&cli.config.database_url, 4).await?;
-            foodbot::cli::projections(&db, command).await
-        }
+        Command::Projections { command } => foodbot::cli::projections(&cli.config, command).await,
         Command::Audit { command } => {
-            let db = Database::connect(&cli.config.database_url, 4).await?;
-            if !foodbot::cli::audit(&db, command).await? {
+            if !foodbot::cli::audit(&cli.config, command).await? {
                 std::process::exit(1);
             }
             Ok(())

@@ -2,6 +2,7 @@
 //! which start it on port 0.
 
 use crate::app::App;
+use crate::audit::{writer, AuditKey};
 use crate::config::Config;
 use crate::http::{self, ServerState};
 use crate::store::{redact, Database};
@@ -15,6 +16,7 @@ pub struct Server {
     router: axum::Router,
     projector: Projector,
     watcher: Watcher,
+    anchors: Option<AnchorWriter>,
     pub state: Arc<ServerState>,
     pub port: u16,
 }
@@ -44,6 +46,13 @@ impl Server {
                 )
             }
         };
+        // A configured key that cannot be read stops the server: running
+        // without the seals the operator asked for would go unnoticed.
+        let audit_key = match &config.audit_signing_key_file {
+            Some(path) => Some(Arc::new(AuditKey::load(path)?)),
+            None => None,
+        };
+        let anchors = anchor_writer(&config, &db, audit_key.as_ref());
         let projector = Projector::new(db.projection_db());
         let (visibility, watcher) = Visibility::new(db.projection_db(), projector.subscribe());
         let app = App::new(
@@ -52,7 +61,8 @@ impl Server {
             config.staff()?,
             config.aggregate_cache_size,
             projector.wake(),
-        );
+        )
+        .sealed_by(audit_key.clone());
         let state = Arc::new(ServerState {
             app,
             bot_token,
@@ -75,6 +85,8 @@ impl Server {
             store = state.app.db.kind(),
             database = %redact(&config.database_url),
             demo,
+            sealing_key = audit_key.as_ref().map(|k| k.public().id()),
+            anchor_dir = anchors.as_ref().map(|a| a.dir.display().to_string()),
             "Server built."
         );
         Ok(Server {
@@ -82,6 +94,7 @@ impl Server {
             router,
             projector,
             watcher,
+            anchors,
             state,
             port,
         })
@@ -91,9 +104,10 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves (and projects) until `shutdown` resolves, then finishes
-    /// in-flight requests and stops the projector between two steps and the
-    /// read-your-writes watcher.
+    /// Serves (and projects, and anchors the hash chain when configured)
+    /// until `shutdown` resolves, then finishes in-flight requests and stops
+    /// the projector between two steps, the read-your-writes watcher and the
+    /// anchor writer.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -107,6 +121,12 @@ impl Server {
         let watcher = tokio::spawn(self.watcher.run(async move {
             let _ = watcher_stop.wait_for(|s| *s).await;
         }));
+        let anchors = self.anchors.map(|a| {
+            let mut anchors_stop = stopped.clone();
+            tokio::spawn(writer::run(a.db, a.key, a.dir, a.every, async move {
+                let _ = anchors_stop.wait_for(|s| *s).await;
+            }))
+        });
         let mut http_stop = stopped;
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {
@@ -119,9 +139,42 @@ impl Server {
         let _ = stop.send(true);
         let _ = projector.await;
         let _ = watcher.await;
+        if let Some(anchors) = anchors {
+            let _ = anchors.await;
+        }
         self.state.app.db.close().await;
         Ok(served?)
     }
+}
+
+/// What the anchor writer needs (`crate::audit::writer::run`).
+struct AnchorWriter {
+    db: foodbot_projections::Db,
+    key: Arc<AuditKey>,
+    dir: std::path::PathBuf,
+    every: std::time::Duration,
+}
+
+/// The anchor writer, when both a directory and a key are configured.
+fn anchor_writer(
+    config: &Config,
+    db: &Database,
+    key: Option<&Arc<AuditKey>>,
+) -> Option<AnchorWriter> {
+    let dir = config.audit_anchor_dir.clone()?;
+    let Some(key) = key else {
+        tracing::warn!(
+            anchor_dir = %dir.display(),
+            "AUDIT_ANCHOR_DIR is set but AUDIT_SIGNING_KEY_FILE is not: no anchors are written."
+        );
+        return None;
+    };
+    Some(AnchorWriter {
+        db: db.projection_db(),
+        key: key.clone(),
+        dir,
+        every: std::time::Duration::from_secs(config.audit_anchor_interval_secs),
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

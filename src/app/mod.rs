@@ -68,6 +68,14 @@ impl App {
         }
     }
 
+    /// Seals every event the application appends with `key` (see
+    /// `crate::audit::seal`); without a key events are not sealed.
+    pub fn sealed_by(mut self, key: Option<Arc<crate::audit::AuditKey>>) -> Self {
+        self.orders.seal_with(key.clone());
+        self.users.seal_with(key);
+        self
+    }
+
     pub fn is_staff(&self, user: UserId) -> bool {
         self.staff.contains(&user)
     }

@@ -1,5 +1,6 @@
-//! Auditors' commands: replay payment events, verify the ledger and the hash
-//! chain against the event log, and show an order as of a past time.
+//! Auditors' commands: replay payment events, check the payment ledger
+//! against the event log (for `verify`, which also checks the hash chain: see
+//! `verify.rs`), and show an order as of a past time.
 //!
 //! Every read happens in one read transaction (REPEATABLE READ on PostgreSQL),
 //! so a report is consistent even while the server keeps appending.
@@ -7,7 +8,6 @@
 use cqrs_es::Aggregate;
 use foodbot_domain::order::{Order, OrderEvent};
 use foodbot_projections::event::{read_after, read_only, Decoded, Envelope, Only};
-use foodbot_projections::models::event_chain::link_hash;
 use foodbot_projections::{Checkpoint, Db, Tx};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -156,91 +156,29 @@ pub async fn replay(
     Ok(())
 }
 
-/// Checks the payment ledger and the hash chain against the event log. Prints
-/// a report; returns false (and names the first bad event) on any mismatch.
-pub async fn verify(db: &Db, out: &mut impl Write) -> anyhow::Result<bool> {
-    // What the ledger and the chain should hold, recomputed from the log.
-    let mut expected_ledger: Vec<(Checkpoint, String, String, i64)> = Vec::new();
-    let mut recomputed: Vec<(Checkpoint, String, String, i64, String)> = Vec::new();
-    let chain_rows = db
-        .rows("SELECT link, transaction_id, position, aggregate_type, aggregate_id, sequence, hash FROM event_chain ORDER BY link", &[])
-        .await?;
-    let chain_len = chain_rows.len();
-    let mut previous = String::new();
-    for_each_event(db, None, |e| {
-        if let Some(line) = payment_line(e) {
-            expected_ledger.push((
-                e.checkpoint,
-                e.aggregate_id.clone(),
-                line["kind"].as_str().unwrap_or("").to_string(),
-                line["amount"].as_i64().unwrap_or(0),
-            ));
-        }
-        if recomputed.len() < chain_len + 1 {
-            let hash = link_hash(&previous, e);
-            previous = hash.clone();
-            recomputed.push((
-                e.checkpoint,
-                e.aggregate_type.clone(),
-                e.aggregate_id.clone(),
-                e.sequence,
-                hash,
-            ));
-        }
-        Ok(true)
-    })
-    .await?;
+/// A payment event as the ledger should hold it: where, which order, what
+/// kind, how much.
+pub type LedgerEntry = (Checkpoint, String, String, i64);
 
-    let mut ok = true;
-    // 1. The chain, link by link.
-    let name = |c: &Checkpoint, t: &str, id: &str, s: i64| {
-        format!("event at position {} ({t} {id} #{s})", c.position)
-    };
-    let mut chain_problem = None;
-    for (i, row) in chain_rows.iter().enumerate() {
-        let stored = Checkpoint {
-            transaction_id: row["transaction_id"].as_i64().unwrap_or(0),
-            position: row["position"].as_i64().unwrap_or(0),
-        };
-        let what = name(
-            &stored,
-            row["aggregate_type"].as_str().unwrap_or(""),
-            row["aggregate_id"].as_str().unwrap_or(""),
-            row["sequence"].as_i64().unwrap_or(0),
-        );
-        let Some((c, t, id, s, hash)) = recomputed.get(i) else {
-            chain_problem = Some(format!("{what} is missing from the log: deleted"));
-            break;
-        };
-        if *c != stored {
-            chain_problem = Some(if *c < stored {
-                format!("{} is not in the chain: inserted", name(c, t, id, *s))
-            } else {
-                format!("{what} is missing from the log: deleted")
-            });
-            break;
-        }
-        if Some(hash.as_str()) != row["hash"].as_str() {
-            chain_problem = Some(format!("{what} does not match its hash: edited"));
-            break;
-        }
-    }
-    match chain_problem {
-        Some(p) => {
-            ok = false;
-            writeln!(out, "hash chain: FAILED at the first bad event: {p}")?;
-        }
-        None => {
-            let head = chain_rows
-                .last()
-                .and_then(|r| r["hash"].as_str())
-                .unwrap_or("");
-            writeln!(out, "hash chain: ok, {chain_len} events, head {head}")?;
-        }
-    }
+/// The ledger entry an event should have, if it is a payment event.
+pub fn ledger_entry(e: &Envelope) -> Option<LedgerEntry> {
+    let line = payment_line(e)?;
+    Some((
+        e.checkpoint,
+        e.aggregate_id.clone(),
+        line["kind"].as_str().unwrap_or("").to_string(),
+        line["amount"].as_i64().unwrap_or(0),
+    ))
+}
 
-    // 2. The payment ledger against the payment events: every row matches the
-    // event at its position, and every event the ledger has seen has its row.
+/// Checks the payment ledger against the payment events of the log: every
+/// row matches the event at its position, and every event the ledger has seen
+/// has its row. Prints one line; returns false on a mismatch.
+pub async fn verify_ledger(
+    db: &Db,
+    expected_ledger: &[LedgerEntry],
+    out: &mut impl Write,
+) -> anyhow::Result<bool> {
     let rows = db
         .rows(
             "SELECT position, order_id, kind, amount FROM payment_ledger ORDER BY position",
@@ -277,7 +215,7 @@ pub async fn verify(db: &Db, out: &mut impl Write) -> anyhow::Result<bool> {
             }
         }
     }
-    for (c, o, k, a) in &expected_ledger {
+    for (c, o, k, a) in expected_ledger {
         if mark.has(*c)
             && !rows
                 .iter()
@@ -290,17 +228,19 @@ pub async fn verify(db: &Db, out: &mut impl Write) -> anyhow::Result<bool> {
         }
     }
     match problem {
-        None => writeln!(
-            out,
-            "payment ledger: ok, {} entries match the event log",
-            rows.len()
-        )?,
+        None => {
+            writeln!(
+                out,
+                "payment ledger: ok, {} entries match the event log",
+                rows.len()
+            )?;
+            Ok(true)
+        }
         Some(p) => {
-            ok = false;
             writeln!(out, "payment ledger: FAILED: {p}")?;
+            Ok(false)
         }
     }
-    Ok(ok)
 }
 
 /// An order's state from its events that happened up to `as_of` (all when `None`).

@@ -4,10 +4,14 @@
 
 mod audit;
 mod export;
+mod verify;
 
+use crate::audit::{AuditKey, TrustedKeys};
+use crate::config::Config;
 use crate::store::Database;
 use clap::Subcommand;
 use foodbot_projections::{projector, Model};
+use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectionsCommand {
@@ -20,6 +24,15 @@ pub enum ProjectionsCommand {
         /// Rebuild every read model.
         #[arg(long, conflicts_with = "name")]
         all: bool,
+        /// Signed chain-head statements (files, or directories of them) the
+        /// rebuilt `event_chain` must agree with, beside those in AUDIT_ANCHOR_DIR.
+        #[arg(long = "anchor", value_name = "FILE", num_args = 1..)]
+        anchors: Vec<PathBuf>,
+        /// Rebuild `event_chain` even where the chain it would produce
+        /// contradicts the stored chain or an anchor, erasing that evidence
+        /// from the database (archived anchors still show it).
+        #[arg(long)]
+        discard_chain_evidence: bool,
     },
 }
 
@@ -40,9 +53,23 @@ pub enum AuditCommand {
         #[arg(long)]
         order: Option<String>,
     },
-    /// Check the payment ledger against the event log, and the hash chain over
-    /// the event log. Exits non-zero and names the first bad event on failure.
-    Verify,
+    /// Check the hash chain, signed anchors and event seals against the event
+    /// log, and the payment ledger. Exits non-zero and names the first bad
+    /// event on failure; a forged anchor is an error.
+    Verify {
+        /// Signed chain-head statements (`audit head` output or the server's
+        /// anchor files; a directory stands for its *.json files).
+        #[arg(long = "anchor", value_name = "FILE", num_args = 1..)]
+        anchors: Vec<PathBuf>,
+        /// The signer's public key (SPKI PEM), for anchors and seals; may be
+        /// repeated after a key rotation. Default: the public half of
+        /// AUDIT_SIGNING_KEY_FILE, when set.
+        #[arg(long = "public-key", value_name = "PEMFILE")]
+        public_keys: Vec<PathBuf>,
+    },
+    /// Print a signed statement of the hash chain's head (JSON), to archive
+    /// outside the database. Needs AUDIT_SIGNING_KEY_FILE.
+    Head,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,7 +83,8 @@ pub enum OrderCommand {
     },
 }
 
-pub async fn projections(db: &Database, cmd: ProjectionsCommand) -> anyhow::Result<()> {
+pub async fn projections(config: &Config, cmd: ProjectionsCommand) -> anyhow::Result<()> {
+    let db = Database::connect(&config.database_url, 4).await?;
     let pdb = db.projection_db();
     match cmd {
         ProjectionsCommand::Status => {
@@ -83,7 +111,12 @@ pub async fn projections(db: &Database, cmd: ProjectionsCommand) -> anyhow::Resu
             }
             Ok(())
         }
-        ProjectionsCommand::Rebuild { name, all } => {
+        ProjectionsCommand::Rebuild {
+            name,
+            all,
+            anchors,
+            discard_chain_evidence,
+        } => {
             let models: Vec<Model> = match (name, all) {
                 (_, true) => Model::ALL.to_vec(),
                 (Some(n), false) => vec![Model::parse(&n).ok_or_else(|| {
@@ -91,6 +124,26 @@ pub async fn projections(db: &Database, cmd: ProjectionsCommand) -> anyhow::Resu
                 })?],
                 (None, false) => anyhow::bail!("name a read model or pass --all"),
             };
+            if models.contains(&Model::EventChain) {
+                // The rebuilt chain agrees with the log as it is now: where
+                // the log was changed, it would erase the only trace of that.
+                let key_file = config.audit_signing_key_file.as_deref();
+                let keys = TrustedKeys::from_files_or_key(&[], key_file)?;
+                let dir = config.audit_anchor_dir.as_deref();
+                let evidence = verify::rebuild_would_erase(&pdb, &anchors, dir, &keys).await?;
+                let list: String = evidence.iter().map(|e| format!("\n  - {e}")).collect();
+                if !evidence.is_empty() && !discard_chain_evidence {
+                    anyhow::bail!(
+                        "refusing to rebuild event_chain: the chain it would produce from the log \
+                         as it is now contradicts the evidence, which the rebuild would erase:{list}\n\
+                         Run `foodbot audit verify` to see what changed; pass \
+                         --discard-chain-evidence to rebuild anyway."
+                    );
+                }
+                if !evidence.is_empty() {
+                    eprintln!("warning: rebuilding event_chain discards this evidence:{list}");
+                }
+            }
             let mut conn = pdb.connect().await?;
             for m in &models {
                 projector::reset(&mut conn, *m).await?;
@@ -111,7 +164,19 @@ pub async fn projections(db: &Database, cmd: ProjectionsCommand) -> anyhow::Resu
     }
 }
 
-pub async fn audit(db: &Database, cmd: AuditCommand) -> anyhow::Result<bool> {
+pub async fn audit(config: &Config, cmd: AuditCommand) -> anyhow::Result<bool> {
+    let key_file = config.audit_signing_key_file.as_deref();
+    // Keys first: a missing or unreadable key is reported before anything
+    // else happens.
+    let (key, keys) = match &cmd {
+        AuditCommand::Head => (Some(AuditKey::configured(key_file)?), None),
+        AuditCommand::Verify { public_keys, .. } => (
+            None,
+            Some(TrustedKeys::from_files_or_key(public_keys, key_file)?),
+        ),
+        AuditCommand::Replay { .. } => (None, None),
+    };
+    let db = Database::connect(&config.database_url, 4).await?;
     match cmd {
         AuditCommand::Replay {
             from, to, order, ..
@@ -126,8 +191,17 @@ pub async fn audit(db: &Database, cmd: AuditCommand) -> anyhow::Result<bool> {
             .await?;
             Ok(true)
         }
-        AuditCommand::Verify => {
-            audit::verify(&db.projection_db(), &mut std::io::stdout().lock()).await
+        AuditCommand::Verify { anchors, .. } => {
+            let keys = keys.unwrap_or_default();
+            let out = &mut std::io::stdout().lock();
+            verify::verify(&db.projection_db(), &anchors, &keys, out).await
+        }
+        AuditCommand::Head => {
+            let key = key.ok_or(crate::audit::KeyError::NotConfigured)?;
+            let dir = config.audit_anchor_dir.as_deref();
+            let out = &mut std::io::stdout().lock();
+            verify::head(&db.projection_db(), &key, dir, out).await?;
+            Ok(true)
         }
     }
 }

@@ -10,8 +10,13 @@
 //! Idempotency keys travel in event metadata, in the same rows as the effect they
 //! belong to. Loading collects them, so a command whose key is already in the
 //! aggregate's history is recognised as done, atomically and across restarts.
+//!
+//! With an audit key, every row is sealed (signed, `crate::audit::seal`) just
+//! before it is appended, so a row written around the server has no seal.
 
 use super::AnyRepository;
+use crate::audit::seal::seal_rows;
+use crate::audit::AuditKey;
 use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
 use lru::LruCache;
@@ -76,6 +81,8 @@ fn remember_key(keys: &mut HashMap<String, KeyUse>, metadata: &HashMap<String, S
 pub struct AggregateStore<A: Aggregate> {
     repo: Arc<AnyRepository>,
     cache: Mutex<LruCache<String, Loaded<A>>>,
+    /// Seals every appended event when set (`AUDIT_SIGNING_KEY_FILE`).
+    seal: Option<Arc<AuditKey>>,
 }
 
 impl<A: Aggregate + Clone> AggregateStore<A> {
@@ -84,7 +91,13 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         AggregateStore {
             repo,
             cache: Mutex::new(LruCache::new(size)),
+            seal: None,
         }
+    }
+
+    /// Seals every event appended from now on with `key` (none: no seals).
+    pub fn seal_with(&mut self, key: Option<Arc<AuditKey>>) {
+        self.seal = key;
     }
 
     /// Forgets a cached aggregate (after a conflict, or to force a full load).
@@ -183,10 +196,13 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
                 metadata: metadata.clone(),
             })
             .collect();
-        let rows = envelopes
+        let mut rows = envelopes
             .iter()
             .map(SerializedEvent::try_from)
             .collect::<Result<Vec<_>, _>>()?;
+        if let Some(key) = &self.seal {
+            seal_rows(key, &mut rows);
+        }
         if let Err(e) = self.repo.persist::<A>(&rows, None).await {
             // Whether or not the rows landed, the cached state can no longer be trusted.
             self.evict(&context.aggregate_id);

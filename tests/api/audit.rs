@@ -26,7 +26,7 @@ fn foodbot(db: &TestDb, args: &[&str]) -> (bool, String) {
 }
 
 /// Waits until the hash chain (which follows final order only) has every event.
-async fn chain_complete(db: &Db) {
+pub(crate) async fn chain_complete(db: &Db) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let status = projector::status(db).await.unwrap();
@@ -44,7 +44,7 @@ async fn chain_complete(db: &Db) {
     }
 }
 
-async fn position_of(db: &Db, order: OrderId, sequence: i64) -> i64 {
+pub(crate) async fn position_of(db: &Db, order: OrderId, sequence: i64) -> i64 {
     let rows = db
         .rows(
             "SELECT position FROM events WHERE aggregate_id = $1 AND sequence = $2",

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod analytics;
+mod anchors;
 mod audit;
 mod auth;
 mod concurrency;
@@ -12,6 +13,7 @@ mod long_transaction;
 mod orders;
 mod read_side;
 mod surface;
+mod tampering;
 
 /// Instantiates `async fn name(store: Store)` tests once per store.
 #[macro_export]
