@@ -4,6 +4,9 @@
 -- beyond the checkpoint (`applied_above`) goes away.
 ALTER TABLE projection_checkpoints ADD COLUMN base_snapshot text NOT NULL DEFAULT '0:0:';
 ALTER TABLE projection_checkpoints ADD COLUMN next_snapshot text;
+-- A model that cannot go on (an event it cannot decode or apply) stops here,
+-- with the cause, while the others go on.
+ALTER TABLE projection_checkpoints ADD COLUMN error text;
 
 -- A model at (t, p) with nothing applied beyond it holds every transaction
 -- below t, and of t the events up to position p.
@@ -43,3 +46,4 @@ COMMENT ON COLUMN projection_checkpoints.base_snapshot IS 'The model holds every
 COMMENT ON COLUMN projection_checkpoints.next_snapshot IS 'When a step stopped at its batch limit: the snapshot it is part-way to; of the events it adds to base_snapshot, those up to (last_transaction_id, last_position) are applied. NULL otherwise.';
 COMMENT ON COLUMN projection_checkpoints.last_transaction_id IS 'Writing transaction of the last event applied.';
 COMMENT ON COLUMN projection_checkpoints.last_position IS 'Position of the last event applied (for event_chain: the chain''s head).';
+COMMENT ON COLUMN projection_checkpoints.error IS 'Why the model stopped (it is retried with backoff and the others go on); NULL while it projects.';

@@ -43,12 +43,13 @@ impl Marks {
 
     /// True if every read model the API reads from has applied the event at
     /// `c`. The hash chain follows final order only and may rightly lag behind
-    /// a long transaction, so it is not waited for.
+    /// a long transaction, so it is not waited for; nor is a model that has
+    /// stopped (it shows in `/readyz`), so that the others stay readable.
     pub fn show(&self, c: Checkpoint) -> bool {
-        Model::ALL
-            .into_iter()
-            .filter(|m| !m.final_only())
-            .all(|m| self.get(m).is_some_and(|mark| mark.has(c)))
+        Model::ALL.into_iter().filter(|m| !m.final_only()).all(|m| {
+            self.get(m)
+                .is_some_and(|mark| mark.has(c) || mark.stuck.is_some())
+        })
     }
 }
 
@@ -210,7 +211,7 @@ mod tests {
         db.exec(
             "CREATE TABLE projection_checkpoints (projection text PRIMARY KEY, last_transaction_id integer NOT NULL DEFAULT 0,
                     last_position integer NOT NULL DEFAULT 0, base_snapshot text NOT NULL DEFAULT '0:0:',
-                    next_snapshot text)",
+                    next_snapshot text, error text)",
             &[],
         )
         .await

@@ -92,7 +92,8 @@ pub async fn projections(config: &Config, cmd: ProjectionsCommand) -> anyhow::Re
                 "{:<22} {:>8} {:>10} {:<24} updated",
                 "read model", "lag", "position", "snapshot"
             );
-            for s in projector::status(&pdb).await? {
+            let statuses = projector::status(&pdb).await?;
+            for s in &statuses {
                 let snapshot = match &s.catching_up_to {
                     Some(next) => format!("{} -> {next}", s.snapshot),
                     None => s.snapshot.clone(),
@@ -103,8 +104,13 @@ pub async fn projections(config: &Config, cmd: ProjectionsCommand) -> anyhow::Re
                     s.lag_events,
                     s.last_event.position,
                     snapshot,
-                    s.updated_at.unwrap_or_default()
+                    s.updated_at.as_deref().unwrap_or_default()
                 );
+            }
+            for s in &statuses {
+                if let Some(error) = &s.error {
+                    println!("\n{} stopped (the others go on): {error}", s.name);
+                }
             }
             if let Some(open) = projector::held_back(&pdb).await? {
                 println!("\n{}", held_back_note(&open));

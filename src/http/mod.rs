@@ -108,11 +108,38 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
             Json(serde_json::json!({ "status": "database unavailable" })),
         );
     }
+    let pdb = state.app.db.projection_db();
+    // A read model that stopped, or a projector that cannot step, makes the
+    // server unready, naming the cause.
+    let mut stopped: Vec<serde_json::Value> =
+        match foodbot_projections::projector::marks(&pdb).await {
+            Ok(marks) => {
+                let mut v: Vec<_> = marks
+                    .into_iter()
+                    .filter_map(|(m, mark)| {
+                        mark.stuck
+                            .map(|e| serde_json::json!({ "read_model": m.name(), "error": e }))
+                    })
+                    .collect();
+                v.sort_by(|a, b| a["read_model"].as_str().cmp(&b["read_model"].as_str()));
+                v
+            }
+            Err(e) => vec![serde_json::json!({ "read_model": null, "error": e.to_string() })],
+        };
+    if let Some(e) = state.projector.failure() {
+        stopped.push(serde_json::json!({ "read_model": null, "error": e }));
+    }
+    if !stopped.is_empty() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "read models stopped", "stopped": stopped })),
+        );
+    }
     let mut body = serde_json::json!({ "status": "ready", "store": state.app.db.kind() });
     // An old open transaction does not make the server unready (the API's
     // read models go on), but the operator should see who holds the log's
     // final part, and with it the hash chain, back.
-    match foodbot_projections::projector::held_back(&state.app.db.projection_db()).await {
+    match foodbot_projections::projector::held_back(&pdb).await {
         Ok(Some(open)) => body["held_back_by"] = serde_json::json!(open),
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "Could not look for an open transaction."),

@@ -199,14 +199,19 @@ async fn a_rebuild_finishes_while_a_writer_stays_open(store: Store) {
     for m in Model::ALL {
         projector::reset(&mut conn, m).await.unwrap();
     }
-    let replayed = tokio::time::timeout(
+    tokio::time::timeout(
         Duration::from_secs(60),
         projector::replay(&pdb, &Model::ALL, &|_| true),
     )
     .await
     .expect("the rebuild finishes while the writer stays open")
     .unwrap();
-    assert!(replayed >= 3_000, "{replayed} events replayed");
+    // (The server's projector may have taken some or all of the steps itself,
+    // so the events replayed here are not counted.)
+    let status = projector::status(&pdb).await.unwrap();
+    for s in status.iter().filter(|s| s.name != Model::EventChain.name()) {
+        assert_eq!(s.lag_events, 0, "the rebuild ended short: {s:?}");
+    }
     let rows = pdb
         .rows(
             "SELECT order_id FROM order_status WHERE order_id = $1",

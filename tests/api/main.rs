@@ -8,6 +8,7 @@ mod anchors;
 mod audit;
 mod auth;
 mod concurrency;
+mod failures;
 mod lifecycle;
 mod long_transaction;
 mod orders;

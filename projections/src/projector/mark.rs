@@ -20,6 +20,9 @@ pub struct Mark {
     pub next: Option<Snapshot>,
     /// The last event applied (in a final-only model, the chain's head).
     pub at: Checkpoint,
+    /// Why the model stopped here, when it cannot go on (an event it cannot
+    /// decode or apply); `None` while it projects.
+    pub stuck: Option<String>,
 }
 
 impl Mark {
@@ -37,6 +40,7 @@ impl Mark {
                 transaction_id,
                 position,
             },
+            stuck: None,
         })
     }
 
@@ -73,6 +77,7 @@ impl Mark {
     /// when the read stopped at its limit (`full`), the model is part-way to
     /// `target`, else it holds what `target` shows.
     pub fn advance(&mut self, target: Snapshot, applied: &[Checkpoint], full: bool) {
+        self.stuck = None;
         if let Some(last) = applied.last() {
             self.at = *last;
         }

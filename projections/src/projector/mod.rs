@@ -21,20 +21,23 @@
 //! within a poll interval. It wakes on `NOTIFY foodbot_events` (SQLite: an
 //! in-process signal from the command path), polling as a fallback.
 
+mod checkpoint;
 mod mark;
 mod replay;
+mod run;
 mod status;
 
+use checkpoint::{create_checkpoints, read_checkpoints, CheckpointRow, Lock};
+pub use checkpoint::{marks, reset};
 pub use mark::Mark;
 pub use replay::replay;
 pub use status::{head, held_back, status, ModelStatus, OpenTransaction};
 
-use crate::db::{Conn, Db, Kind, Tx, Val};
+use crate::db::{Conn, Db, Tx};
 use crate::event::{read_delta, Checkpoint, Envelope, ReadError};
 use crate::models::Model;
 use crate::snapshot::Snapshot;
-use crate::table::{Record, Rows, Table, Write};
-use sqlx::postgres::PgListener;
+use crate::table::Rows;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -52,6 +55,10 @@ pub const MAX_BATCH: i64 = 16_000;
 /// How often to look for new events when no wake-up arrives, and how often a
 /// follower tries to become the leader.
 pub const POLL: Duration = Duration::from_millis(250);
+/// How long a read model that stopped waits before it is tried again; each
+/// failure doubles the wait, up to [`RETRY_MAX`].
+pub const RETRY_FIRST: Duration = Duration::from_millis(500);
+pub const RETRY_MAX: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
@@ -75,6 +82,8 @@ pub struct Projector {
     /// Whether this projector's checkpoints are known to exist.
     created: AtomicBool,
     counters: Arc<Counters>,
+    /// Models that stopped, and when (and after how long a wait) to try them again.
+    backoff: std::sync::Mutex<HashMap<Model, (std::time::Instant, Duration)>>,
 }
 
 /// One group's part of a step: models at one mark, where they go, and the
@@ -83,7 +92,8 @@ struct Plan {
     mark: Mark,
     models: Vec<Model>,
     target: Snapshot,
-    events: Vec<Envelope>,
+    /// The events, or why they cannot be read (an event no model can decode).
+    events: Result<Vec<Envelope>, String>,
     /// The read stopped at its limit: the models stop part-way to `target`.
     full: bool,
 }
@@ -97,6 +107,9 @@ pub struct Counters {
     pub events: AtomicU64,
     /// The number of steps looked, published after each.
     steps: watch::Sender<u64>,
+    /// Why the projector as a whole last stopped (an error or a panic), until
+    /// a step succeeds again.
+    failure: std::sync::Mutex<Option<String>>,
 }
 
 impl Default for Counters {
@@ -106,6 +119,7 @@ impl Default for Counters {
             wrote: AtomicU64::new(0),
             events: AtomicU64::new(0),
             steps: watch::channel(0).0,
+            failure: Default::default(),
         }
     }
 }
@@ -116,7 +130,20 @@ impl Counters {
         self.steps.subscribe()
     }
 
+    /// Why the projector last stopped, while it has not stepped since.
+    pub fn failure(&self) -> Option<String> {
+        self.failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_failure(&self, failure: Option<String>) {
+        *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = failure;
+    }
+
     fn count(&self, wrote: Option<usize>) {
+        self.set_failure(None);
         if let Some(n) = wrote {
             self.wrote.fetch_add(1, Ordering::SeqCst);
             self.events.fetch_add(n as u64, Ordering::SeqCst);
@@ -141,6 +168,7 @@ impl Projector {
             batch: AtomicI64::new(BATCH),
             created: AtomicBool::new(false),
             counters: Arc::default(),
+            backoff: Default::default(),
         }
     }
 
@@ -173,8 +201,29 @@ impl Projector {
         conn: &mut Conn,
         skip_locked: bool,
     ) -> Result<Option<usize>, ProjectError> {
-        let mut tx = Tx::begin(conn).await?;
-        match self.step_in(&mut tx, skip_locked).await {
+        // Models are applied without savepoints (they cost round trips); when
+        // one fails, the step is taken again with a savepoint around each
+        // model, so that it stops alone.
+        let mut careful = false;
+        loop {
+            let mut tx = Tx::begin(conn).await?;
+            match self.step_in(&mut tx, skip_locked, careful).await {
+                Err(e) if !careful && stops_the_model(&e) => {
+                    let _ = tx.rollback().await;
+                    careful = true;
+                }
+                result => return self.end_step(tx, result).await,
+            }
+        }
+    }
+
+    /// Commits a step that went well, or rolls it back.
+    async fn end_step(
+        &self,
+        tx: Tx<'_>,
+        result: Result<Option<(usize, Checkpoint)>, ProjectError>,
+    ) -> Result<Option<usize>, ProjectError> {
+        match result {
             Ok(done) => {
                 tx.commit().await?;
                 self.created.store(true, Ordering::Relaxed);
@@ -195,10 +244,14 @@ impl Projector {
     /// Reads what is new for each group of models at one mark and, if
     /// anything is, applies it under the checkpoints' locks. Returns the events
     /// applied and the last of them, or `None` when nothing was written.
+    /// With `careful`, each model is applied in a savepoint of its own, and
+    /// one that cannot go on stops alone; without, such a failure fails the
+    /// step.
     async fn step_in(
         &self,
         tx: &mut Tx<'_>,
         skip_locked: bool,
+        careful: bool,
     ) -> Result<Option<(usize, Checkpoint)>, ProjectError> {
         // Taken before anything is written, so that our own transaction is not in it.
         let now = crate::event::snapshot(tx).await?;
@@ -239,16 +292,94 @@ impl Projector {
         if plans.is_empty() {
             return Ok(None);
         }
-        let (mut applied, mut last) = (0, Checkpoint::default());
+        let (mut applied, mut last, mut wrote) = (0, Checkpoint::default(), false);
+        let stamp = crate::time::format(chrono::Utc::now());
         for plan in plans {
-            let read: Vec<Checkpoint> = plan.events.iter().map(|e| e.checkpoint).collect();
-            let mut after = plan.mark;
+            let events = match plan.events {
+                Ok(events) => events,
+                Err(cause) => {
+                    wrote |= self
+                        .stop(tx, &plan.models, &plan.mark, cause, &stamp)
+                        .await?;
+                    continue;
+                }
+            };
+            let read: Vec<Checkpoint> = events.iter().map(|e| e.checkpoint).collect();
+            let mut after = plan.mark.clone();
             after.advance(plan.target, &read, plan.full);
-            apply(tx, &plan.models, &plan.events, &after).await?;
-            applied = applied.max(plan.events.len());
-            last = last.max(after.at);
+            // A model that stopped is always tried on its own.
+            if !careful && plan.mark.stuck.is_none() {
+                apply(tx, &plan.models, &events, &after).await?;
+                self.note_outcome(&plan.models, None);
+                (applied, last, wrote) = (applied.max(events.len()), last.max(after.at), true);
+                continue;
+            }
+            for m in &plan.models {
+                tx.exec("SAVEPOINT read_model", &[]).await?;
+                match apply(tx, &[*m], &events, &after).await {
+                    Ok(()) => {
+                        tx.exec("RELEASE SAVEPOINT read_model", &[]).await?;
+                        self.note_outcome(&[*m], None);
+                        (applied, last, wrote) =
+                            (applied.max(events.len()), last.max(after.at), true);
+                    }
+                    Err(e) if stops_the_model(&e) => {
+                        tx.exec("ROLLBACK TO SAVEPOINT read_model", &[]).await?;
+                        wrote |= self
+                            .stop(tx, &[*m], &plan.mark, e.to_string(), &stamp)
+                            .await?;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         }
-        Ok(Some((applied, last)))
+        Ok(wrote.then_some((applied, last)))
+    }
+
+    /// Records that `models` stopped at `mark` because of `cause` (written
+    /// only when the cause is new). Returns whether it wrote.
+    async fn stop(
+        &self,
+        tx: &mut Tx<'_>,
+        models: &[Model],
+        mark: &Mark,
+        cause: String,
+        stamp: &str,
+    ) -> Result<bool, ProjectError> {
+        self.note_outcome(models, Some(&cause));
+        if mark.stuck.as_ref() == Some(&cause) {
+            return Ok(false);
+        }
+        let stuck = Mark {
+            stuck: Some(cause),
+            ..mark.clone()
+        };
+        let mut rows = Rows::<CheckpointRow>::new();
+        for m in models {
+            rows.put(CheckpointRow::new(m.name(), &stuck, stamp));
+        }
+        rows.flush(tx).await?;
+        Ok(true)
+    }
+
+    /// Remembers how a group of models fared: one that stopped waits longer
+    /// each time before it is tried again; one that went on waits no more.
+    fn note_outcome(&self, models: &[Model], failure: Option<&String>) {
+        let mut backoff = self.backoff.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(cause) = failure else {
+            for m in models {
+                backoff.remove(m);
+            }
+            return;
+        };
+        let names: Vec<&str> = models.iter().map(|m| m.name()).collect();
+        tracing::error!(models = ?names, error = %cause, "Read models stopped; the others go on.");
+        for m in models {
+            let wait = backoff
+                .get(m)
+                .map_or(RETRY_FIRST, |(_, w)| (*w * 2).min(RETRY_MAX));
+            backoff.insert(*m, (std::time::Instant::now() + wait, wait));
+        }
     }
 
     /// What a step would do for the models in `marks`, grouped by mark: the
@@ -262,7 +393,20 @@ impl Projector {
         limit: i64,
     ) -> Result<Vec<Plan>, ProjectError> {
         let mut plans = Vec::new();
+        let waiting: Vec<Model> = {
+            let backoff = self.backoff.lock().unwrap_or_else(|p| p.into_inner());
+            let now = std::time::Instant::now();
+            backoff
+                .iter()
+                .filter(|(_, (at, _))| *at > now)
+                .map(|(m, _)| *m)
+                .collect()
+        };
         for (mark, models) in groups(&self.models, marks) {
+            // A model that stopped is tried again after its backoff.
+            if mark.stuck.is_some() && models.iter().all(|m| waiting.contains(m)) {
+                continue;
+            }
             // The hash chain moves to the final part of the snapshot only.
             let final_only = models[0].final_only();
             let target = mark.target(&if final_only {
@@ -271,80 +415,29 @@ impl Projector {
                 now.clone()
             });
             let delta = mark.base.delta(&target);
-            let events = read_delta(tx, &delta, mark.read_from(), limit).await?;
-            // A step part-way to its target that finds the rest empty still
-            // has to record that it got there.
-            if !events.is_empty() || mark.next.is_some() {
-                let full = events.len() as i64 >= limit;
-                plans.push(Plan {
-                    mark,
-                    models,
-                    target,
-                    events,
-                    full,
-                });
-            }
+            let (events, full) = match read_delta(tx, &delta, mark.read_from(), limit).await {
+                Ok(events) => {
+                    let full = events.len() as i64 >= limit;
+                    // A step part-way to its target that finds the rest empty
+                    // still has to record that it got there, and a model
+                    // that stopped, that it goes on.
+                    if events.is_empty() && mark.next.is_none() && mark.stuck.is_none() {
+                        continue;
+                    }
+                    (Ok(events), full)
+                }
+                Err(e @ ReadError::Undecodable { .. }) => (Err(e.to_string()), false),
+                Err(e) => return Err(e.into()),
+            };
+            plans.push(Plan {
+                mark,
+                models,
+                target,
+                events,
+                full,
+            });
         }
         Ok(plans)
-    }
-
-    /// Projects until `shutdown` resolves, as leader when it can be.
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        loop {
-            tokio::select! {
-                _ = &mut shutdown => return,
-                result = self.lead() => {
-                    if let Err(e) = result {
-                        tracing::error!(error = %e, "Projector stopped; retrying.");
-                    }
-                    tokio::select! {
-                        _ = &mut shutdown => return,
-                        _ = tokio::time::sleep(POLL) => {}
-                    }
-                }
-            }
-        }
-    }
-
-    /// Becomes leader (PostgreSQL: waits for the lock) and projects until an error.
-    async fn lead(&self) -> Result<(), ProjectError> {
-        let mut conn = self.db.connect().await?;
-        let mut listener = None;
-        if let (Conn::Postgres(c), Db::Postgres(pool)) = (&mut conn, &self.db) {
-            loop {
-                let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                    .bind(LEADER_LOCK)
-                    .fetch_one(&mut *c)
-                    .await?;
-                if got {
-                    break;
-                }
-                tokio::time::sleep(POLL).await;
-            }
-            tracing::info!("Projecting as leader.");
-            let mut l = PgListener::connect_with(pool).await?;
-            l.listen("foodbot_events").await?;
-            listener = Some(l);
-        }
-        loop {
-            // A rebuild's steps hold the models they rebuild; the others go on.
-            if self.step_with(&mut conn, true).await?.is_some() {
-                // More may have committed while we worked.
-                continue;
-            }
-            match &mut listener {
-                Some(l) => tokio::select! {
-                    r = l.recv() => { r?; }
-                    _ = self.wake.notified() => {}
-                    _ = tokio::time::sleep(POLL) => {}
-                },
-                None => tokio::select! {
-                    _ = self.wake.notified() => {}
-                    _ = tokio::time::sleep(POLL) => {}
-                },
-            }
-        }
     }
 }
 
@@ -369,6 +462,22 @@ async fn apply(
     Ok(())
 }
 
+/// True for an error that one group of models meets on its own (the
+/// database refused a statement, an event cannot be decoded): those models
+/// stop and the others go on. Anything else (the connection is gone) fails
+/// the whole step, to be tried again.
+fn stops_the_model(e: &ProjectError) -> bool {
+    matches!(
+        e,
+        ProjectError::Db(
+            sqlx::Error::Database(_)
+                | sqlx::Error::ColumnDecode { .. }
+                | sqlx::Error::Decode(_)
+                | sqlx::Error::Encode(_)
+        ) | ProjectError::Read(ReadError::Undecodable { .. })
+    )
+}
+
 /// The models in groups of one mark each, with that mark: a group's events
 /// are read once. A model that takes final events only is never grouped with
 /// one that does not, as their targets differ.
@@ -385,156 +494,4 @@ fn groups(models: &[Model], marks: &HashMap<Model, Mark>) -> Vec<(Mark, Vec<Mode
         }
     }
     out
-}
-
-/// A read model's checkpoint row.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct CheckpointRow {
-    projection: String,
-    last_transaction_id: i64,
-    last_position: i64,
-    base_snapshot: String,
-    next_snapshot: Option<String>,
-    updated_at: String,
-}
-
-impl CheckpointRow {
-    fn new(name: &str, mark: &Mark, now: &str) -> CheckpointRow {
-        CheckpointRow {
-            projection: name.to_string(),
-            last_transaction_id: mark.at.transaction_id,
-            last_position: mark.at.position,
-            base_snapshot: mark.base.text(),
-            next_snapshot: mark.next.as_ref().map(Snapshot::text),
-            updated_at: now.to_string(),
-        }
-    }
-}
-
-impl Record for CheckpointRow {
-    const TABLE: Table = Table {
-        name: "projection_checkpoints",
-        columns: &[
-            ("projection", Kind::Text),
-            ("last_transaction_id", Kind::Int),
-            ("last_position", Kind::Int),
-            ("base_snapshot", Kind::Text),
-            ("next_snapshot", Kind::Text),
-            ("updated_at", Kind::Time),
-        ],
-        key: 1,
-        write: Write::Upsert,
-    };
-    type Key = String;
-    fn key(&self) -> String {
-        self.projection.clone()
-    }
-}
-
-/// Creates the models' checkpoints where missing (the first run on a database).
-async fn create_checkpoints(tx: &mut Tx<'_>, models: &[Model]) -> Result<(), sqlx::Error> {
-    let values: Vec<String> = (1..=models.len()).map(|i| format!("(${i})")).collect();
-    let sql = format!(
-        "INSERT INTO projection_checkpoints (projection) VALUES {} ON CONFLICT (projection) DO NOTHING",
-        values.join(", ")
-    );
-    let args: Vec<Val> = models.iter().map(|m| m.name().into()).collect();
-    tx.exec(&sql, &args).await.map(|_| ())
-}
-
-/// How [`read_checkpoints`] locks what it reads (on PostgreSQL; an SQLite
-/// step holds the database's one write lock from its start).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Lock {
-    None,
-    Wait,
-    /// Leaves out the models whose checkpoint another transaction holds.
-    SkipLocked,
-}
-
-/// The models' marks, read as stored; a mark that cannot be read is an error,
-/// never a fresh start.
-async fn read_checkpoints(
-    tx: &mut Tx<'_>,
-    models: &[Model],
-    lock: Lock,
-) -> Result<HashMap<Model, Mark>, ProjectError> {
-    let lock = match (&tx, lock) {
-        (Tx::Postgres(_), Lock::Wait) => " FOR UPDATE",
-        (Tx::Postgres(_), Lock::SkipLocked) => " FOR UPDATE SKIP LOCKED",
-        _ => "",
-    };
-    let sql = format!(
-        "SELECT projection, last_transaction_id, last_position, base_snapshot, next_snapshot
-           FROM projection_checkpoints WHERE projection = ANY($1){lock}"
-    );
-    let names = Val::Texts(models.iter().map(|m| Some(m.name().to_string())).collect());
-    let kinds = [Kind::Text, Kind::Int, Kind::Int, Kind::Text, Kind::Text];
-    let mut out = HashMap::new();
-    for row in tx.select(&sql, &[names], &kinds).await? {
-        let [Val::OptText(Some(name)), Val::OptInt(Some(t)), Val::OptInt(Some(p)), Val::OptText(Some(base)), Val::OptText(next)] =
-            &row[..]
-        else {
-            return Err(ProjectError::Checkpoint(format!("{row:?}")));
-        };
-        if let Some(m) = Model::parse(name) {
-            let mark = Mark::from_parts(base, next.as_deref(), *t, *p)
-                .map_err(|e| ProjectError::Checkpoint(format!("{name}: {e}")))?;
-            out.insert(m, mark);
-        }
-    }
-    Ok(out)
-}
-
-/// Every read model's mark as stored, in one query on the pool (for status
-/// and for read-your-writes).
-pub async fn marks(db: &Db) -> Result<HashMap<Model, Mark>, ProjectError> {
-    use serde_json::Value;
-    let sql = "SELECT projection, last_transaction_id, last_position, base_snapshot, next_snapshot
-                 FROM projection_checkpoints";
-    let mut out = HashMap::new();
-    for row in db.rows(sql, &[]).await? {
-        let name = row.get("projection").and_then(Value::as_str).unwrap_or("");
-        let Some(m) = Model::parse(name) else {
-            continue;
-        };
-        let int = |k: &str| row.get(k).and_then(Value::as_i64);
-        let (Some(t), Some(p), Some(base)) = (
-            int("last_transaction_id"),
-            int("last_position"),
-            row.get("base_snapshot").and_then(Value::as_str),
-        ) else {
-            return Err(ProjectError::Checkpoint(format!("{name}: {row:?}")));
-        };
-        let next = row.get("next_snapshot").and_then(Value::as_str);
-        let mark = Mark::from_parts(base, next, t, p)
-            .map_err(|e| ProjectError::Checkpoint(format!("{name}: {e}")))?;
-        out.insert(m, mark);
-    }
-    Ok(out)
-}
-
-/// Empties a read model and sets its checkpoint back to the start, in one
-/// transaction; the projector then replays the log into it.
-pub async fn reset(conn: &mut Conn, model: Model) -> Result<(), ProjectError> {
-    let mut tx = Tx::begin(conn).await?;
-    let result = async {
-        create_checkpoints(&mut tx, &[model]).await?;
-        read_checkpoints(&mut tx, &[model], Lock::Wait).await?;
-        for table in model.reset_tables() {
-            tx.exec(&format!("DELETE FROM {table}"), &[]).await?;
-        }
-        let sql = "UPDATE projection_checkpoints SET last_transaction_id = 0, last_position = 0, base_snapshot = '0:0:',
-                          next_snapshot = NULL, updated_at = $2::timestamptz WHERE projection = $1";
-        tx.exec(sql, &[model.name().into(), crate::models::ts(chrono::Utc::now())]).await?;
-        Ok::<(), ProjectError>(())
-    }
-    .await;
-    match result {
-        Ok(_) => Ok(tx.commit().await?),
-        Err(e) => {
-            let _ = tx.rollback().await;
-            Err(e)
-        }
-    }
 }

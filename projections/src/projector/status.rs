@@ -21,6 +21,8 @@ pub struct ModelStatus {
     pub last_event: Checkpoint,
     /// Committed events not yet projected into it.
     pub lag_events: i64,
+    /// Why it stopped, when it cannot go on (the others go on).
+    pub error: Option<String>,
     pub updated_at: Option<String>,
 }
 
@@ -65,6 +67,7 @@ pub async fn status(db: &Db) -> Result<Vec<ModelStatus>, ProjectError> {
             catching_up_to: mark.next.as_ref().map(|n| n.text()),
             last_event: mark.at,
             lag_events: lag(db, &mark).await?,
+            error: mark.stuck.clone(),
             updated_at,
         });
     }
