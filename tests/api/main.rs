@@ -7,6 +7,7 @@ mod analytics;
 mod audit;
 mod auth;
 mod concurrency;
+mod idempotency;
 mod lifecycle;
 mod orders;
 mod read_side;
