@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::config::Config;
 use crate::http::{self, ServerState};
-use crate::store::{redact, Database};
+use crate::store::{idempotency, redact, Database};
 use foodbot_projections::{Projector, Visibility, Watcher};
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -15,6 +15,8 @@ pub struct Server {
     router: axum::Router,
     projector: Projector,
     watcher: Watcher,
+    /// How long idempotency records are kept before the purge removes them.
+    key_ttl: chrono::TimeDelta,
     pub state: Arc<ServerState>,
     pub port: u16,
 }
@@ -44,6 +46,7 @@ impl Server {
                 )
             }
         };
+        let key_ttl = config.idempotency_key_ttl()?;
         let projector = Projector::new(db.projection_db());
         let (visibility, watcher) = Visibility::new(db.projection_db(), projector.subscribe());
         let app = App::new(
@@ -81,6 +84,7 @@ impl Server {
             router,
             projector,
             watcher,
+            key_ttl,
             state,
             port,
         })
@@ -91,8 +95,8 @@ impl Server {
     }
 
     /// Serves (and projects) until `shutdown` resolves, then finishes
-    /// in-flight requests and stops the projector between two steps and the
-    /// read-your-writes watcher.
+    /// in-flight requests and stops the projector between two steps, the
+    /// read-your-writes watcher and the purge of expired idempotency keys.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -106,6 +110,14 @@ impl Server {
         let watcher = tokio::spawn(self.watcher.run(async move {
             let _ = watcher_stop.wait_for(|s| *s).await;
         }));
+        let mut purge_stop = stopped.clone();
+        let purge = tokio::spawn(idempotency::purge_periodically(
+            self.state.app.db.clone(),
+            self.key_ttl,
+            async move {
+                let _ = purge_stop.wait_for(|s| *s).await;
+            },
+        ));
         let mut http_stop = stopped;
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {
@@ -118,6 +130,7 @@ impl Server {
         let _ = stop.send(true);
         let _ = projector.await;
         let _ = watcher.await;
+        let _ = purge.await;
         self.state.app.db.close().await;
         Ok(served?)
     }

@@ -9,10 +9,13 @@
 //! [`record`], and a retry finds it there and is answered the same way
 //! instead of being decided again on a state that may have changed since.
 //!
-//! Keys in the metadata of events written before this table existed (and of
-//! every event since) are still recognised when the aggregate is loaded.
+//! Rows are kept for `IDEMPOTENCY_KEY_TTL_HOURS` and then removed by
+//! [`purge_expired`], which the server runs periodically. Keys in the metadata
+//! of events written before this table existed (and of every event since) are
+//! still recognised when the aggregate is loaded.
 
 use super::Database;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
 /// A command's claim on an idempotency key: what the key is being used for.
@@ -204,5 +207,75 @@ fn invalid(column: &'static str, value: impl ToString) -> KeyError {
     KeyError::Invalid {
         column,
         value: value.to_string(),
+    }
+}
+
+/// The database's clock. Rows are stamped by it, so the purge measures their
+/// age by it too: a server whose own clock runs ahead cannot purge early.
+pub async fn database_now(db: &Database) -> Result<DateTime<Utc>, sqlx::Error> {
+    match db {
+        Database::Postgres(p) => sqlx::query_scalar("SELECT now()").fetch_one(p).await,
+        // SQLite stamps rows with this machine's clock, which is ours.
+        Database::Sqlite(_) => Ok(Utc::now()),
+    }
+}
+
+/// Removes the records older than `ttl` at `now` and returns how many. A
+/// record exactly `ttl` old, or younger, is kept.
+pub async fn purge_expired(
+    db: &Database,
+    ttl: TimeDelta,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let cutoff = now - ttl;
+    let done = match db {
+        Database::Postgres(p) => sqlx::query("DELETE FROM idempotency_keys WHERE recorded_at < $1")
+            .bind(cutoff)
+            .execute(p)
+            .await?
+            .rows_affected(),
+        Database::Sqlite(p) => {
+            // The same text format as the column's default, so that comparing
+            // the texts compares the times.
+            let cutoff = cutoff.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+            sqlx::query("DELETE FROM idempotency_keys WHERE recorded_at < ?1")
+                .bind(cutoff)
+                .execute(p)
+                .await?
+                .rows_affected()
+        }
+    };
+    Ok(done)
+}
+
+/// How often the server purges expired records. A record lives at most this
+/// much longer than the TTL.
+pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Purges expired records now and then every [`PURGE_EVERY`] until `stop`
+/// resolves. A failed purge is logged and tried again at the next turn: the
+/// records it left are only kept longer.
+pub async fn purge_periodically(
+    db: Database,
+    ttl: TimeDelta,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    let mut every = tokio::time::interval(PURGE_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = every.tick() => {}
+        }
+        let purged = match database_now(&db).await {
+            Ok(now) => purge_expired(&db, ttl, now).await,
+            Err(e) => Err(e),
+        };
+        match purged {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "Purged expired idempotency keys."),
+            Err(error) => tracing::error!(%error, "Purging idempotency keys failed."),
+        }
     }
 }

@@ -1,7 +1,11 @@
 //! The same idempotency key twice has one effect: also when the first request
-//! changed nothing or was refused, on one server or two.
+//! changed nothing or was refused, on one server or two, until its record
+//! expires.
 
 use crate::helpers::*;
+use chrono::{DateTime, TimeDelta, Utc};
+use foodbot::store::idempotency::purge_expired;
+use foodbot::store::Database;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -10,6 +14,7 @@ crate::both_stores!(
     a_refused_request_retried_after_the_order_changed_gets_the_same_refusal,
     a_key_used_again_for_another_request_is_refused,
     a_no_op_sent_to_two_servers_at_once_is_recorded_once,
+    purging_removes_only_records_older_than_their_ttl,
 );
 
 /// The first line's quantity in a command's answer.
@@ -204,4 +209,114 @@ async fn a_no_op_sent_to_two_servers_at_once_is_recorded_once(store: Store) {
         );
     }
     assert_eq!(one.event_count().await, before + 1);
+}
+
+async fn purging_removes_only_records_older_than_their_ttl(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let ttl = foodbot::config::Config::defaults()
+        .idempotency_key_ttl()
+        .unwrap();
+    let order = app.cart(1).await;
+    let items = format!("/api/v1/orders/{order}/items");
+    let (status, _) = app
+        .keyed(
+            Method::PATCH,
+            &format!("{items}/1"),
+            1,
+            "noop",
+            Some(json!({ "quantity": 1 })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.post_keyed(&items, 1, "added", margherita(1)).await;
+    assert_eq!(status, StatusCode::OK);
+    backdate(&app.db, "noop").await;
+    let (noop, added) = (
+        recorded_at(&app.db, "noop").await,
+        recorded_at(&app.db, "added").await,
+    );
+    assert!(noop < added);
+    let count = "SELECT count(*) FROM idempotency_keys";
+    let ms = TimeDelta::milliseconds(1);
+
+    // A record exactly as old as the TTL is kept; one a moment older is not.
+    assert_eq!(purge_expired(&app.db, ttl, noop + ttl).await.unwrap(), 0);
+    assert_eq!(app.scalar(count).await, 2);
+    assert_eq!(
+        purge_expired(&app.db, ttl, noop + ttl + ms).await.unwrap(),
+        1
+    );
+    assert_eq!(recorded(&app.db, "noop").await, 0);
+    assert_eq!(recorded(&app.db, "added").await, 1);
+    assert_eq!(purge_expired(&app.db, ttl, added + ttl).await.unwrap(), 0);
+    assert_eq!(
+        purge_expired(&app.db, ttl, added + ttl + ms).await.unwrap(),
+        1
+    );
+    assert_eq!(app.scalar(count).await, 0);
+
+    // A key whose effect is in the event log is still known from its events.
+    let before = app.event_count().await;
+    let (status, _) = app.post_keyed(&items, 1, "added", margherita(1)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.event_count().await, before);
+}
+
+/// Makes a key's record ten hours older than it is.
+async fn backdate(db: &Database, key: &str) {
+    let changed = match db {
+        Database::Postgres(p) => sqlx::query(
+            "UPDATE idempotency_keys SET recorded_at = recorded_at - interval '10 hours' WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .execute(p)
+        .await
+        .unwrap()
+        .rows_affected(),
+        Database::Sqlite(p) => sqlx::query(
+            "UPDATE idempotency_keys SET recorded_at = strftime('%Y-%m-%dT%H:%M:%fZ', recorded_at, '-10 hours') WHERE idempotency_key = ?1",
+        )
+        .bind(key)
+        .execute(p)
+        .await
+        .unwrap()
+        .rows_affected(),
+    };
+    assert_eq!(changed, 1);
+}
+
+async fn recorded_at(db: &Database, key: &str) -> DateTime<Utc> {
+    let sql = "SELECT recorded_at FROM idempotency_keys WHERE idempotency_key = $1";
+    match db {
+        Database::Postgres(p) => sqlx::query_scalar(sql)
+            .bind(key)
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        Database::Sqlite(p) => {
+            let text: String = sqlx::query_scalar(&sql.replace("$1", "?"))
+                .bind(key)
+                .fetch_one(p)
+                .await
+                .unwrap();
+            DateTime::parse_from_rfc3339(&text).unwrap().to_utc()
+        }
+    }
+}
+
+async fn recorded(db: &Database, key: &str) -> i64 {
+    let sql = "SELECT count(*) FROM idempotency_keys WHERE idempotency_key = $1";
+    match db {
+        Database::Postgres(p) => sqlx::query_scalar(sql)
+            .bind(key)
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        Database::Sqlite(p) => sqlx::query_scalar(&sql.replace("$1", "?"))
+            .bind(key)
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    }
 }
