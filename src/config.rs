@@ -49,6 +49,13 @@ pub struct Config {
     #[arg(long, env = "READ_AFTER_TIMEOUT_MS", default_value_t = 3_000)]
     pub read_after_timeout_ms: u64,
 
+    /// How long the record of an idempotency key is kept, in hours. A retry
+    /// can only arrive while its initData is valid (`INIT_DATA_MAX_AGE_SECS`)
+    /// or while Telegram still redelivers its update (at most 24 hours), so the
+    /// default covers both; it may not be shorter than the initData window.
+    #[arg(long, env = "IDEMPOTENCY_KEY_TTL_HOURS", default_value_t = 24)]
+    pub idempotency_key_ttl_hours: u32,
+
     /// Aggregates kept in memory per type.
     #[arg(long, env = "AGGREGATE_CACHE_SIZE", default_value_t = 10_000)]
     pub aggregate_cache_size: usize,
@@ -86,6 +93,23 @@ impl Config {
         Config::parse_from(["foodbot"])
     }
 
+    /// How long idempotency records are kept: at least an hour, and at least
+    /// as long as a Mini App request can be retried with the same initData.
+    pub fn idempotency_key_ttl(&self) -> anyhow::Result<chrono::TimeDelta> {
+        let ttl = chrono::TimeDelta::hours(i64::from(self.idempotency_key_ttl_hours));
+        let window = chrono::TimeDelta::seconds(self.init_data_max_age_secs);
+        if self.idempotency_key_ttl_hours == 0 || ttl < window {
+            anyhow::bail!(
+                "IDEMPOTENCY_KEY_TTL_HOURS={} must be at least 1 and cover \
+                 INIT_DATA_MAX_AGE_SECS={}: a retry could otherwise arrive after its key \
+                 was forgotten",
+                self.idempotency_key_ttl_hours,
+                self.init_data_max_age_secs
+            );
+        }
+        Ok(ttl)
+    }
+
     pub fn staff(&self) -> anyhow::Result<std::collections::HashSet<foodbot_domain::UserId>> {
         self.staff_user_ids
             .iter()
@@ -96,5 +120,27 @@ impl Config {
                     .map_err(|_| anyhow::anyhow!("STAFF_USER_IDS: {s:?} is not a Telegram user id"))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+    use chrono::TimeDelta;
+
+    #[test]
+    fn idempotency_keys_are_kept_at_least_as_long_as_init_data_is_valid() {
+        let mut config = Config::defaults();
+        assert_eq!(
+            config.idempotency_key_ttl().ok(),
+            Some(TimeDelta::hours(24))
+        );
+        for hours in [0, 23] {
+            config.idempotency_key_ttl_hours = hours;
+            assert!(config.idempotency_key_ttl().is_err(), "{hours} hours");
+        }
+        config.init_data_max_age_secs = 3600;
+        config.idempotency_key_ttl_hours = 1;
+        assert_eq!(config.idempotency_key_ttl().ok(), Some(TimeDelta::hours(1)));
     }
 }

@@ -5,7 +5,7 @@ use crate::app::App;
 use crate::audit::{writer, AuditKey};
 use crate::config::Config;
 use crate::http::{self, ServerState};
-use crate::store::{redact, Database};
+use crate::store::{idempotency, redact, Database};
 use foodbot_projections::{Projector, Visibility, Watcher};
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -17,6 +17,8 @@ pub struct Server {
     projector: Projector,
     watcher: Watcher,
     anchors: Option<AnchorWriter>,
+    /// How long idempotency records are kept before the purge removes them.
+    key_ttl: chrono::TimeDelta,
     pub state: Arc<ServerState>,
     pub port: u16,
 }
@@ -53,6 +55,7 @@ impl Server {
             None => None,
         };
         let anchors = anchor_writer(&config, &db, audit_key.as_ref());
+        let key_ttl = config.idempotency_key_ttl()?;
         let projector = Projector::new(db.projection_db());
         let (visibility, watcher) = Visibility::new(db.projection_db(), projector.subscribe());
         let app = App::new(
@@ -95,6 +98,7 @@ impl Server {
             projector,
             watcher,
             anchors,
+            key_ttl,
             state,
             port,
         })
@@ -104,10 +108,10 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves (and projects, and anchors the hash chain when configured)
-    /// until `shutdown` resolves, then finishes in-flight requests and stops
-    /// the projector between two steps, the read-your-writes watcher and the
-    /// anchor writer.
+    /// Serves (and projects, anchors the hash chain when configured, and
+    /// purges expired idempotency keys) until `shutdown` resolves, then
+    /// finishes in-flight requests and stops the projector between two steps,
+    /// the read-your-writes watcher, the anchor writer and the purge.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -127,6 +131,14 @@ impl Server {
                 let _ = anchors_stop.wait_for(|s| *s).await;
             }))
         });
+        let mut purge_stop = stopped.clone();
+        let purge = tokio::spawn(idempotency::purge_periodically(
+            self.state.app.db.clone(),
+            self.key_ttl,
+            async move {
+                let _ = purge_stop.wait_for(|s| *s).await;
+            },
+        ));
         let mut http_stop = stopped;
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {
@@ -142,6 +154,7 @@ impl Server {
         if let Some(anchors) = anchors {
             let _ = anchors.await;
         }
+        let _ = purge.await;
         self.state.app.db.close().await;
         Ok(served?)
     }

@@ -120,8 +120,10 @@ async fn http_send(
         ),
     };
     let request = client.request(method, format!("{base}/api/v1/orders{path}"));
+    // Every command carries its own key, as the Mini App sends one per action.
     let request = request
         .header("authorization", &who.authorization)
+        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
         .json(&body);
     let response = request.send().await?;
     let status = response.status();
@@ -179,6 +181,11 @@ fn metadata_like_the_servers(
         ("correlation_id", uuid::Uuid::new_v4().to_string()),
         ("at", at.to_rfc3339()),
         ("command", command.to_string()),
+        ("idempotency_key", uuid::Uuid::new_v4().to_string()),
+        (
+            "request_fingerprint",
+            "0123456789abcdef0123456789abcdef".to_string(),
+        ),
     ];
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }

@@ -8,9 +8,11 @@
 
 mod execute;
 mod orders;
+mod refusal;
 mod users;
 
 pub use execute::{CommandMeta, Outcome};
+pub use refusal::Refusal;
 
 use crate::store::{AggregateStore, Database};
 use foodbot_domain::catalog::Catalog;
@@ -30,6 +32,10 @@ pub enum AppError {
     /// The same key was used before for a different command on this aggregate.
     #[error("idempotency key {0:?} was already used for another request")]
     IdempotencyKeyReused(String),
+    /// The command was refused when its idempotency key was first used; the
+    /// retry gets the same answer, whatever the state is now.
+    #[error("{}", .0.message)]
+    Refused(Refusal),
     /// Another writer kept winning; the caller may retry.
     #[error("the order was changed concurrently; try again")]
     Conflict,
@@ -58,8 +64,8 @@ impl App {
     ) -> Self {
         let repo = Arc::new(db.repository());
         App {
-            orders: AggregateStore::new(repo.clone(), cache_size),
-            users: AggregateStore::new(repo, cache_size),
+            orders: AggregateStore::new(db.clone(), repo.clone(), cache_size),
+            users: AggregateStore::new(db.clone(), repo, cache_size),
             db,
             menu,
             staff,

@@ -22,7 +22,7 @@ impl App {
         &self,
         meta: &CommandMeta,
         order_id: OrderId,
-        new_id: bool,
+        likely_new: bool,
         action: OrderAction,
     ) -> Result<Outcome<Order>, AppError> {
         if let Actor::Staff(u) = meta.actor {
@@ -32,7 +32,7 @@ impl App {
         }
         let name = action.name();
         let id = order_id.to_string();
-        self.execute(&self.orders, &id, new_id, meta, name, || OrderCommand {
+        self.execute(&self.orders, &id, likely_new, meta, name, || OrderCommand {
             actor: meta.actor,
             at: meta.at,
             action: action.clone(),
@@ -41,7 +41,9 @@ impl App {
     }
 
     /// Opens a new cart. With an idempotency key the order id is derived from
-    /// (customer, key), so a retried request finds the order it already made.
+    /// (customer, key), so a retried request finds the order it already made:
+    /// the first attempt assumes a new order, and a retry's append is refused
+    /// by the primary key of its events or of its key, then answered as such.
     pub async fn create_order(
         &self,
         meta: &CommandMeta,
@@ -54,10 +56,7 @@ impl App {
             menu: self.menu.clone(),
             items,
         };
-        let new_id = meta.idempotency_key.is_none();
-        let outcome = self
-            .run_order_command(meta, order_id, new_id, action)
-            .await?;
+        let outcome = self.run_order_command(meta, order_id, true, action).await?;
         Ok((order_id, outcome))
     }
 
@@ -98,10 +97,7 @@ impl App {
             lines,
             menu: self.menu.clone(),
         };
-        let new_id = meta.idempotency_key.is_none();
-        let outcome = self
-            .run_order_command(meta, order_id, new_id, action)
-            .await?;
+        let outcome = self.run_order_command(meta, order_id, true, action).await?;
         Ok((order_id, outcome))
     }
 }

@@ -4,9 +4,10 @@
 use axum::http::StatusCode;
 use serde_json::Value;
 
-const SOURCES: [&str; 5] = [
+const SOURCES: [&str; 6] = [
     include_str!("mod.rs"),
     include_str!("error.rs"),
+    include_str!("../app/refusal.rs"),
     include_str!("auth.rs"),
     include_str!("me.rs"),
     include_str!("orders.rs"),

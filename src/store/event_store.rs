@@ -7,14 +7,18 @@
 //! (aggregate, sequence) primary key, so another process writing the same
 //! aggregate can never be overwritten; on any failed commit the entry is dropped.
 //!
-//! Idempotency keys travel in event metadata, in the same rows as the effect they
-//! belong to. Loading collects them, so a command whose key is already in the
-//! aggregate's history is recognised as done, atomically and across restarts.
+//! Events are appended by [`super::append`], which can claim the command's
+//! idempotency key in the same statement. Keys also travel in event metadata;
+//! loading collects them, so a key already in the aggregate's history (also
+//! one written before the `idempotency_keys` table existed) is recognised as
+//! done without asking the database.
 //!
 //! With an audit key, every row is sealed (signed, `crate::audit::seal`) just
 //! before it is appended, so a row written around the server has no seal.
 
-use super::AnyRepository;
+use super::append::{append, AppendError};
+use super::idempotency::KeyClaim;
+use super::{AnyRepository, Database};
 use crate::audit::seal::seal_rows;
 use crate::audit::AuditKey;
 use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
@@ -79,17 +83,21 @@ fn remember_key(keys: &mut HashMap<String, KeyUse>, metadata: &HashMap<String, S
 }
 
 pub struct AggregateStore<A: Aggregate> {
+    /// Reads events through postgres-es or sqlite-es.
     repo: Arc<AnyRepository>,
+    /// Appends go straight to the database (see [`super::append`]).
+    db: Database,
     cache: Mutex<LruCache<String, Loaded<A>>>,
     /// Seals every appended event when set (`AUDIT_SIGNING_KEY_FILE`).
     seal: Option<Arc<AuditKey>>,
 }
 
 impl<A: Aggregate + Clone> AggregateStore<A> {
-    pub fn new(repo: Arc<AnyRepository>, cache_size: usize) -> Self {
+    pub fn new(db: Database, repo: Arc<AnyRepository>, cache_size: usize) -> Self {
         let size = NonZeroUsize::new(cache_size.max(1)).expect("non-zero");
         AggregateStore {
             repo,
+            db,
             cache: Mutex::new(LruCache::new(size)),
             seal: None,
         }
@@ -98,6 +106,56 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
     /// Seals every event appended from now on with `key` (none: no seals).
     pub fn seal_with(&mut self, key: Option<Arc<AuditKey>>) {
         self.seal = key;
+    }
+
+    /// The cached state (if any) without asking the database, as a starting
+    /// point that may be stale; see [`AggregateStore::load_cached`].
+    pub fn cached_or_empty(&self, aggregate_id: &str) -> Loaded<A> {
+        self.cached(aggregate_id)
+            .unwrap_or_else(|| Loaded::empty(aggregate_id))
+    }
+
+    /// Appends `events` and, with `claim`, records the idempotency key as
+    /// applied in the same statement. As with cqrs-es' own stores,
+    /// `context.aggregate` must already have the events applied (the sink does
+    /// that in `handle`). On any failure the cached entry is dropped.
+    pub async fn append(
+        &self,
+        events: Vec<A::Event>,
+        mut context: Loaded<A>,
+        metadata: HashMap<String, String>,
+        claim: Option<&KeyClaim>,
+    ) -> Result<Vec<EventEnvelope<A>>, AppendError> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let envelopes: Vec<EventEnvelope<A>> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, payload)| EventEnvelope {
+                aggregate_id: context.aggregate_id.clone(),
+                sequence: context.sequence + i + 1,
+                payload,
+                metadata: metadata.clone(),
+            })
+            .collect();
+        let mut rows = envelopes
+            .iter()
+            .map(SerializedEvent::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(key) = &self.seal {
+            seal_rows(key, &mut rows);
+        }
+        if let Err(e) = append(&self.db, A::TYPE, &rows, claim).await {
+            // Whether or not the rows landed, the cached state can no longer be trusted.
+            self.evict(&context.aggregate_id);
+            return Err(e);
+        }
+        context.sequence += envelopes.len();
+        remember_key(&mut context.keys, &metadata);
+        let id = context.aggregate_id.clone();
+        self.cache.lock().put(id, context);
+        Ok(envelopes)
     }
 
     /// Forgets a cached aggregate (after a conflict, or to force a full load).
@@ -175,43 +233,18 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
         Ok(loaded)
     }
 
-    /// Appends `events`. As with cqrs-es' own stores, `context.aggregate` must
-    /// already have the events applied (the sink does that in `handle`).
+    /// Appends `events` without an idempotency claim (see [`AggregateStore::append`]).
     async fn commit(
         &self,
         events: Vec<A::Event>,
-        mut context: Loaded<A>,
+        context: Loaded<A>,
         metadata: HashMap<String, String>,
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
-        if events.is_empty() {
-            return Ok(Vec::new());
-        }
-        let envelopes: Vec<EventEnvelope<A>> = events
-            .into_iter()
-            .enumerate()
-            .map(|(i, payload)| EventEnvelope {
-                aggregate_id: context.aggregate_id.clone(),
-                sequence: context.sequence + i + 1,
-                payload,
-                metadata: metadata.clone(),
+        self.append(events, context, metadata, None)
+            .await
+            .map_err(|e| match e {
+                AppendError::Conflict => AggregateError::AggregateConflict,
+                other => AggregateError::UnexpectedError(Box::new(other)),
             })
-            .collect();
-        let mut rows = envelopes
-            .iter()
-            .map(SerializedEvent::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        if let Some(key) = &self.seal {
-            seal_rows(key, &mut rows);
-        }
-        if let Err(e) = self.repo.persist::<A>(&rows, None).await {
-            // Whether or not the rows landed, the cached state can no longer be trusted.
-            self.evict(&context.aggregate_id);
-            return Err(e.into());
-        }
-        context.sequence += envelopes.len();
-        remember_key(&mut context.keys, &metadata);
-        let id = context.aggregate_id.clone();
-        self.cache.lock().put(id, context);
-        Ok(envelopes)
     }
 }

@@ -4,11 +4,16 @@
 //! [`Database`] connects and runs the migrations (the only source of schema).
 //! [`AnyRepository`] is one `PersistedEventRepository` over either backend, so
 //! the event store and the application layer above it are written once.
-//! [`AggregateStore`] is the cqrs-es `EventStore` the application layer uses.
+//! [`AggregateStore`] is the cqrs-es `EventStore` the application layer uses;
+//! it appends through [`append`], which can claim a command's idempotency key
+//! ([`idempotency`]) in the same statement as its events.
 
+mod append;
 mod event_store;
+pub mod idempotency;
 mod repository;
 
+pub use append::AppendError;
 pub use event_store::{AggregateStore, KeyUse, Loaded, COMMAND, FINGERPRINT, IDEMPOTENCY_KEY};
 pub use repository::AnyRepository;
 

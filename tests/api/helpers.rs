@@ -226,7 +226,7 @@ impl TestApp {
         self.call(Method::POST, path, Some(user), Some(body)).await
     }
 
-    /// A request with an Idempotency-Key.
+    /// A POST with an Idempotency-Key.
     pub async fn post_keyed(
         &self,
         path: &str,
@@ -234,18 +234,30 @@ impl TestApp {
         key: &str,
         body: Value,
     ) -> (StatusCode, Value) {
-        let res = self
+        self.keyed(Method::POST, path, user, key, Some(body)).await
+    }
+
+    /// A request with an Idempotency-Key.
+    pub async fn keyed(
+        &self,
+        method: Method,
+        path: &str,
+        user: i64,
+        key: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
             .client
-            .post(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .header(
                 "Authorization",
                 format!("tma {}", init_data(user, BOT_TOKEN, now())),
             )
-            .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .header("Idempotency-Key", key);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
         self.remember(&res);
         parse(res).await
     }

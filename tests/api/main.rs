@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod concurrency;
 mod failures;
+mod idempotency;
 mod lifecycle;
 mod long_transaction;
 mod orders;
