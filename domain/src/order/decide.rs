@@ -292,9 +292,14 @@ impl Order {
             }
             OrderAction::Accept { eta_minutes } => {
                 self.require(&[Paid], "accept")?;
+                // A promise past the end of time is refused rather than dropped.
+                let ready_by = eta_minutes
+                    .map(|m| super::upcast::ready_by(at, m).ok_or(OrderError::AmountOutOfRange))
+                    .transpose()?;
                 d.emit(OrderEvent::OrderAccepted {
                     by: actor,
                     eta_minutes,
+                    ready_by,
                     at,
                 });
             }

@@ -16,10 +16,12 @@ mod error;
 mod event;
 #[cfg(test)]
 mod tests;
+mod upcast;
 
 pub use command::{Fulfilment, OrderAction, OrderCommand, PaymentMethod, PaymentReceipt};
 pub use error::OrderError;
 pub use event::{CartLine, OrderEvent, UnavailableLine};
+pub use upcast::ORDER_ACCEPTED_VERSION;
 
 use crate::ids::{LineId, OrderId, UserId};
 use crate::money::{Currency, Money};
