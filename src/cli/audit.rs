@@ -84,7 +84,26 @@ fn payment_line(e: &Envelope) -> Option<Value> {
             amount,
             json!({ "telegram_charge_id": telegram_charge_id }),
         ),
-        _ => return None,
+        // Not money movements (a rejection or cancellation of a paid order is
+        // followed by its own `RefundRequested`).
+        OrderEvent::OrderCreated { .. }
+        | OrderEvent::ReorderedFrom { .. }
+        | OrderEvent::ItemAdded { .. }
+        | OrderEvent::ItemQuantityChanged { .. }
+        | OrderEvent::ItemRemoved { .. }
+        | OrderEvent::FulfilmentChosen { .. }
+        | OrderEvent::CheckedOut { .. }
+        | OrderEvent::CartReopened { .. }
+        | OrderEvent::PaymentRequested { .. }
+        | OrderEvent::PaymentFailed { .. }
+        | OrderEvent::OrderAccepted { .. }
+        | OrderEvent::OrderRejected { .. }
+        | OrderEvent::PreparationStarted { .. }
+        | OrderEvent::OrderReady { .. }
+        | OrderEvent::OutForDelivery { .. }
+        | OrderEvent::OrderDelivered { .. }
+        | OrderEvent::OrderPickedUp { .. }
+        | OrderEvent::OrderCancelled { .. } => return None,
     };
     let mut line = json!({
         "position": e.position(),

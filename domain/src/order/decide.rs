@@ -466,7 +466,17 @@ fn authority(action: &OrderAction) -> Authority {
         | RequestRefund { .. }
         | RecordRefund { .. } => Authority::Staff,
         Cancel { .. } => Authority::OwnerOrStaff,
-        _ => Authority::Owner,
+        // Every action is listed, so that a new one does not compile until it
+        // says who may take it. Create and Reorder are checked before this.
+        Create { .. }
+        | Reorder { .. }
+        | AddItem { .. }
+        | ChangeQuantity { .. }
+        | RemoveItem { .. }
+        | SetFulfilment { .. }
+        | Checkout { .. }
+        | ReopenCart
+        | RequestPayment { .. } => Authority::Owner,
     }
 }
 

@@ -36,7 +36,15 @@ fn detail(ev: &OrderEvent) -> Option<String> {
             None => format!("{m} min"),
         }),
         ReorderedFrom { source, .. } => Some(source.to_string()),
-        _ => None,
+        // The step's type and status say it all.
+        OrderCreated { .. }
+        | FulfilmentChosen { .. }
+        | CartReopened { .. }
+        | PreparationStarted { .. }
+        | OrderReady { .. }
+        | OutForDelivery { .. }
+        | OrderDelivered { .. }
+        | OrderPickedUp { .. } => None,
     }
 }
 
