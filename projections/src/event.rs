@@ -86,9 +86,10 @@ pub enum ReadError {
 
 /// Turns a stored payload into a domain event, upcasting an old version
 /// (`foodbot_domain::codec`, the same decoder that loads aggregates for
-/// commands). `position` says where the row is when it cannot be read.
+/// commands). `position` and `aggregate_id` say which row could not be read.
 pub fn decode(
     aggregate_type: &str,
+    aggregate_id: &str,
     event_type: &str,
     version: &str,
     payload: &str,
@@ -97,8 +98,7 @@ pub fn decode(
     codec::decode(aggregate_type, event_type, version, Payload::Text(payload)).map_err(|cause| {
         ReadError::Undecodable {
             position,
-            // Not known to this caller; the position names the row.
-            aggregate_id: String::new(),
+            aggregate_id: aggregate_id.to_string(),
             cause: Box::new(cause),
         }
     })
@@ -433,17 +433,14 @@ fn envelope(raw: Raw) -> Result<Envelope, ReadError> {
         recorded_at,
     ) = raw;
 
-    let event = codec::decode(
+    let event = decode(
         &aggregate_type,
+        &aggregate_id,
         &event_type,
         &event_version,
-        Payload::Text(&payload),
-    )
-    .map_err(|cause| ReadError::Undecodable {
+        &payload,
         position,
-        aggregate_id: aggregate_id.clone(),
-        cause: Box::new(cause),
-    })?;
+    )?;
     Ok(Envelope {
         checkpoint: Checkpoint {
             transaction_id: tx,
