@@ -54,10 +54,13 @@ fn the_domain_crate_depends_on_no_io_crate() {
 #[test]
 fn every_event_is_catalogued_with_its_version() {
     let doc = std::fs::read_to_string("docs/events.md").expect("docs/events.md exists");
-    let order = foodbot_domain::order::OrderEvent::TYPES.iter();
-    let user = foodbot_domain::user::UserEvent::TYPES.iter();
-    for name in order.chain(user) {
-        let heading = format!("### `{name}` (version `1.0`)");
+    use foodbot_domain::order::OrderEvent;
+    use foodbot_domain::user::UserEvent;
+    let order = OrderEvent::TYPES.map(|t| (t, OrderEvent::current_version(t)));
+    let user = UserEvent::TYPES.map(|t| (t, UserEvent::current_version(t)));
+    for (name, version) in order.into_iter().chain(user) {
+        let version = version.unwrap_or_else(|| panic!("{name} has no current version"));
+        let heading = format!("### `{name}` (version `{version}`)");
         assert!(doc.contains(&heading), "docs/events.md lacks {heading}");
     }
 }

@@ -137,7 +137,7 @@ fn check_clone(text: &str, units: &[Unit]) -> Result<()> {
         let cols: Vec<&str> = line.split('\t').collect();
         ensure!(cols.len() == 7, "a clone line has {} columns", cols.len());
         let payload = cols[5].replace("\\\\", "\\");
-        decode(cols[0], cols[3], cols[4], &payload, 0)
+        decode(cols[0], cols[1], cols[3], cols[4], &payload, 0)
             .with_context(|| format!("clone of {} does not decode", cols[3]))?;
         for u in units {
             let ids = u.orders.iter().map(|o| o.to_string());

@@ -16,6 +16,7 @@
 pub mod actor;
 pub mod address;
 pub mod catalog;
+pub mod codec;
 pub mod ids;
 pub mod money;
 pub mod order;

@@ -103,6 +103,17 @@ impl Money {
         Ok(Money::new(amount, self.currency))
     }
 
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        if self.currency != other.currency {
+            return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
+        }
+        let amount = self
+            .amount
+            .checked_sub(other.amount)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money::new(amount, self.currency))
+    }
+
     pub fn checked_mul(self, factor: u32) -> Result<Money, MoneyError> {
         let amount = self
             .amount
@@ -167,5 +178,8 @@ mod tests {
     #[test]
     fn overflow_is_reported_not_wrapped() {
         assert_eq!(eur(i64::MAX).checked_mul(2), Err(MoneyError::Overflow));
+        assert_eq!(eur(i64::MAX).checked_add(eur(1)), Err(MoneyError::Overflow));
+        assert_eq!(eur(i64::MIN).checked_sub(eur(1)), Err(MoneyError::Overflow));
+        assert_eq!(eur(5).checked_sub(eur(7)), Ok(eur(-2)));
     }
 }

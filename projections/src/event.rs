@@ -17,8 +17,7 @@
 use crate::db::Tx;
 use crate::snapshot::{BadSnapshot, Delta, Snapshot};
 use chrono::{DateTime, Utc};
-use foodbot_domain::order::OrderEvent;
-use foodbot_domain::user::UserEvent;
+use foodbot_domain::codec::{self, DecodeError, Payload};
 use serde_json::Value;
 use sqlx::Row;
 
@@ -30,12 +29,8 @@ pub struct Checkpoint {
     pub position: i64,
 }
 
-/// A decoded event.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Decoded {
-    Order(OrderEvent),
-    User(UserEvent),
-}
+/// A decoded event: the domain's one decoder is used for reading the log too.
+pub use foodbot_domain::codec::Decoded;
 
 /// One event as stored, with its place in the global order.
 #[derive(Debug, Clone)]
@@ -72,42 +67,41 @@ pub enum ReadError {
     Db(#[from] sqlx::Error),
     #[error(transparent)]
     Snapshot(#[from] BadSnapshot),
-    #[error("event at position {position} ({event_type} {version}) cannot be read: {message}")]
+    /// The row is named by its position and aggregate id; the cause names
+    /// the aggregate type, event type and version.
+    #[error("event at position {position} of aggregate {aggregate_id:?} cannot be read: {cause}")]
     Undecodable {
         position: i64,
-        event_type: String,
-        version: String,
+        aggregate_id: String,
+        #[source]
+        cause: Box<DecodeError>,
+    },
+    #[error("event at position {position} has a recorded_at of {recorded_at:?}: {message}")]
+    BadRecordedAt {
+        position: i64,
+        recorded_at: String,
         message: String,
     },
 }
 
-/// Turns a stored payload into a domain event. Old versions would be upcast here.
+/// Turns a stored payload into a domain event, upcasting an old version
+/// (`foodbot_domain::codec`, the same decoder that loads aggregates for
+/// commands). `position` and `aggregate_id` say which row could not be read.
 pub fn decode(
     aggregate_type: &str,
+    aggregate_id: &str,
     event_type: &str,
     version: &str,
     payload: &str,
     position: i64,
 ) -> Result<Decoded, ReadError> {
-    let fail = |message: String| ReadError::Undecodable {
-        position,
-        event_type: event_type.to_string(),
-        version: version.to_string(),
-        message,
-    };
-    if version != "1.0" {
-        return Err(fail("unknown version".into()));
-    }
-    // Straight from the stored text into the typed event: no JSON tree between.
-    match aggregate_type {
-        "Order" => serde_json::from_str(payload)
-            .map(Decoded::Order)
-            .map_err(|e| fail(e.to_string())),
-        "User" => serde_json::from_str(payload)
-            .map(Decoded::User)
-            .map_err(|e| fail(e.to_string())),
-        other => Err(fail(format!("unknown aggregate type {other}"))),
-    }
+    codec::decode(aggregate_type, event_type, version, Payload::Text(payload)).map_err(|cause| {
+        ReadError::Undecodable {
+            position,
+            aggregate_id: aggregate_id.to_string(),
+            cause: Box::new(cause),
+        }
+    })
 }
 
 const PG_HORIZON: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
@@ -396,11 +390,10 @@ async fn read(
                 let recorded: String = r.get(9);
                 let recorded_at = DateTime::parse_from_rfc3339(&recorded)
                     .map(|t| t.with_timezone(&Utc))
-                    .map_err(|e| ReadError::Undecodable {
+                    .map_err(|e| ReadError::BadRecordedAt {
                         position: r.get(1),
-                        event_type: r.get(5),
-                        version: r.get(6),
-                        message: format!("recorded_at {recorded:?}: {e}"),
+                        recorded_at: recorded.clone(),
+                        message: e.to_string(),
                     })?;
                 out.push((
                     r.get(0),
@@ -442,6 +435,7 @@ fn envelope(raw: Raw) -> Result<Envelope, ReadError> {
 
     let event = decode(
         &aggregate_type,
+        &aggregate_id,
         &event_type,
         &event_version,
         &payload,

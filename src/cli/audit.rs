@@ -6,6 +6,7 @@
 //! so a report is consistent even while the server keeps appending.
 
 use cqrs_es::Aggregate;
+use foodbot_domain::codec::{decode_event, Payload};
 use foodbot_domain::order::{Order, OrderEvent};
 use foodbot_projections::event::{read_after, read_only, Decoded, Envelope, Only};
 use foodbot_projections::{Checkpoint, Db, Tx};
@@ -83,7 +84,26 @@ fn payment_line(e: &Envelope) -> Option<Value> {
             amount,
             json!({ "telegram_charge_id": telegram_charge_id }),
         ),
-        _ => return None,
+        // Not money movements (a rejection or cancellation of a paid order is
+        // followed by its own `RefundRequested`).
+        OrderEvent::OrderCreated { .. }
+        | OrderEvent::ReorderedFrom { .. }
+        | OrderEvent::ItemAdded { .. }
+        | OrderEvent::ItemQuantityChanged { .. }
+        | OrderEvent::ItemRemoved { .. }
+        | OrderEvent::FulfilmentChosen { .. }
+        | OrderEvent::CheckedOut { .. }
+        | OrderEvent::CartReopened { .. }
+        | OrderEvent::PaymentRequested { .. }
+        | OrderEvent::PaymentFailed { .. }
+        | OrderEvent::OrderAccepted { .. }
+        | OrderEvent::OrderRejected { .. }
+        | OrderEvent::PreparationStarted { .. }
+        | OrderEvent::OrderReady { .. }
+        | OrderEvent::OutForDelivery { .. }
+        | OrderEvent::OrderDelivered { .. }
+        | OrderEvent::OrderPickedUp { .. }
+        | OrderEvent::OrderCancelled { .. } => return None,
     };
     let mut line = json!({
         "position": e.position(),
@@ -259,11 +279,15 @@ pub async fn order_as_of(
     let mut order = Order::default();
     let mut applied = 0;
     for r in rows {
+        let version = r["event_version"].as_str().unwrap_or_default();
+        let event_type = r["event_type"].as_str().unwrap_or_default();
+        // The one decoder, so that an old version is upcast here as everywhere.
         let payload = match &r["payload"] {
-            Value::String(s) => serde_json::from_str(s)?,
-            v => v.clone(),
+            Value::String(s) => Payload::Text(s),
+            v => Payload::Json(v),
         };
-        let event: OrderEvent = serde_json::from_value(payload)?;
+        let event = decode_event::<OrderEvent>(event_type, version, payload)
+            .map_err(|e| anyhow::anyhow!("order {id}, event {}: {e}", r["sequence"]))?;
         // Business time, exact to the microsecond on every store.
         if as_of.is_some_and(|t| event.at() > t) {
             break;

@@ -23,6 +23,7 @@ use crate::audit::seal::seal_rows;
 use crate::audit::AuditKey;
 use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
+use foodbot_domain::codec::{self, DecodeError, Payload};
 use lru::LruCache;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -80,6 +81,58 @@ fn remember_key(keys: &mut HashMap<String, KeyUse>, metadata: &HashMap<String, S
         };
         keys.insert(key.clone(), used);
     }
+}
+
+/// A stored row of an aggregate that cannot be turned into its event.
+#[derive(Debug, thiserror::Error)]
+pub enum UnreadableEvent {
+    #[error("event {sequence} of {} {aggregate_id}: {cause}", cause.aggregate_type)]
+    Payload {
+        aggregate_id: String,
+        sequence: usize,
+        #[source]
+        cause: Box<DecodeError>,
+    },
+    #[error("event {sequence} of {aggregate_type} {aggregate_id}: metadata is not a map of strings: {message}")]
+    Metadata {
+        aggregate_type: String,
+        aggregate_id: String,
+        sequence: usize,
+        message: String,
+    },
+}
+
+/// A stored row as the aggregate's event, through the one decoder of the
+/// domain (`foodbot_domain::codec`), which honours `event_version` and runs the
+/// upcasters of old versions. cqrs-es' own conversion would ignore the version.
+fn envelope<A: Aggregate>(row: SerializedEvent) -> Result<EventEnvelope<A>, UnreadableEvent> {
+    let payload = codec::decode_for::<A::Event>(
+        &row.aggregate_type,
+        &row.event_type,
+        &row.event_version,
+        Payload::Json(&row.payload),
+    )
+    .map_err(|cause| UnreadableEvent::Payload {
+        aggregate_id: row.aggregate_id.clone(),
+        sequence: row.sequence,
+        cause: Box::new(cause),
+    })?;
+    let metadata = serde_json::from_value(row.metadata).map_err(|e| UnreadableEvent::Metadata {
+        aggregate_type: row.aggregate_type.clone(),
+        aggregate_id: row.aggregate_id.clone(),
+        sequence: row.sequence,
+        message: e.to_string(),
+    })?;
+    Ok(EventEnvelope {
+        aggregate_id: row.aggregate_id,
+        sequence: row.sequence,
+        payload,
+        metadata,
+    })
+}
+
+fn unreadable<E: std::error::Error>(e: UnreadableEvent) -> AggregateError<E> {
+    AggregateError::DeserializationError(Box::new(e))
 }
 
 pub struct AggregateStore<A: Aggregate> {
@@ -200,7 +253,7 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
         let rows = self.repo.get_events::<A>(aggregate_id).await?;
         rows.into_iter()
-            .map(|row| EventEnvelope::<A>::try_from(row).map_err(AggregateError::from))
+            .map(|row| envelope::<A>(row).map_err(unreadable))
             .collect()
     }
 
@@ -222,7 +275,7 @@ impl<A: Aggregate + Clone> EventStore<A> for AggregateStore<A> {
             return Ok(loaded);
         }
         for row in newer {
-            let envelope = EventEnvelope::<A>::try_from(row)?;
+            let envelope = envelope::<A>(row).map_err(unreadable)?;
             remember_key(&mut loaded.keys, &envelope.metadata);
             loaded.sequence = envelope.sequence;
             loaded.aggregate.apply(envelope.payload);

@@ -16,6 +16,7 @@ mod orders;
 mod read_side;
 mod surface;
 mod tampering;
+mod versions;
 
 /// Instantiates `async fn name(store: Store)` tests once per store.
 #[macro_export]

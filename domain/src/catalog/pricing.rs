@@ -260,8 +260,13 @@ impl Catalog {
             }
         }
 
-        let deltas =
-            size.map_or(0, |s| s.price_delta) + options.iter().map(|o| o.price_delta).sum::<i64>();
+        // Deltas come from the menu file; their sum is checked like any other
+        // money, so an absurd menu refuses the line instead of wrapping.
+        let deltas = options
+            .iter()
+            .map(|o| o.price_delta)
+            .try_fold(size.map_or(0, |s| s.price_delta), i64::checked_add)
+            .ok_or(PricingError::PriceOutOfRange)?;
         let unit_price = item
             .price
             .checked_add(Money::new(deltas, item.price.currency))?;

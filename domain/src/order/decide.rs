@@ -141,11 +141,8 @@ impl Order {
                 let current = self.line(line).ok_or(OrderError::UnknownLine(line))?;
                 if current.item.quantity != quantity {
                     let changed = current.item.with_quantity(quantity)?;
-                    let subtotal = Money::new(
-                        self.subtotal().amount - current.item.line_total.amount
-                            + changed.line_total.amount,
-                        changed.line_total.currency,
-                    );
+                    let without = sub_money(self.subtotal(), current.item.line_total)?;
+                    let subtotal = add_money(without, changed.line_total)?;
                     d.emit(OrderEvent::ItemQuantityChanged {
                         line_id: line,
                         quantity,
@@ -158,10 +155,7 @@ impl Order {
             OrderAction::RemoveItem { line } => {
                 self.require(&[Cart], "change")?;
                 let current = self.line(line).ok_or(OrderError::UnknownLine(line))?;
-                let subtotal = Money::new(
-                    self.subtotal().amount - current.item.line_total.amount,
-                    current.item.line_total.currency,
-                );
+                let subtotal = sub_money(self.subtotal(), current.item.line_total)?;
                 d.emit(OrderEvent::ItemRemoved {
                     line_id: line,
                     subtotal,
@@ -292,9 +286,14 @@ impl Order {
             }
             OrderAction::Accept { eta_minutes } => {
                 self.require(&[Paid], "accept")?;
+                // A promise past the end of time is refused rather than dropped.
+                let ready_by = eta_minutes
+                    .map(|m| super::upcast::ready_by(at, m).ok_or(OrderError::AmountOutOfRange))
+                    .transpose()?;
                 d.emit(OrderEvent::OrderAccepted {
                     by: actor,
                     eta_minutes,
+                    ready_by,
                     at,
                 });
             }
@@ -461,7 +460,17 @@ fn authority(action: &OrderAction) -> Authority {
         | RequestRefund { .. }
         | RecordRefund { .. } => Authority::Staff,
         Cancel { .. } => Authority::OwnerOrStaff,
-        _ => Authority::Owner,
+        // Every action is listed, so that a new one does not compile until it
+        // says who may take it. Create and Reorder are checked before this.
+        Create { .. }
+        | Reorder { .. }
+        | AddItem { .. }
+        | ChangeQuantity { .. }
+        | RemoveItem { .. }
+        | SetFulfilment { .. }
+        | Checkout { .. }
+        | ReopenCart
+        | RequestPayment { .. } => Authority::Owner,
     }
 }
 
@@ -487,8 +496,16 @@ fn add_item(
     Ok(())
 }
 
+/// Sums and differences of money in an order are checked: an amount past
+/// what an `i64` of minor units holds is refused, never wrapped. A currency
+/// mismatch cannot reach here (`same_currency` guards every line), and would be
+/// refused the same way rather than mixed.
 fn add_money(a: Money, b: Money) -> Result<Money, OrderError> {
     a.checked_add(b).map_err(|_| OrderError::AmountOutOfRange)
+}
+
+fn sub_money(a: Money, b: Money) -> Result<Money, OrderError> {
+    a.checked_sub(b).map_err(|_| OrderError::AmountOutOfRange)
 }
 
 fn required_reason(reason: Option<String>) -> Result<String, OrderError> {

@@ -9,6 +9,7 @@ use super::command::{Fulfilment, PaymentMethod};
 use super::OrderStatus;
 use crate::actor::Actor;
 use crate::catalog::{Localized, PricedLine, PricingError};
+use crate::codec::{Upcaster, VersionedEvent};
 use crate::ids::{LineId, OrderId, UserId};
 use crate::money::{Currency, Money};
 use chrono::{DateTime, Utc};
@@ -92,9 +93,13 @@ pub enum OrderEvent {
         reason: String,
         at: DateTime<Utc>,
     },
+    /// Version 1.1 added `ready_by`; 1.0 rows are upcast (`upcast.rs`).
     OrderAccepted {
         by: Actor,
         eta_minutes: Option<u32>,
+        /// `at` plus `eta_minutes`: the time promised to the customer, worked
+        /// out once here so that every reader shows the same instant.
+        ready_by: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
     },
     OrderRejected {
@@ -226,10 +231,11 @@ impl OrderEvent {
     ];
 }
 
-impl DomainEvent for OrderEvent {
-    fn event_type(&self) -> String {
+impl OrderEvent {
+    /// The stable `event_type` string, without allocating.
+    pub fn name(&self) -> &'static str {
         use OrderEvent::*;
-        let name = match self {
+        match self {
             OrderCreated { .. } => "OrderCreated",
             ReorderedFrom { .. } => "ReorderedFrom",
             ItemAdded { .. } => "ItemAdded",
@@ -251,11 +257,87 @@ impl DomainEvent for OrderEvent {
             OrderCancelled { .. } => "OrderCancelled",
             RefundRequested { .. } => "RefundRequested",
             RefundCompleted { .. } => "RefundCompleted",
-        };
-        name.to_string()
+        }
+    }
+
+    /// The version of this event's shape that this code writes. Listed per
+    /// variant so that a new event does not compile until it has one.
+    pub fn version(&self) -> &'static str {
+        use OrderEvent::*;
+        match self {
+            OrderAccepted { .. } => super::upcast::ORDER_ACCEPTED_VERSION,
+            OrderCreated { .. }
+            | ReorderedFrom { .. }
+            | ItemAdded { .. }
+            | ItemQuantityChanged { .. }
+            | ItemRemoved { .. }
+            | FulfilmentChosen { .. }
+            | CheckedOut { .. }
+            | CartReopened { .. }
+            | PaymentRequested { .. }
+            | PaymentReceived { .. }
+            | PaymentFailed { .. }
+            | OrderRejected { .. }
+            | PreparationStarted { .. }
+            | OrderReady { .. }
+            | OutForDelivery { .. }
+            | OrderDelivered { .. }
+            | OrderPickedUp { .. }
+            | OrderCancelled { .. }
+            | RefundRequested { .. }
+            | RefundCompleted { .. } => "1.0",
+        }
+    }
+
+    /// The version of each event type's shape that this code writes (and
+    /// reads without upcasting); `None` for a type the order does not have.
+    pub fn current_version(event_type: &str) -> Option<&'static str> {
+        match event_type {
+            "OrderAccepted" => Some(super::upcast::ORDER_ACCEPTED_VERSION),
+            "OrderCreated"
+            | "ReorderedFrom"
+            | "ItemAdded"
+            | "ItemQuantityChanged"
+            | "ItemRemoved"
+            | "FulfilmentChosen"
+            | "CheckedOut"
+            | "CartReopened"
+            | "PaymentRequested"
+            | "PaymentReceived"
+            | "PaymentFailed"
+            | "OrderRejected"
+            | "PreparationStarted"
+            | "OrderReady"
+            | "OutForDelivery"
+            | "OrderDelivered"
+            | "OrderPickedUp"
+            | "OrderCancelled"
+            | "RefundRequested"
+            | "RefundCompleted" => Some("1.0"),
+            _ => None,
+        }
+    }
+}
+
+impl DomainEvent for OrderEvent {
+    fn event_type(&self) -> String {
+        self.name().to_string()
     }
 
     fn event_version(&self) -> String {
-        "1.0".to_string()
+        self.version().to_string()
+    }
+}
+
+impl VersionedEvent for OrderEvent {
+    const AGGREGATE_TYPE: &'static str = "Order";
+    const UPCASTERS: &'static [Upcaster] = super::upcast::UPCASTERS;
+
+    fn current_version(event_type: &str) -> Option<&'static str> {
+        OrderEvent::current_version(event_type)
+    }
+
+    fn name(&self) -> &'static str {
+        OrderEvent::name(self)
     }
 }

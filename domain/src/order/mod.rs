@@ -15,11 +15,15 @@ mod decide;
 mod error;
 mod event;
 #[cfg(test)]
+mod overflow_tests;
+#[cfg(test)]
 mod tests;
+mod upcast;
 
 pub use command::{Fulfilment, OrderAction, OrderCommand, PaymentMethod, PaymentReceipt};
 pub use error::OrderError;
 pub use event::{CartLine, OrderEvent, UnavailableLine};
+pub use upcast::ORDER_ACCEPTED_VERSION;
 
 use crate::ids::{LineId, OrderId, UserId};
 use crate::money::{Currency, Money};
@@ -120,6 +124,10 @@ pub struct Order {
     pub lines: Vec<CartLine>,
     pub next_line: u32,
     pub fulfilment: Option<Fulfilment>,
+    /// The cart's subtotal as the last event that changed it says (`None`
+    /// before any line): events carry it, so it is never summed again here.
+    #[serde(default)]
+    pub cart_subtotal: Option<Money>,
     /// Frozen at checkout; cleared when the cart is reopened.
     pub totals: Option<Totals>,
     pub reordered_from: Option<OrderId>,
@@ -132,11 +140,13 @@ pub struct Order {
 }
 
 impl Order {
+    /// The sum of the cart's line totals. Each event that changes the lines
+    /// carries the subtotal after it (worked out with checked arithmetic when
+    /// it was decided), so this is a lookup rather than a sum that could
+    /// overflow.
     pub fn subtotal(&self) -> Money {
         let currency = self.currency.unwrap_or(crate::money::STARS);
-        self.lines.iter().fold(Money::zero(currency), |acc, l| {
-            Money::new(acc.amount + l.item.line_total.amount, currency)
-        })
+        self.cart_subtotal.unwrap_or(Money::zero(currency))
     }
 
     pub fn line(&self, id: LineId) -> Option<&CartLine> {
@@ -208,22 +218,35 @@ impl Aggregate for Order {
                 self.reordered_from = Some(source);
                 self.reorder_unavailable = unavailable;
             }
-            ItemAdded { line_id, item, .. } => {
-                self.next_line = self.next_line.max(line_id.0 + 1);
+            ItemAdded {
+                line_id,
+                item,
+                subtotal,
+                ..
+            } => {
+                self.next_line = self.next_line.max(line_id.0.saturating_add(1));
                 self.lines.push(CartLine { line_id, item });
+                self.cart_subtotal = Some(subtotal);
             }
             ItemQuantityChanged {
                 line_id,
                 quantity,
                 line_total,
+                subtotal,
                 ..
             } => {
                 if let Some(l) = self.lines.iter_mut().find(|l| l.line_id == line_id) {
                     l.item.quantity = quantity;
                     l.item.line_total = line_total;
                 }
+                self.cart_subtotal = Some(subtotal);
             }
-            ItemRemoved { line_id, .. } => self.lines.retain(|l| l.line_id != line_id),
+            ItemRemoved {
+                line_id, subtotal, ..
+            } => {
+                self.lines.retain(|l| l.line_id != line_id);
+                self.cart_subtotal = Some(subtotal);
+            }
             FulfilmentChosen { fulfilment, .. } => self.fulfilment = Some(fulfilment),
             CheckedOut {
                 lines,
@@ -233,6 +256,7 @@ impl Aggregate for Order {
                 ..
             } => {
                 self.lines = lines;
+                self.cart_subtotal = Some(subtotal);
                 self.totals = Some(Totals {
                     subtotal,
                     delivery_fee,

@@ -470,6 +470,7 @@ fn a_pickup_order_is_never_out_for_delivery() {
             OrderEvent::OrderAccepted {
                 by: STAFF,
                 eta_minutes: None,
+                ready_by: None,
                 at: now(),
             },
             OrderEvent::OrderReady {
@@ -491,6 +492,7 @@ fn customers_cannot_cancel_after_acceptance() {
         vec![OrderEvent::OrderAccepted {
             by: STAFF,
             eta_minutes: None,
+            ready_by: None,
             at: now(),
         }],
     );
@@ -510,6 +512,7 @@ fn staff_cancellation_needs_a_reason_and_refunds_a_paid_order() {
         vec![OrderEvent::OrderAccepted {
             by: STAFF,
             eta_minutes: None,
+            ready_by: None,
             at: now(),
         }],
     );

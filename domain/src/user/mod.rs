@@ -12,6 +12,7 @@ mod tests;
 
 use crate::actor::{Actor, Channel};
 use crate::address::{Address, AddressError};
+use crate::codec::{Upcaster, VersionedEvent};
 use crate::ids::UserId;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
@@ -154,9 +155,10 @@ impl UserEvent {
     ];
 }
 
-impl DomainEvent for UserEvent {
-    fn event_type(&self) -> String {
-        let name = match self {
+impl UserEvent {
+    /// The stable `event_type` string, without allocating.
+    pub fn name(&self) -> &'static str {
+        match self {
             UserEvent::UserRegistered { .. } => "UserRegistered",
             UserEvent::ProfileUpdated { .. } => "ProfileUpdated",
             UserEvent::LanguageChanged { .. } => "LanguageChanged",
@@ -165,12 +167,47 @@ impl DomainEvent for UserEvent {
             UserEvent::NotificationsChanged { .. } => "NotificationsChanged",
             UserEvent::BotBlocked { .. } => "BotBlocked",
             UserEvent::BotUnblocked { .. } => "BotUnblocked",
-        };
-        name.to_string()
+        }
+    }
+
+    /// The version of each event type's shape that this code writes; `None`
+    /// for a type the user does not have. Every user event is still at its
+    /// first shape, so there are no user upcasters.
+    pub fn current_version(event_type: &str) -> Option<&'static str> {
+        match event_type {
+            "UserRegistered"
+            | "ProfileUpdated"
+            | "LanguageChanged"
+            | "AddressSaved"
+            | "AddressRemoved"
+            | "NotificationsChanged"
+            | "BotBlocked"
+            | "BotUnblocked" => Some("1.0"),
+            _ => None,
+        }
+    }
+}
+
+impl DomainEvent for UserEvent {
+    fn event_type(&self) -> String {
+        self.name().to_string()
     }
 
     fn event_version(&self) -> String {
         "1.0".to_string()
+    }
+}
+
+impl VersionedEvent for UserEvent {
+    const AGGREGATE_TYPE: &'static str = "User";
+    const UPCASTERS: &'static [Upcaster] = &[];
+
+    fn current_version(event_type: &str) -> Option<&'static str> {
+        UserEvent::current_version(event_type)
+    }
+
+    fn name(&self) -> &'static str {
+        UserEvent::name(self)
     }
 }
 

@@ -70,15 +70,34 @@ fn line(order_id: &str, line_id: LineId, item: &PricedLine) -> LineRow {
     }
 }
 
+/// True for the events that change lines stored before the step (so that
+/// the step loads them first). `ItemAdded` makes a new line and needs none.
+fn changes_lines(ev: &OrderEvent) -> bool {
+    use OrderEvent::*;
+    match ev {
+        ItemQuantityChanged { .. } | ItemRemoved { .. } | CheckedOut { .. } => true,
+        OrderCreated { .. }
+        | ReorderedFrom { .. }
+        | ItemAdded { .. }
+        | FulfilmentChosen { .. }
+        | CartReopened { .. }
+        | PaymentRequested { .. }
+        | PaymentReceived { .. }
+        | PaymentFailed { .. }
+        | OrderAccepted { .. }
+        | OrderRejected { .. }
+        | PreparationStarted { .. }
+        | OrderReady { .. }
+        | OutForDelivery { .. }
+        | OrderDelivered { .. }
+        | OrderPickedUp { .. }
+        | OrderCancelled { .. }
+        | RefundRequested { .. }
+        | RefundCompleted { .. } => false,
+    }
+}
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
-    let changes_lines = |ev: &OrderEvent| {
-        matches!(
-            ev,
-            OrderEvent::ItemQuantityChanged { .. }
-                | OrderEvent::ItemRemoved { .. }
-                | OrderEvent::CheckedOut { .. }
-        )
-    };
     let mut rows = Rows::<LineRow>::new();
     rows.load(
         tx,
@@ -113,7 +132,24 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                     rows.put(line(id, l.line_id, &l.item));
                 }
             }
-            _ => {}
+            // Nothing about the lines.
+            OrderEvent::OrderCreated { .. }
+            | OrderEvent::ReorderedFrom { .. }
+            | OrderEvent::FulfilmentChosen { .. }
+            | OrderEvent::CartReopened { .. }
+            | OrderEvent::PaymentRequested { .. }
+            | OrderEvent::PaymentReceived { .. }
+            | OrderEvent::PaymentFailed { .. }
+            | OrderEvent::OrderAccepted { .. }
+            | OrderEvent::OrderRejected { .. }
+            | OrderEvent::PreparationStarted { .. }
+            | OrderEvent::OrderReady { .. }
+            | OrderEvent::OutForDelivery { .. }
+            | OrderEvent::OrderDelivered { .. }
+            | OrderEvent::OrderPickedUp { .. }
+            | OrderEvent::OrderCancelled { .. }
+            | OrderEvent::RefundRequested { .. }
+            | OrderEvent::RefundCompleted { .. } => {}
         }
     }
     rows.flush(tx).await

@@ -168,7 +168,13 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             }
             OrderEvent::RefundRequested { .. } => row.refund = Some("requested".into()),
             OrderEvent::RefundCompleted { .. } => row.refund = Some("refunded".into()),
-            _ => {}
+            // The row was made above.
+            OrderEvent::OrderCreated { .. } => {}
+            // These move the status (set above for every event) and nothing else.
+            OrderEvent::PaymentRequested { .. }
+            | OrderEvent::PaymentFailed { .. }
+            | OrderEvent::PreparationStarted { .. }
+            | OrderEvent::OutForDelivery { .. } => {}
         }
     }
     rows.flush(tx).await

@@ -27,9 +27,24 @@ fn detail(ev: &OrderEvent) -> Option<String> {
         RefundCompleted { amount, .. } => Some(amount.to_string()),
         PaymentFailed { reason, .. } | OrderRejected { reason, .. } => Some(reason.clone()),
         OrderCancelled { reason, .. } => reason.clone(),
-        OrderAccepted { eta_minutes, .. } => eta_minutes.map(|m| format!("{m} min")),
+        OrderAccepted {
+            eta_minutes,
+            ready_by,
+            ..
+        } => eta_minutes.map(|m| match ready_by {
+            Some(t) => format!("{m} min, ready by {} UTC", t.format("%H:%M")),
+            None => format!("{m} min"),
+        }),
         ReorderedFrom { source, .. } => Some(source.to_string()),
-        _ => None,
+        // The step's type and status say it all.
+        OrderCreated { .. }
+        | FulfilmentChosen { .. }
+        | CartReopened { .. }
+        | PreparationStarted { .. }
+        | OrderReady { .. }
+        | OutForDelivery { .. }
+        | OrderDelivered { .. }
+        | OrderPickedUp { .. } => None,
     }
 }
 

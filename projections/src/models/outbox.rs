@@ -33,29 +33,59 @@ fn kind(ev: &OrderEvent) -> Option<(&'static str, bool)> {
         } => return None,
         OrderEvent::OrderCancelled { .. } => ("order_cancelled", true),
         OrderEvent::RefundCompleted { .. } => ("refund_completed", true),
-        _ => return None,
+        // Steps the customer takes themselves, or sees in the app as they
+        // happen; a refund is worth a message once it is done.
+        OrderEvent::OrderCreated { .. }
+        | OrderEvent::ReorderedFrom { .. }
+        | OrderEvent::ItemAdded { .. }
+        | OrderEvent::ItemQuantityChanged { .. }
+        | OrderEvent::ItemRemoved { .. }
+        | OrderEvent::FulfilmentChosen { .. }
+        | OrderEvent::CheckedOut { .. }
+        | OrderEvent::CartReopened { .. }
+        | OrderEvent::PaymentRequested { .. }
+        | OrderEvent::PaymentFailed { .. }
+        | OrderEvent::PreparationStarted { .. }
+        | OrderEvent::RefundRequested { .. } => return None,
     })
 }
 
 /// The message text in `lang` (English when the language has no text).
 pub fn text(kind: &str, lang: &str, short: &str, ev: &OrderEvent) -> String {
-    let reason = match ev {
-        OrderEvent::OrderRejected { reason, .. } => reason.clone(),
-        OrderEvent::OrderCancelled { reason, .. } => reason.clone().unwrap_or_default(),
-        _ => String::new(),
-    };
-    let amount = match ev {
+    // What the texts fill in: the reason, the amount, the estimate (empty
+    // strings do not allocate).
+    let (reason, amount, eta) = match ev {
+        OrderEvent::OrderRejected { reason, .. } => (reason.clone(), String::new(), String::new()),
+        OrderEvent::OrderCancelled { reason, .. } => (
+            reason.clone().unwrap_or_default(),
+            String::new(),
+            String::new(),
+        ),
         OrderEvent::PaymentReceived { amount, .. } | OrderEvent::RefundCompleted { amount, .. } => {
-            amount.to_string()
+            (String::new(), amount.to_string(), String::new())
         }
-        _ => String::new(),
-    };
-    let eta = match ev {
-        OrderEvent::OrderAccepted {
-            eta_minutes: Some(m),
-            ..
-        } => m.to_string(),
-        _ => String::new(),
+        OrderEvent::OrderAccepted { eta_minutes, .. } => (
+            String::new(),
+            String::new(),
+            eta_minutes.map(|m| m.to_string()).unwrap_or_default(),
+        ),
+        // The texts of these events fill nothing in.
+        OrderEvent::OrderCreated { .. }
+        | OrderEvent::ReorderedFrom { .. }
+        | OrderEvent::ItemAdded { .. }
+        | OrderEvent::ItemQuantityChanged { .. }
+        | OrderEvent::ItemRemoved { .. }
+        | OrderEvent::FulfilmentChosen { .. }
+        | OrderEvent::CheckedOut { .. }
+        | OrderEvent::CartReopened { .. }
+        | OrderEvent::PaymentRequested { .. }
+        | OrderEvent::PaymentFailed { .. }
+        | OrderEvent::PreparationStarted { .. }
+        | OrderEvent::OrderReady { .. }
+        | OrderEvent::OutForDelivery { .. }
+        | OrderEvent::OrderDelivered { .. }
+        | OrderEvent::OrderPickedUp { .. }
+        | OrderEvent::RefundRequested { .. } => (String::new(), String::new(), String::new()),
     };
     match (lang, kind) {
         ("de", "payment_received") => {
@@ -186,9 +216,13 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             .filter(|(_, ev)| notifying(ev))
             .filter_map(|(e, _)| orders.get(&e.aggregate_id).map(|o| o.customer_id)),
     );
-    users.extend(order_events(events).filter_map(|(_, ev)| match ev {
-        OrderEvent::OrderCreated { customer, .. } => Some(customer.0),
-        _ => None,
+    // … and the customers of the orders created in it.
+    users.extend(order_events(events).filter_map(|(_, ev)| {
+        if let OrderEvent::OrderCreated { customer, .. } = ev {
+            Some(customer.0)
+        } else {
+            None
+        }
     }));
     let mut recipients = Rows::<RecipientRow>::new();
     recipients
@@ -215,7 +249,14 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                             r.notifications = super::user_directory::preference(preference);
                         }
                     }
-                    _ => {}
+                    // Only the language and the preference decide what is
+                    // written to the outbox; whether a message can still be
+                    // delivered is left to whoever sends it.
+                    UserEvent::ProfileUpdated { .. }
+                    | UserEvent::AddressSaved { .. }
+                    | UserEvent::AddressRemoved { .. }
+                    | UserEvent::BotBlocked { .. }
+                    | UserEvent::BotUnblocked { .. } => {}
                 }
             }
             Decoded::Order(ev) => {

@@ -69,13 +69,33 @@ impl Record for EntryRow {
     }
 }
 
+/// True for the events that move money (and so need the order's customer).
+/// A payment requested is not money yet; a rejection or cancellation is
+/// followed by its own `RefundRequested`.
 fn is_payment(ev: &OrderEvent) -> bool {
-    matches!(
-        ev,
+    match ev {
         OrderEvent::PaymentReceived { .. }
-            | OrderEvent::RefundRequested { .. }
-            | OrderEvent::RefundCompleted { .. }
-    )
+        | OrderEvent::RefundRequested { .. }
+        | OrderEvent::RefundCompleted { .. } => true,
+        OrderEvent::OrderCreated { .. }
+        | OrderEvent::ReorderedFrom { .. }
+        | OrderEvent::ItemAdded { .. }
+        | OrderEvent::ItemQuantityChanged { .. }
+        | OrderEvent::ItemRemoved { .. }
+        | OrderEvent::FulfilmentChosen { .. }
+        | OrderEvent::CheckedOut { .. }
+        | OrderEvent::CartReopened { .. }
+        | OrderEvent::PaymentRequested { .. }
+        | OrderEvent::PaymentFailed { .. }
+        | OrderEvent::OrderAccepted { .. }
+        | OrderEvent::OrderRejected { .. }
+        | OrderEvent::PreparationStarted { .. }
+        | OrderEvent::OrderReady { .. }
+        | OrderEvent::OutForDelivery { .. }
+        | OrderEvent::OrderDelivered { .. }
+        | OrderEvent::OrderPickedUp { .. }
+        | OrderEvent::OrderCancelled { .. } => false,
+    }
 }
 
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
@@ -90,20 +110,14 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
     let mut entries = Rows::<EntryRow>::new();
     for (e, ev) in order_events(events) {
         let id = e.aggregate_id.as_str();
-        if let OrderEvent::OrderCreated { customer, .. } = ev {
-            customers.create(CustomerRow {
-                order_id: id.to_string(),
-                customer_id: customer.0,
-            });
-            continue;
-        }
-        if !is_payment(ev) {
-            continue;
-        }
-        let Some(customer_id) = customers.get(&id.to_string()).map(|c| c.customer_id) else {
-            continue;
-        };
         let (kind, amount, method, telegram, provider, reason) = match ev {
+            OrderEvent::OrderCreated { customer, .. } => {
+                customers.create(CustomerRow {
+                    order_id: id.to_string(),
+                    customer_id: customer.0,
+                });
+                continue;
+            }
             OrderEvent::PaymentReceived {
                 method,
                 amount,
@@ -129,7 +143,26 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                 telegram_charge_id,
                 ..
             } => ("refund", amount, None, Some(telegram_charge_id), None, None),
-            _ => continue,
+            OrderEvent::ReorderedFrom { .. }
+            | OrderEvent::ItemAdded { .. }
+            | OrderEvent::ItemQuantityChanged { .. }
+            | OrderEvent::ItemRemoved { .. }
+            | OrderEvent::FulfilmentChosen { .. }
+            | OrderEvent::CheckedOut { .. }
+            | OrderEvent::CartReopened { .. }
+            | OrderEvent::PaymentRequested { .. }
+            | OrderEvent::PaymentFailed { .. }
+            | OrderEvent::OrderAccepted { .. }
+            | OrderEvent::OrderRejected { .. }
+            | OrderEvent::PreparationStarted { .. }
+            | OrderEvent::OrderReady { .. }
+            | OrderEvent::OutForDelivery { .. }
+            | OrderEvent::OrderDelivered { .. }
+            | OrderEvent::OrderPickedUp { .. }
+            | OrderEvent::OrderCancelled { .. } => continue,
+        };
+        let Some(customer_id) = customers.get(&id.to_string()).map(|c| c.customer_id) else {
+            continue;
         };
         entries.append(EntryRow {
             position: e.position(),

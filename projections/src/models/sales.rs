@@ -119,31 +119,67 @@ impl Record for LineRow {
     }
 }
 
+/// Which of the model's stored rows an event reads or changes, so that a
+/// step loads them before applying it.
+#[derive(Clone, Copy, Default)]
+struct Needs {
+    order: bool,
+    checkout: bool,
+    lines: bool,
+}
+
+fn needs(ev: &OrderEvent) -> Needs {
+    use OrderEvent::*;
+    let order = Needs {
+        order: true,
+        ..Needs::default()
+    };
+    match ev {
+        CheckedOut { .. }
+        | OrderReady { .. }
+        | OrderDelivered { .. }
+        | OrderPickedUp { .. }
+        | OrderCancelled { .. }
+        | OrderRejected { .. } => order,
+        PaymentReceived { .. } => Needs {
+            checkout: true,
+            ..order
+        },
+        RefundCompleted { .. } => Needs {
+            lines: true,
+            ..Needs::default()
+        },
+        // `OrderCreated` makes its row; the others mean nothing to sales.
+        OrderCreated { .. }
+        | ReorderedFrom { .. }
+        | ItemAdded { .. }
+        | ItemQuantityChanged { .. }
+        | ItemRemoved { .. }
+        | FulfilmentChosen { .. }
+        | CartReopened { .. }
+        | PaymentRequested { .. }
+        | PaymentFailed { .. }
+        | OrderAccepted { .. }
+        | PreparationStarted { .. }
+        | OutForDelivery { .. }
+        | RefundRequested { .. } => Needs::default(),
+    }
+}
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     use OrderEvent::*;
     let mut orders = Rows::<OrderRow>::new();
     let mut checkouts = Rows::<CheckoutRow>::new();
     let mut lines = Rows::<LineRow>::new();
-    let touches = |ev: &OrderEvent| {
-        matches!(
-            ev,
-            CheckedOut { .. }
-                | PaymentReceived { .. }
-                | OrderReady { .. }
-                | OrderDelivered { .. }
-                | OrderPickedUp { .. }
-                | OrderCancelled { .. }
-                | OrderRejected { .. }
-        )
-    };
+    let touches = |ev: &OrderEvent| needs(ev).order;
     orders
         .load(tx, "order_id", Val::Texts(stored_orders(events, touches)))
         .await?;
-    let paid = |ev: &OrderEvent| matches!(ev, PaymentReceived { .. });
+    let paid = |ev: &OrderEvent| needs(ev).checkout;
     checkouts
         .load(tx, "order_id", Val::Texts(stored_orders(events, paid)))
         .await?;
-    let refunded = |ev: &OrderEvent| matches!(ev, RefundCompleted { .. });
+    let refunded = |ev: &OrderEvent| needs(ev).lines;
     lines
         .load(tx, "order_id", Val::Texts(stored_orders(events, refunded)))
         .await?;
@@ -248,7 +284,20 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                     }
                 }
             }
-            _ => {}
+            // Not a funnel step or a sale: the cart's contents count only as
+            // frozen at checkout, and a refund only once it is done.
+            ReorderedFrom { .. }
+            | ItemAdded { .. }
+            | ItemQuantityChanged { .. }
+            | ItemRemoved { .. }
+            | FulfilmentChosen { .. }
+            | CartReopened { .. }
+            | PaymentRequested { .. }
+            | PaymentFailed { .. }
+            | OrderAccepted { .. }
+            | PreparationStarted { .. }
+            | OutForDelivery { .. }
+            | RefundRequested { .. } => {}
         }
     }
     orders.flush(tx).await?;

@@ -111,8 +111,12 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                 row.notifications = preference(p);
                 row.updated_at = ts(*at);
             }
-            UserEvent::BotBlocked { at } | UserEvent::BotUnblocked { at } => {
-                row.bot_blocked = matches!(ev, UserEvent::BotBlocked { .. });
+            UserEvent::BotBlocked { at } => {
+                row.bot_blocked = true;
+                row.updated_at = ts(*at);
+            }
+            UserEvent::BotUnblocked { at } => {
+                row.bot_blocked = false;
                 row.updated_at = ts(*at);
             }
         }
