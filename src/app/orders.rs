@@ -32,12 +32,22 @@ impl App {
         }
         let name = action.name();
         let id = order_id.to_string();
-        self.execute(&self.orders, &id, likely_new, meta, name, || OrderCommand {
-            actor: meta.actor,
-            at: meta.at,
-            action: action.clone(),
-        })
-        .await
+        let outcome = self
+            .execute(&self.orders, &id, likely_new, meta, name, || OrderCommand {
+                actor: meta.actor,
+                at: meta.at,
+                action: action.clone(),
+            })
+            .await?;
+        // A replayed key answers with the order as it is, without deciding
+        // anything: a customer who sends someone else's key for someone
+        // else's order learns nothing of it.
+        if let (true, Actor::Customer(u)) = (outcome.replayed, meta.actor) {
+            if outcome.state.customer != Some(u) {
+                return Err(OrderError::NotYourOrder.into());
+            }
+        }
+        Ok(outcome)
     }
 
     /// Opens a new cart. With an idempotency key the order id is derived from

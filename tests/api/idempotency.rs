@@ -15,6 +15,7 @@ crate::both_stores!(
     a_key_used_again_for_another_request_is_refused,
     a_no_op_sent_to_two_servers_at_once_is_recorded_once,
     purging_removes_only_records_older_than_their_ttl,
+    another_customer_replaying_a_key_learns_nothing_of_the_order,
 );
 
 /// The first line's quantity in a command's answer.
@@ -319,4 +320,25 @@ async fn recorded(db: &Database, key: &str) -> i64 {
             .await
             .unwrap(),
     }
+}
+
+async fn another_customer_replaying_a_key_learns_nothing_of_the_order(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let order = app.cart(1).await;
+    let line = format!("/api/v1/orders/{order}/items/1");
+    // One key that changed the order, one that changed nothing.
+    for (key, quantity) in [("changed", 2), ("unchanged", 2)] {
+        let body = Some(json!({ "quantity": quantity }));
+        let (status, _) = app.keyed(Method::PATCH, &line, 1, key, body).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let before = app.event_count().await;
+    for key in ["changed", "unchanged"] {
+        let body = Some(json!({ "quantity": 2 }));
+        let (status, body) = app.keyed(Method::PATCH, &line, 2, key, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{key}: {body}");
+        assert!(body.get("lines").is_none() && body.get("id").is_none(), "{body}");
+    }
+    assert_eq!(app.event_count().await, before);
 }
