@@ -5,6 +5,7 @@
 //! stores those columns as text). Values are bound with a type even when null,
 //! as PostgreSQL wants.
 
+pub use crate::storage::Kind;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgPool, Row, SqlitePool};
@@ -284,42 +285,6 @@ impl<'c> Tx<'c> {
                     .await?;
                 rows.iter().map(|r| sqlite_values(r, kinds)).collect()
             }
-        }
-    }
-}
-
-/// What a read-model column holds, which decides how it is bound and read.
-/// Times, dates and JSON travel as text (times in [`crate::time::format`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Int,
-    Text,
-    Bool,
-    Time,
-    Date,
-    Json,
-}
-
-impl Kind {
-    /// The PostgreSQL array type a list of this kind is bound as, with the
-    /// cast to the column's type.
-    pub fn pg_array(self) -> &'static str {
-        match self {
-            Kind::Int => "int8[]",
-            Kind::Text => "text[]",
-            Kind::Bool => "bool[]",
-            Kind::Time => "timestamptz[]",
-            Kind::Date => "text[]::date[]",
-            Kind::Json => "text[]::jsonb[]",
-        }
-    }
-
-    /// The column as selected on PostgreSQL, in the form [`Tx::select`] reads.
-    pub fn pg_select(self, column: &str) -> String {
-        match self {
-            Kind::Int => format!("{column}::int8"),
-            Kind::Date | Kind::Json => format!("{column}::text"),
-            Kind::Text | Kind::Bool | Kind::Time => column.to_string(),
         }
     }
 }

@@ -8,7 +8,7 @@
 use crate::db::Kind::{Int, Text};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

@@ -163,7 +163,7 @@ pub(crate) fn stored_orders(
         .filter(|(_, ev)| matches!(ev, OrderEvent::OrderCreated { .. }))
         .map(|(e, _)| e.aggregate_id.as_str())
         .collect();
-    crate::table::texts(
+    crate::storage::texts(
         order_events(events)
             .filter(|(e, ev)| wanted(ev) && !created.contains(e.aggregate_id.as_str()))
             .map(|(e, _)| e.aggregate_id.as_str()),
@@ -176,7 +176,7 @@ pub(crate) fn stored_users(events: &[&Envelope]) -> Vec<Option<i64>> {
         .filter(|(_, ev)| matches!(ev, UserEvent::UserRegistered { .. }))
         .map(|(id, _)| id)
         .collect();
-    crate::table::ints(
+    crate::storage::ints(
         user_events(events)
             .map(|(id, _)| id)
             .filter(|id| !registered.contains(id)),

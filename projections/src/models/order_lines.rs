@@ -4,7 +4,7 @@ use super::{order_events, stored_orders};
 use crate::db::Kind::{Int, Json, Text};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use foodbot_domain::catalog::PricedLine;
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::LineId;

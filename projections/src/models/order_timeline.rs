@@ -5,7 +5,7 @@ use super::{actor, order_events, stored_orders};
 use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::{OrderEvent, OrderStatus};
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,7 @@ use super::{order_events, stored_orders, stored_users};
 use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::{Decoded, Envelope};
-use crate::table::{ints, Record, Rows, Table, Write};
+use crate::storage::{ints, Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::user::UserEvent;

@@ -4,51 +4,17 @@
 //! events touch with one query per table ([`Rows::load`]), changes them, and
 //! writes every changed row back with one statement per table ([`Rows::flush`]:
 //! on PostgreSQL a `DELETE … UNNEST` and an `INSERT … SELECT FROM UNNEST … ON
-//! CONFLICT`; SQLite, which has no round trips to save, runs the same per row).
-//! A row is a serde struct whose fields are named like the table's columns.
+//! CONFLICT`, or a `COPY` for many rows that cannot clash ([`super::copy`]);
+//! SQLite, which has no round trips to save, runs the same per row). Rows are
+//! described by their [`Record::TABLE`] and turned into column values and back
+//! by [`super::row`].
 
-use crate::db::{Kind, Tx, Val};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use super::copy::{copy_in, COPY_FROM};
+use super::row::{from_values, to_values, RowError};
+use super::schema::{Kind, Record, Table, Write};
+use crate::db::{Tx, Val};
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A read-model table as the projector writes it.
-pub struct Table {
-    pub name: &'static str,
-    /// Every column the projector writes, primary key first.
-    pub columns: &'static [(&'static str, Kind)],
-    /// How many leading columns form the primary key.
-    pub key: usize,
-    /// What writing a row does to a stored row with its key.
-    pub write: Write,
-}
-
-/// How rows are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Write {
-    /// A row replaces the stored one.
-    Upsert,
-    /// A row is only ever added; a stored one is left as it is.
-    Keep,
-    /// A row is only ever added, and never twice: its key comes from one event
-    /// (or one link of the chain), which exactly-once application applies once,
-    /// and a rebuild empties the table first. A clash is an error. Many rows
-    /// go in with `COPY` on PostgreSQL.
-    Append,
-}
-
-/// From this many rows on, rows that cannot clash are written with `COPY`,
-/// which costs one more round trip than an `INSERT` but less per row.
-const COPY_FROM: usize = 64;
-
-/// One row type of a read model.
-pub trait Record: Serialize + DeserializeOwned + Clone {
-    const TABLE: Table;
-    type Key: Ord + Clone;
-    fn key(&self) -> Self::Key;
-}
 
 /// A list of text keys for [`Rows::load`], without repeats.
 pub fn texts<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<Option<String>> {
@@ -273,7 +239,7 @@ async fn delete<'a, R: Record + 'a>(
                 v
             })
         })
-        .collect::<sqlx::Result<_>>()?;
+        .collect::<Result<_, RowError>>()?;
     let key_columns = &table.columns[..table.key];
     match tx {
         Tx::Postgres(_) => {
@@ -284,7 +250,7 @@ async fn delete<'a, R: Record + 'a>(
                 names.join(", "),
                 unnest(key_columns)
             );
-            tx.exec(&sql, &columns(key_columns, keys)).await?;
+            tx.exec(&sql, &columns(table, key_columns, keys)?).await?;
         }
         Tx::Sqlite(_) => {
             let cond: Vec<String> = key_columns
@@ -311,29 +277,21 @@ async fn insert<R: Record>(tx: &mut Tx<'_>, rows: &[&R], conflict: &str) -> sqlx
     let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
     match tx {
         Tx::Postgres(c) if conflict.is_empty() && rows.len() >= COPY_FROM => {
-            let mut text = String::new();
-            for row in rows {
-                if crate::row::copy_line(table, row, &mut text).is_err() {
-                    copy_values(&to_values(table, *row)?, &mut text);
-                }
-            }
-            let sql = format!("COPY {} ({}) FROM STDIN", table.name, names.join(", "));
-            let mut copy = c.copy_in_raw(&sql).await?;
-            copy.send(text.into_bytes()).await?;
-            copy.finish().await?;
+            copy_in(c, rows).await?;
         }
         Tx::Postgres(_) => {
             let values: Vec<Vec<Val>> = rows
                 .iter()
                 .map(|r| to_values(table, *r))
-                .collect::<sqlx::Result<_>>()?;
+                .collect::<Result<_, RowError>>()?;
             let sql = format!(
                 "INSERT INTO {} ({}) SELECT * FROM {}{conflict}",
                 table.name,
                 names.join(", "),
                 unnest(table.columns)
             );
-            tx.exec(&sql, &columns(table.columns, values)).await?;
+            tx.exec(&sql, &columns(table, table.columns, values)?)
+                .await?;
         }
         Tx::Sqlite(_) => {
             let params: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
@@ -351,23 +309,6 @@ async fn insert<R: Record>(tx: &mut Tx<'_>, rows: &[&R], conflict: &str) -> sqlx
     Ok(())
 }
 
-/// A row's values as a line of `COPY` text (for rows whose fields are not in
-/// column order, which [`crate::row::copy_line`] does not take).
-fn copy_values(row: &[Val], out: &mut String) {
-    for (i, v) in row.iter().enumerate() {
-        if i > 0 {
-            out.push('\t');
-        }
-        match v {
-            Val::Int(n) | Val::OptInt(Some(n)) => out.push_str(itoa::Buffer::new().format(*n)),
-            Val::Bool(b) => out.push(if *b { 't' } else { 'f' }),
-            Val::Text(s) | Val::OptText(Some(s)) => crate::row::copy_escape(s, out),
-            _ => out.push_str("\\N"),
-        }
-    }
-    out.push('\n');
-}
-
 /// `UNNEST($1::type[], …)` for the columns, in order.
 fn unnest(columns: &[(&str, Kind)]) -> String {
     let args: Vec<String> = columns
@@ -378,8 +319,13 @@ fn unnest(columns: &[(&str, Kind)]) -> String {
     format!("UNNEST({})", args.join(", "))
 }
 
-/// Rows turned into one list per column.
-fn columns(columns: &[(&str, Kind)], rows: Vec<Vec<Val>>) -> Vec<Val> {
+/// Rows turned into one list per column. A value that does not fit its
+/// column's kind is an error, never a null.
+fn columns(
+    table: &Table,
+    columns: &[(&'static str, Kind)],
+    rows: Vec<Vec<Val>>,
+) -> Result<Vec<Val>, RowError> {
     let n = rows.len();
     let mut out: Vec<Val> = columns
         .iter()
@@ -391,83 +337,45 @@ fn columns(columns: &[(&str, Kind)], rows: Vec<Vec<Val>>) -> Vec<Val> {
         })
         .collect();
     for row in rows {
-        for (list, v) in out.iter_mut().zip(row) {
+        for ((list, v), &(column, kind)) in out.iter_mut().zip(row).zip(columns) {
+            let mismatch = |found| RowError::Mismatch {
+                table: table.name,
+                column,
+                kind,
+                found,
+            };
             match (list, v) {
-                (Val::Ints(l), Val::Int(n)) => l.push(Some(n)),
-                (Val::Ints(l), Val::OptInt(n)) => l.push(n),
-                (Val::Ints(l), _) => l.push(None),
+                (l, Val::OptInt(None) | Val::OptText(None)) => match l {
+                    Val::Ints(l) => l.push(None),
+                    Val::Bools(l) => l.push(None),
+                    Val::Times(l) => l.push(None),
+                    Val::Texts(l) => l.push(None),
+                    _ => return Err(mismatch("a list")),
+                },
+                (Val::Ints(l), Val::Int(n) | Val::OptInt(Some(n))) => l.push(Some(n)),
                 (Val::Bools(l), Val::Bool(b)) => l.push(Some(b)),
-                (Val::Bools(l), _) => l.push(None),
-                (Val::Times(l), Val::Text(s) | Val::OptText(Some(s))) => l.push(
-                    chrono::DateTime::parse_from_rfc3339(&s)
-                        .ok()
-                        .map(|t| t.with_timezone(&chrono::Utc)),
-                ),
-                (Val::Times(l), _) => l.push(None),
-                (Val::Texts(l), Val::Text(s)) => l.push(Some(s)),
-                (Val::Texts(l), Val::OptText(s)) => l.push(s),
-                (Val::Texts(l), _) => l.push(None),
-                _ => {}
+                (Val::Times(l), Val::Text(s) | Val::OptText(Some(s))) => {
+                    let t = chrono::DateTime::parse_from_rfc3339(&s)
+                        .map_err(|_| mismatch("text that is not an RFC 3339 time"))?;
+                    l.push(Some(t.with_timezone(&chrono::Utc)))
+                }
+                (Val::Texts(l), Val::Text(s) | Val::OptText(Some(s))) => l.push(Some(s)),
+                (_, Val::Int(_) | Val::OptInt(Some(_))) => return Err(mismatch("an integer")),
+                (_, Val::Bool(_)) => return Err(mismatch("a boolean")),
+                (_, Val::Text(_) | Val::OptText(Some(_))) => return Err(mismatch("text")),
+                (_, Val::Ints(_) | Val::Texts(_) | Val::Bools(_) | Val::Times(_)) => {
+                    return Err(mismatch("a list"))
+                }
             }
         }
     }
-    out
-}
-
-fn bad(table: &Table, message: String) -> sqlx::Error {
-    sqlx::Error::Decode(format!("{}: {message}", table.name).into())
-}
-
-/// A row's column values, in the table's column order.
-fn to_values<R: Record>(table: &Table, row: &R) -> sqlx::Result<Vec<Val>> {
-    crate::row::to_values(table, row).map_err(|e| bad(table, e.to_string()))
-}
-
-/// A row from its column values, in the table's column order.
-fn from_values<R: Record>(table: &Table, values: Vec<Val>) -> sqlx::Result<R> {
-    let mut map = Map::new();
-    for ((name, kind), v) in table.columns.iter().zip(values) {
-        let v = match (kind, v) {
-            (Kind::Json, Val::OptText(Some(s)) | Val::Text(s)) => {
-                serde_json::from_str(&s).map_err(|e| bad(table, e.to_string()))?
-            }
-            (_, Val::Int(n) | Val::OptInt(Some(n))) => Value::from(n),
-            (_, Val::Text(s) | Val::OptText(Some(s))) => Value::from(s),
-            (_, Val::Bool(b)) => Value::from(b),
-            _ => Value::Null,
-        };
-        map.insert((*name).to_string(), v);
-    }
-    serde_json::from_value(Value::Object(map)).map_err(|e| bad(table, e.to_string()))
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::db::Conn;
-
-    #[test]
-    fn copy_text_escapes_what_its_format_reserves() {
-        let rows = vec![
-            vec![
-                Val::Int(7),
-                Val::OptText(Some("a\\b\tc\nd\re × f".into())),
-                Val::OptInt(None),
-                Val::Bool(false),
-            ],
-            vec![
-                Val::OptInt(Some(-1)),
-                Val::OptText(None),
-                Val::Text(String::new()),
-                Val::Bool(true),
-            ],
-        ];
-        let mut text = String::new();
-        for row in &rows {
-            copy_values(row, &mut text);
-        }
-        assert_eq!(text, "7\ta\\\\b\\tc\\nd\\re × f\t\\N\tf\n-1\t\\N\t\tt\n");
-    }
 
     #[derive(Clone, serde::Serialize, serde::Deserialize)]
     struct Entry {
@@ -491,28 +399,6 @@ mod tests {
         type Key = i64;
         fn key(&self) -> i64 {
             self.id
-        }
-    }
-
-    #[test]
-    fn a_row_copies_like_its_values() {
-        for entry in [
-            Entry {
-                id: 1,
-                note: Some("tab\there\\".into()),
-                done: true,
-            },
-            Entry {
-                id: -2,
-                note: None,
-                done: false,
-            },
-        ] {
-            let mut direct = String::new();
-            crate::row::copy_line(&Entry::TABLE, &entry, &mut direct).unwrap();
-            let mut via_values = String::new();
-            copy_values(&to_values(&Entry::TABLE, &entry).unwrap(), &mut via_values);
-            assert_eq!(direct, via_values);
         }
     }
 
