@@ -74,6 +74,9 @@ impl Record for LinkRow {
     }
 }
 
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&LinkRow::TABLE];
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     // The head, found through the primary key whatever the table's statistics say.
     let sql = "SELECT link, hash FROM event_chain WHERE link = (SELECT max(link) FROM event_chain)";

@@ -12,6 +12,7 @@ mod user_directory;
 
 use crate::db::{Tx, Val};
 use crate::event::{Decoded, Envelope};
+use crate::storage::Table;
 use chrono::{DateTime, Utc};
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::user::UserEvent;
@@ -82,6 +83,30 @@ impl Model {
                 ("outbox_orders", "order_id"),
             ],
         }
+    }
+
+    /// The descriptions of the tables the model writes (see
+    /// [`crate::storage::schema`]); a test checks each against the migrated
+    /// schema of both stores.
+    pub fn described(self) -> &'static [&'static Table] {
+        match self {
+            Model::OrderStatus => order_status::TABLES,
+            Model::OrderLines => order_lines::TABLES,
+            Model::OrderTimeline => order_timeline::TABLES,
+            Model::UserDirectory => user_directory::TABLES,
+            Model::PaymentLedger => payment_ledger::TABLES,
+            Model::Sales => sales::TABLES,
+            Model::Outbox => outbox::TABLES,
+            Model::EventChain => event_chain::TABLES,
+        }
+    }
+
+    /// The description of a table some model writes.
+    pub fn table(name: &str) -> Option<&'static Table> {
+        Model::ALL
+            .into_iter()
+            .flat_map(|m| m.described().iter().copied())
+            .find(|t| t.name == name)
     }
 
     /// Tables emptied before a rebuild. The outbox keeps its notifications, so

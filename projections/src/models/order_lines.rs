@@ -97,6 +97,9 @@ fn changes_lines(ev: &OrderEvent) -> bool {
     }
 }
 
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&LineRow::TABLE];
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut rows = Rows::<LineRow>::new();
     rows.load(

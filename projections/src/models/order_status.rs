@@ -77,6 +77,9 @@ pub(crate) fn parse_status(s: &str) -> OrderStatus {
     serde_json::from_value(serde_json::Value::String(s.to_string())).unwrap_or(OrderStatus::New)
 }
 
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&StatusRow::TABLE];
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut rows = Rows::<StatusRow>::new();
     rows.load(tx, "order_id", Val::Texts(stored_orders(events, |_| true)))

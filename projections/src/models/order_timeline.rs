@@ -87,6 +87,9 @@ fn needs_before(ev: &OrderEvent) -> bool {
     ev.status_after(OrderStatus::New) != ev.status_after(OrderStatus::Cancelled)
 }
 
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&StepRow::TABLE];
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     // Each order's status as its last stored step has it, for the orders whose
     // next status depends on it.

@@ -203,6 +203,13 @@ impl Record for NotificationRow {
     }
 }
 
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[
+    &NotificationRow::TABLE,
+    &RecipientRow::TABLE,
+    &OrderRow::TABLE,
+];
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut orders = Rows::<OrderRow>::new();
     let notifying = |ev: &OrderEvent| kind(ev).is_some();

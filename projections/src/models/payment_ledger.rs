@@ -98,6 +98,9 @@ fn is_payment(ev: &OrderEvent) -> bool {
     }
 }
 
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&EntryRow::TABLE, &CustomerRow::TABLE];
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut customers = Rows::<CustomerRow>::new();
     customers

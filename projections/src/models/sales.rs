@@ -166,6 +166,9 @@ fn needs(ev: &OrderEvent) -> Needs {
     }
 }
 
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&OrderRow::TABLE, &LineRow::TABLE, &CheckoutRow::TABLE];
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     use OrderEvent::*;
     let mut orders = Rows::<OrderRow>::new();

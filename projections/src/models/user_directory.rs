@@ -56,6 +56,9 @@ impl Record for UserRow {
     }
 }
 
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&UserRow::TABLE];
+
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut rows = Rows::<UserRow>::new();
     rows.load(tx, "user_id", Val::Ints(stored_users(events)))

@@ -163,6 +163,27 @@ pub fn from_values<R: DeserializeOwned>(table: &Table, values: Vec<Val>) -> Resu
     })
 }
 
+/// Reads the JSON text of `table`'s `Json` columns in a row a query returned
+/// (SQLite keeps JSON as text; PostgreSQL's `jsonb` comes back parsed and is
+/// left alone), so both stores answer alike. Text that is not JSON is an
+/// error naming its column.
+pub fn parse_json_columns(table: &Table, row: &mut Map<String, Value>) -> Result<(), RowError> {
+    for &(column, kind) in table.columns {
+        if kind != Kind::Json {
+            continue;
+        }
+        if let Some(Value::String(text)) = row.get(column) {
+            let parsed = serde_json::from_str(text).map_err(|cause| RowError::Json {
+                table: table.name,
+                column,
+                cause,
+            })?;
+            row.insert(column.to_string(), parsed);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
