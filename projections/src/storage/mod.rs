@@ -8,7 +8,10 @@
 //! - [`rows`]: a step's rows of one table, loaded with one query and written
 //!   back with a few batched statements (`UNNEST` upserts and deletes).
 //! - [`copy`]: the `COPY … FROM STDIN` fast path for rows that cannot clash.
+//!
+//! [`check`] holds a description to the migrated schema of either store.
 
+pub mod check;
 pub mod copy;
 pub mod row;
 pub mod rows;
