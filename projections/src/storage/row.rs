@@ -64,6 +64,13 @@ pub enum RowError {
         kind: Kind,
         found: &'static str,
     },
+    #[error("{table}.{column}: the stored value cannot be read: {cause}")]
+    Column {
+        table: &'static str,
+        column: &'static str,
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("{table}.{column}: stored JSON cannot be read: {cause}")]
     Json {
         table: &'static str,
@@ -161,6 +168,31 @@ pub fn from_values<R: DeserializeOwned>(table: &Table, values: Vec<Val>) -> Resu
         table: table.name,
         cause,
     })
+}
+
+/// Names the column of a decode error of a query that selected `table`'s
+/// columns in order (sqlx names it by its index only).
+pub fn name_column(table: &Table, e: sqlx::Error) -> sqlx::Error {
+    match e {
+        sqlx::Error::ColumnDecode { index, source } => {
+            let column = index
+                .trim_matches('"')
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| table.columns.get(i));
+            match column {
+                Some(&(column, _)) => RowError::Column {
+                    table: table.name,
+                    column,
+                    cause: source,
+                }
+                .into(),
+                // Not an index of ours: the error as sqlx gave it.
+                None => sqlx::Error::ColumnDecode { index, source },
+            }
+        }
+        e => e,
+    }
 }
 
 /// Reads the JSON text of `table`'s `Json` columns in a row a query returned

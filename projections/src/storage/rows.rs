@@ -10,7 +10,7 @@
 //! by [`super::row`].
 
 use super::copy::{copy_in, COPY_FROM};
-use super::row::{from_values, to_values, RowError};
+use super::row::{from_values, name_column, to_values, RowError};
 use super::schema::{Kind, Record, Table, Write};
 use crate::db::{Tx, Val};
 use std::collections::btree_map::Entry;
@@ -87,7 +87,11 @@ impl<R: Record> Rows<R> {
             table.name
         );
         let kinds: Vec<Kind> = table.columns.iter().map(|(_, k)| *k).collect();
-        for values in tx.select(&sql, &[keys], &kinds).await? {
+        let stored = tx
+            .select(&sql, &[keys], &kinds)
+            .await
+            .map_err(|e| name_column(table, e))?;
+        for values in stored {
             let row: R = from_values(table, values)?;
             let key = row.key();
             if !self.gone.contains_key(&key) {
@@ -492,5 +496,38 @@ mod tests {
             note(&mut conn).await,
             vec![Some("replaced".to_string()), Some("two again".to_string())]
         );
+    }
+
+    #[tokio::test]
+    async fn a_stored_value_that_does_not_fit_its_column_stops_the_load_naming_it() {
+        let mut conn = entries_db().await;
+        let mut tx = Tx::begin(&mut conn).await.unwrap();
+        // SQLite keeps text that is not a number as text, even in an integer column.
+        tx.exec(
+            "INSERT INTO entries (id, note, done) VALUES (1, 'x', 'yes')",
+            &[],
+        )
+        .await
+        .unwrap();
+        let mut rows = Rows::<Entry>::new();
+        let err = rows
+            .load(&mut tx, "id", Val::Ints(vec![Some(1)]))
+            .await
+            .unwrap_err();
+        let sqlx::Error::Decode(cause) = err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            matches!(
+                cause.downcast_ref::<RowError>(),
+                Some(RowError::Column {
+                    table: "entries",
+                    column: "done",
+                    ..
+                })
+            ),
+            "{cause:?}"
+        );
+        assert!(rows.get(&1).is_none());
     }
 }
