@@ -6,7 +6,8 @@
 //! - [`row`] (with the serde serializer in `ser`): a row struct turned into
 //!   column values and back, every value checked against its column.
 //! - [`rows`]: a step's rows of one table, loaded with one query and written
-//!   back with a few batched statements (`UNNEST` upserts and deletes).
+//!   back with a few batched statements ([`statements`]: `UNNEST` upserts
+//!   and deletes).
 //! - [`copy`]: the `COPY … FROM STDIN` fast path for rows that cannot clash.
 //!
 //! [`check`] holds a description to the migrated schema of either store.
@@ -17,6 +18,7 @@ pub mod row;
 pub mod rows;
 pub mod schema;
 mod ser;
+pub mod statements;
 
 pub use row::RowError;
 pub use rows::{ints, texts, Rows};
