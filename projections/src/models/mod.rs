@@ -101,14 +101,6 @@ impl Model {
         }
     }
 
-    /// The description of a table some model writes.
-    pub fn table(name: &str) -> Option<&'static Table> {
-        Model::ALL
-            .into_iter()
-            .flat_map(|m| m.described().iter().copied())
-            .find(|t| t.name == name)
-    }
-
     /// Tables emptied before a rebuild. The outbox keeps its notifications, so
     /// that what was sent is not sent again: a rebuild recreates the same rows
     /// (same ids) and leaves the existing ones, with their delivery state, alone.

@@ -3,8 +3,8 @@
 //! Writing goes through serde, field by field, with nothing in between: each
 //! field of the row struct lands in the column of the same name, typed by the
 //! column's [`Kind`]; `Json` columns hold the field's JSON text. The values go
-//! either into a list ([`to_values`]) or, through the [`Cells`] trait, straight
-//! into a line of `COPY` text ([`super::copy`]). Reading ([`from_values`])
+//! either into a list ([`to_values`]) or, through the serializer's `Cells`
+//! trait (`ser.rs`), straight into a line of `COPY` text ([`super::copy`]). Reading ([`from_values`])
 //! checks every value against its column's kind: a value that does not fit is
 //! an error naming the table and column, never a null or a default.
 
