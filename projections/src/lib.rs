@@ -11,9 +11,8 @@ pub mod event;
 pub mod models;
 pub mod projector;
 pub mod queries;
-mod row;
 pub mod snapshot;
-pub mod table;
+pub mod storage;
 pub mod time;
 pub mod visibility;
 

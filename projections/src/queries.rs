@@ -2,6 +2,7 @@
 
 use crate::db::{Db, Val};
 use crate::event::Checkpoint;
+use crate::storage::row::parse_json_columns;
 use crate::visibility::Visibility;
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -43,7 +44,13 @@ pub async fn order_detail(
                    FROM order_lines WHERE order_id = $1 ORDER BY line_id";
     let timeline = "SELECT sequence, event_type, status, actor, detail, CAST(at AS TEXT) AS at
                       FROM order_timeline WHERE order_id = $1 ORDER BY sequence";
-    let lines = db.rows(lines, &[order_id.into()]).await?;
+    let mut lines = db.rows(lines, &[order_id.into()]).await?;
+    // The item's name and options are JSON columns of `order_lines`.
+    for line in &mut lines {
+        for table in crate::Model::OrderLines.described() {
+            parse_json_columns(table, line)?;
+        }
+    }
     let timeline = db.rows(timeline, &[order_id.into()]).await?;
     order.insert(
         "lines".into(),

@@ -59,11 +59,24 @@ pub async fn csv(db: &Db, name: &str, out: impl std::io::Write) -> anyhow::Resul
         w.write_record(header.iter().map(|k| match row.get(k) {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => number(n),
             Some(v) => v.to_string(),
         }))?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// A number as the stores agree on it. PostgreSQL's decimals arrive exact and
+/// normalised (`1`, `0.5`); SQLite's are floating point, which JSON would
+/// write as `1.0`. Rust's shortest round-trip form of a float writes `1`
+/// and `0.6667`, as the decimal does.
+fn number(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => i.to_string(),
+        (None, Some(f)) => f.to_string(),
+        (None, None) => n.to_string(),
+    }
 }
 
 async fn column_names(db: &Db, table: &str) -> anyhow::Result<Vec<String>> {

@@ -230,8 +230,18 @@ pub async fn order(db: &Database, cmd: OrderCommand) -> anyhow::Result<bool> {
 }
 
 pub async fn export(db: &Database, name: &str, format: &str) -> anyhow::Result<()> {
+    export_to(db, name, format, std::io::stdout().lock()).await
+}
+
+/// `export`, written to `out` instead of stdout.
+pub async fn export_to(
+    db: &Database,
+    name: &str,
+    format: &str,
+    out: impl std::io::Write,
+) -> anyhow::Result<()> {
     anyhow::ensure!(format == "csv", "only --format csv is supported");
-    export::csv(&db.projection_db(), name, std::io::stdout().lock()).await
+    export::csv(&db.projection_db(), name, out).await
 }
 
 /// Says which open transaction holds the final part of the log back.

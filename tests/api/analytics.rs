@@ -862,6 +862,41 @@ async fn every_documented_query_answers_what_the_data_says(store: Store) {
         expected_ids.len() - usize::from(store == Store::Postgres)
     );
 
+    // `foodbot export … --format csv` writes the views' decimals on both
+    // stores, and alike (SQLite's REAL ratios used to come out empty).
+    let export = |name: &'static str| {
+        let app = &app;
+        async move {
+            let mut out = Vec::new();
+            foodbot::cli::export_to(&app.db, name, "csv", &mut out)
+                .await
+                .unwrap();
+            String::from_utf8(out).unwrap()
+        }
+    };
+    assert_eq!(
+        export("repeat_customers").await,
+        "paying_customers,repeat_customers,repeat_rate\n3,1,0.3333\n"
+    );
+    let funnel = export("funnel_daily").await;
+    let mut lines = funnel.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let cell =
+        |row: &[String], name: &str| row[header.iter().position(|h| *h == name).unwrap()].clone();
+    let mut days = 0;
+    for line in lines {
+        let row: Vec<String> = line.split(',').map(String::from).collect();
+        let (carts, checked_out): (f64, f64) = (
+            cell(&row, "carts").parse().unwrap(),
+            cell(&row, "checked_out").parse().unwrap(),
+        );
+        let rate = cell(&row, "checkout_rate");
+        let expected = ((checked_out / carts) * 10_000.0).round() / 10_000.0;
+        assert_eq!(rate, expected.to_string(), "{funnel}");
+        days += 1;
+    }
+    assert!(days >= 3, "{funnel}");
+
     if let Analyst::Postgres(mut tx) = analyst {
         // The analyst login reads the read models and views, never the event log.
         let err = sqlx::query("SELECT count(*) FROM events")

@@ -14,6 +14,7 @@ mod lifecycle;
 mod long_transaction;
 mod orders;
 mod read_side;
+mod schema;
 mod surface;
 mod tampering;
 mod versions;

@@ -12,6 +12,7 @@ mod user_directory;
 
 use crate::db::{Tx, Val};
 use crate::event::{Decoded, Envelope};
+use crate::storage::Table;
 use chrono::{DateTime, Utc};
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::user::UserEvent;
@@ -81,6 +82,22 @@ impl Model {
                 ("outbox_recipients", "user_id"),
                 ("outbox_orders", "order_id"),
             ],
+        }
+    }
+
+    /// The descriptions of the tables the model writes (see
+    /// [`crate::storage::schema`]); a test checks each against the migrated
+    /// schema of both stores.
+    pub fn described(self) -> &'static [&'static Table] {
+        match self {
+            Model::OrderStatus => order_status::TABLES,
+            Model::OrderLines => order_lines::TABLES,
+            Model::OrderTimeline => order_timeline::TABLES,
+            Model::UserDirectory => user_directory::TABLES,
+            Model::PaymentLedger => payment_ledger::TABLES,
+            Model::Sales => sales::TABLES,
+            Model::Outbox => outbox::TABLES,
+            Model::EventChain => event_chain::TABLES,
         }
     }
 
@@ -163,7 +180,7 @@ pub(crate) fn stored_orders(
         .filter(|(_, ev)| matches!(ev, OrderEvent::OrderCreated { .. }))
         .map(|(e, _)| e.aggregate_id.as_str())
         .collect();
-    crate::table::texts(
+    crate::storage::texts(
         order_events(events)
             .filter(|(e, ev)| wanted(ev) && !created.contains(e.aggregate_id.as_str()))
             .map(|(e, _)| e.aggregate_id.as_str()),
@@ -176,7 +193,7 @@ pub(crate) fn stored_users(events: &[&Envelope]) -> Vec<Option<i64>> {
         .filter(|(_, ev)| matches!(ev, UserEvent::UserRegistered { .. }))
         .map(|(id, _)| id)
         .collect();
-    crate::table::ints(
+    crate::storage::ints(
         user_events(events)
             .map(|(id, _)| id)
             .filter(|id| !registered.contains(id)),

@@ -4,7 +4,7 @@ use super::{order_events, stored_orders};
 use crate::db::Kind::{Int, Json, Text};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use foodbot_domain::catalog::PricedLine;
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::LineId;
@@ -96,6 +96,9 @@ fn changes_lines(ev: &OrderEvent) -> bool {
         | RefundCompleted { .. } => false,
     }
 }
+
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&LineRow::TABLE];
 
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut rows = Rows::<LineRow>::new();

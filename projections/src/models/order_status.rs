@@ -4,7 +4,7 @@ use super::{order_events, stored_orders};
 use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::{Fulfilment, OrderEvent, OrderStatus};
 use foodbot_domain::OrderId;
@@ -76,6 +76,9 @@ impl Record for StatusRow {
 pub(crate) fn parse_status(s: &str) -> OrderStatus {
     serde_json::from_value(serde_json::Value::String(s.to_string())).unwrap_or(OrderStatus::New)
 }
+
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&StatusRow::TABLE];
 
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut rows = Rows::<StatusRow>::new();

@@ -5,7 +5,7 @@ use super::{actor, order_events, stored_orders};
 use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::{OrderEvent, OrderStatus};
 use serde::{Deserialize, Serialize};
@@ -86,6 +86,9 @@ impl Record for StepRow {
 fn needs_before(ev: &OrderEvent) -> bool {
     ev.status_after(OrderStatus::New) != ev.status_after(OrderStatus::Cancelled)
 }
+
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&StepRow::TABLE];
 
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     // Each order's status as its last stored step has it, for the orders whose

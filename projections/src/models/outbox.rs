@@ -8,7 +8,7 @@ use super::{order_events, stored_orders, stored_users};
 use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::{Decoded, Envelope};
-use crate::table::{ints, Record, Rows, Table, Write};
+use crate::storage::{ints, Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::OrderEvent;
 use foodbot_domain::user::UserEvent;
@@ -202,6 +202,13 @@ impl Record for NotificationRow {
         self.notification_id.clone()
     }
 }
+
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[
+    &NotificationRow::TABLE,
+    &RecipientRow::TABLE,
+    &OrderRow::TABLE,
+];
 
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut orders = Rows::<OrderRow>::new();

@@ -5,7 +5,7 @@ use super::{order_events, stored_orders};
 use crate::db::Kind::{Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::{OrderEvent, PaymentMethod};
 use serde::{Deserialize, Serialize};
@@ -97,6 +97,9 @@ fn is_payment(ev: &OrderEvent) -> bool {
         | OrderEvent::OrderCancelled { .. } => false,
     }
 }
+
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&EntryRow::TABLE, &CustomerRow::TABLE];
 
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut customers = Rows::<CustomerRow>::new();

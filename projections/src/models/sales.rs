@@ -5,7 +5,7 @@ use super::{order_events, stored_orders};
 use crate::db::Kind::{Bool, Date, Int, Json, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::order::OrderEvent;
 use serde::{Deserialize, Serialize};
@@ -165,6 +165,9 @@ fn needs(ev: &OrderEvent) -> Needs {
         | RefundRequested { .. } => Needs::default(),
     }
 }
+
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&OrderRow::TABLE, &LineRow::TABLE, &CheckoutRow::TABLE];
 
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     use OrderEvent::*;

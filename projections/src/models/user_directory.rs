@@ -4,7 +4,7 @@ use super::{stored_users, user_events};
 use crate::db::Kind::{Bool, Int, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::Envelope;
-use crate::table::{Record, Rows, Table, Write};
+use crate::storage::{Record, Rows, Table, Write};
 use crate::time::format as ts;
 use foodbot_domain::user::UserEvent;
 use serde::{Deserialize, Serialize};
@@ -55,6 +55,9 @@ impl Record for UserRow {
         self.user_id
     }
 }
+
+/// The tables this model writes, as it describes them.
+pub(crate) const TABLES: &[&Table] = &[&UserRow::TABLE];
 
 pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result<()> {
     let mut rows = Rows::<UserRow>::new();

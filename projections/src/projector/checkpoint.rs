@@ -5,7 +5,7 @@ use super::{Mark, ProjectError};
 use crate::db::{Conn, Db, Kind, Tx, Val};
 use crate::models::Model;
 use crate::snapshot::Snapshot;
-use crate::table::{Record, Table, Write};
+use crate::storage::{Record, Table, Write};
 use std::collections::HashMap;
 
 /// A read model's checkpoint row.

@@ -37,7 +37,7 @@ use crate::db::{Conn, Db, Tx};
 use crate::event::{read_delta, Checkpoint, Envelope, ReadError};
 use crate::models::Model;
 use crate::snapshot::Snapshot;
-use crate::table::Rows;
+use crate::storage::Rows;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;

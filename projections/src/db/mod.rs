@@ -3,8 +3,14 @@
 //! Read models are written once: statements use PostgreSQL's `$1` parameters and
 //! `::type` casts, and are rewritten for SQLite (`?1`, casts dropped: SQLite
 //! stores those columns as text). Values are bound with a type even when null,
-//! as PostgreSQL wants.
+//! as PostgreSQL wants. Rows of free-form queries come back as JSON objects
+//! (`json`).
 
+pub use crate::storage::Kind;
+mod json;
+
+pub use json::ColumnError;
+use json::{pg_row_json, sqlite_row_json};
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgPool, Row, SqlitePool};
@@ -145,8 +151,10 @@ macro_rules! bind_sqlite {
     }};
 }
 
-fn list_json<T: serde::Serialize>(v: &[T]) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+/// A list as JSON text. Built as a `Value`, which cannot fail, so there is
+/// no error to hide.
+fn list_json<T: Clone + Into<serde_json::Value>>(v: &[T]) -> String {
+    serde_json::Value::from(v.to_vec()).to_string()
 }
 
 /// A connection of its own, outside the pool: the projector's, which holds
@@ -208,12 +216,12 @@ impl Db {
         match self {
             Db::Postgres(p) => {
                 let rows = bind_pg!(sqlx::query(sql), args).fetch_all(p).await?;
-                Ok(rows.iter().map(pg_row_json).collect())
+                Ok(rows.iter().map(pg_row_json).collect::<Result<_, _>>()?)
             }
             Db::Sqlite(p) => {
                 let sql = sqlite_sql(sql);
                 let rows = bind_sqlite!(sqlx::query(&sql), args).fetch_all(p).await?;
-                Ok(rows.iter().map(sqlite_row_json).collect())
+                Ok(rows.iter().map(sqlite_row_json).collect::<Result<_, _>>()?)
             }
         }
     }
@@ -288,42 +296,6 @@ impl<'c> Tx<'c> {
     }
 }
 
-/// What a read-model column holds, which decides how it is bound and read.
-/// Times, dates and JSON travel as text (times in [`crate::time::format`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Int,
-    Text,
-    Bool,
-    Time,
-    Date,
-    Json,
-}
-
-impl Kind {
-    /// The PostgreSQL array type a list of this kind is bound as, with the
-    /// cast to the column's type.
-    pub fn pg_array(self) -> &'static str {
-        match self {
-            Kind::Int => "int8[]",
-            Kind::Text => "text[]",
-            Kind::Bool => "bool[]",
-            Kind::Time => "timestamptz[]",
-            Kind::Date => "text[]::date[]",
-            Kind::Json => "text[]::jsonb[]",
-        }
-    }
-
-    /// The column as selected on PostgreSQL, in the form [`Tx::select`] reads.
-    pub fn pg_select(self, column: &str) -> String {
-        match self {
-            Kind::Int => format!("{column}::int8"),
-            Kind::Date | Kind::Json => format!("{column}::text"),
-            Kind::Text | Kind::Bool | Kind::Time => column.to_string(),
-        }
-    }
-}
-
 fn pg_values(row: &PgRow, kinds: &[Kind]) -> sqlx::Result<Vec<Val>> {
     kinds
         .iter()
@@ -360,93 +332,6 @@ fn sqlite_values(row: &SqliteRow, kinds: &[Kind]) -> sqlx::Result<Vec<Val>> {
             })
         })
         .collect()
-}
-
-/// A row as JSON, whatever its column types (for exports and comparisons).
-fn pg_row_json(row: &PgRow) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::Value;
-    use sqlx::{Column, TypeInfo};
-    let mut out = serde_json::Map::new();
-    for (i, col) in row.columns().iter().enumerate() {
-        let v = match col.type_info().name() {
-            "INT2" => row
-                .try_get::<Option<i16>, _>(i)
-                .ok()
-                .flatten()
-                .map(Value::from),
-            "INT4" => row
-                .try_get::<Option<i32>, _>(i)
-                .ok()
-                .flatten()
-                .map(Value::from),
-            "INT8" => row
-                .try_get::<Option<i64>, _>(i)
-                .ok()
-                .flatten()
-                .map(Value::from),
-            "FLOAT4" => row
-                .try_get::<Option<f32>, _>(i)
-                .ok()
-                .flatten()
-                .map(Value::from),
-            "FLOAT8" => row
-                .try_get::<Option<f64>, _>(i)
-                .ok()
-                .flatten()
-                .map(Value::from),
-            // Exact decimals (ratios in analytics views) stay exact: JSON numbers
-            // written from their decimal text.
-            "NUMERIC" => row
-                .try_get::<Option<rust_decimal::Decimal>, _>(i)
-                .ok()
-                .flatten()
-                .and_then(|d| serde_json::from_str::<Value>(&d.normalize().to_string()).ok()),
-            "BOOL" => row
-                .try_get::<Option<bool>, _>(i)
-                .ok()
-                .flatten()
-                .map(Value::from),
-            "JSON" | "JSONB" => row.try_get::<Option<Value>, _>(i).ok().flatten(),
-            "TIMESTAMPTZ" => row
-                .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(i)
-                .ok()
-                .flatten()
-                .map(|t| Value::from(crate::time::format(t))),
-            "DATE" => row
-                .try_get::<Option<chrono::NaiveDate>, _>(i)
-                .ok()
-                .flatten()
-                .map(|d| Value::from(d.to_string())),
-            _ => row
-                .try_get::<Option<String>, _>(i)
-                .ok()
-                .flatten()
-                .map(Value::from),
-        };
-        out.insert(col.name().to_string(), v.unwrap_or(Value::Null));
-    }
-    out
-}
-
-fn sqlite_row_json(row: &SqliteRow) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::Value;
-    use sqlx::Column;
-    let mut out = serde_json::Map::new();
-    for (i, col) in row.columns().iter().enumerate() {
-        let v = if let Ok(Some(n)) = row.try_get::<Option<i64>, _>(i) {
-            Value::from(n)
-        } else if let Ok(Some(s)) = row.try_get::<Option<String>, _>(i) {
-            // JSON columns are text on SQLite: give them back as JSON.
-            match s.chars().next() {
-                Some('{') | Some('[') => serde_json::from_str(&s).unwrap_or(Value::from(s)),
-                _ => Value::from(s),
-            }
-        } else {
-            Value::Null
-        };
-        out.insert(col.name().to_string(), v);
-    }
-    out
 }
 
 #[cfg(test)]
