@@ -4,7 +4,7 @@
 use crate::helpers::*;
 use foodbot_projections::storage::check::{check, Mismatch};
 use foodbot_projections::storage::{Kind, Table, Write};
-use foodbot_projections::Model;
+use foodbot_projections::{projector, Model};
 
 crate::both_stores!(
     every_table_the_read_side_writes_is_described_as_migrated,
@@ -23,6 +23,8 @@ async fn every_table_the_read_side_writes_is_described_as_migrated(store: Store)
             checked.push(table.name);
         }
     }
+    // The projector's own bookkeeping too.
+    mismatches.extend(check(&pdb, projector::CHECKPOINTS).await.unwrap());
     assert_eq!(mismatches, [], "{mismatches:#?}");
     // Every table of every model is described (exports and rebuilds list them).
     let mut owned: Vec<&str> = Model::ALL

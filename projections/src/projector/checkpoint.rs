@@ -8,6 +8,9 @@ use crate::snapshot::Snapshot;
 use crate::storage::{Record, Table, Write};
 use std::collections::HashMap;
 
+/// How the projector writes `projection_checkpoints` (for the schema test).
+pub const CHECKPOINTS: &Table = &CheckpointRow::TABLE;
+
 /// A read model's checkpoint row.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct CheckpointRow {

@@ -28,7 +28,7 @@ mod run;
 mod status;
 
 use checkpoint::{create_checkpoints, read_checkpoints, CheckpointRow, Lock};
-pub use checkpoint::{marks, reset};
+pub use checkpoint::{marks, reset, CHECKPOINTS};
 pub use mark::Mark;
 pub use replay::replay;
 pub use status::{head, held_back, status, ModelStatus, OpenTransaction};
