@@ -39,8 +39,21 @@ pub enum AppError {
     /// Another writer kept winning; the caller may retry.
     #[error("the order was changed concurrently; try again")]
     Conflict,
-    #[error("storage failure: {0}")]
-    Storage(String),
+    /// The database or the event store failed; the cause is kept as the
+    /// source, so that the one place that logs it (the HTTP layer's 5xx log,
+    /// the bot's error log) shows the whole chain.
+    #[error("storage failure")]
+    Storage(#[source] BoxError),
+}
+
+/// Any error, kept as the source of a storage failure.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+impl AppError {
+    /// A storage failure caused by `e`.
+    pub fn storage(e: impl Into<BoxError>) -> Self {
+        AppError::Storage(e.into())
+    }
 }
 
 pub struct App {

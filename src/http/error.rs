@@ -6,18 +6,56 @@
 //! staff step, 404 not found (also for another user's order), 405 wrong method,
 //! 409 wrong order state, lost race or reused idempotency key, 413 body too
 //! large, 415 not JSON, 422 well-formed but refused by the domain, 500 internal
-//! (logged, never shown). `/readyz` answers 503 while the database is unreachable.
+//! (never shown; logged once, with its cause, by [`log_server_errors`]). `/readyz` answers 503 while the database is unreachable.
 //! How each domain refusal is answered is decided in `crate::app::refusal`, so
 //! that a refused command's retry with its idempotency key is answered the same.
 
-use crate::app::{AppError, Refusal};
+use crate::app::{AppError, BoxError, Refusal};
 use crate::telegram::init_data::InitDataError;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use std::borrow::Cow;
+use std::sync::Arc;
+
+/// The one place a 5xx answer is logged: with the request id, the route and
+/// the whole chain of its cause (a handler only attaches the cause).
+pub async fn log_server_errors(req: axum::extract::Request, next: Next) -> Response {
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let response = next.run(req).await;
+    let status = response.status();
+    if status.is_server_error() {
+        let cause = response.extensions().get::<Cause>().map(|c| chain(&**c.0));
+        let cause = cause.as_deref().unwrap_or("");
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(%request_id, %method, %path, status = status.as_u16(), cause, "Server error.");
+        } else {
+            tracing::warn!(%request_id, %method, %path, status = status.as_u16(), cause, "Unavailable.");
+        }
+    }
+    response
+}
+
+/// `error: its source: its source …`
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        next = s.source();
+    }
+    out
+}
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -25,7 +63,14 @@ pub struct ApiError {
     pub code: Cow<'static, str>,
     pub message: String,
     pub details: Option<Value>,
+    /// What caused a server error: logged, never shown to the client.
+    pub cause: Option<Arc<BoxError>>,
 }
+
+/// The cause of a 5xx answer, handed from the handler to [`log_server_errors`]
+/// in the response's extensions, so that it is logged once, with the request id.
+#[derive(Clone, Debug)]
+pub struct Cause(pub Arc<BoxError>);
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
@@ -34,6 +79,19 @@ impl ApiError {
             code: Cow::Borrowed(code),
             message: message.into(),
             details: None,
+            cause: None,
+        }
+    }
+
+    /// A 500 that shows nothing of `cause`.
+    pub fn internal(cause: impl Into<BoxError>) -> Self {
+        ApiError {
+            cause: Some(Arc::new(cause.into())),
+            ..ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error",
+            )
         }
     }
 
@@ -52,7 +110,11 @@ impl IntoResponse for ApiError {
         if let Some(d) = self.details {
             error["details"] = d;
         }
-        (self.status, Json(json!({ "error": error }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(Cause(cause));
+        }
+        response
     }
 }
 
@@ -87,6 +149,7 @@ impl From<Refusal> for ApiError {
             code: r.code,
             message: r.message,
             details: r.details,
+            cause: None,
         }
     }
 }
@@ -105,14 +168,7 @@ impl From<AppError> for ApiError {
             AppError::Conflict => {
                 ApiError::new(StatusCode::CONFLICT, "concurrent_update", e.to_string())
             }
-            AppError::Storage(detail) => {
-                tracing::error!(%detail, "Storage failure.");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error",
-                )
-            }
+            AppError::Storage(_) => ApiError::internal(e),
         }
     }
 }

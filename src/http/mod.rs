@@ -10,7 +10,7 @@ mod openapi_check;
 mod orders;
 mod views;
 
-pub use error::ApiError;
+pub use error::{chain as error_chain, ApiError};
 
 use crate::app::App;
 use axum::extract::{DefaultBodyLimit, FromRequest};
@@ -21,7 +21,6 @@ use axum::{Json, Router};
 use secrecy::SecretString;
 use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 pub type AppState = Arc<ServerState>;
@@ -88,8 +87,9 @@ pub fn router(state: AppState, menu_dir: std::path::PathBuf, max_body_bytes: usi
         .nest("/api/v1", api)
         .route("/healthz", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
         .route("/readyz", get(readyz))
-        .nest_service("/menu/photos", ServeDir::new(menu_dir.join("photos")))
+        .nest("/menu/photos", menu::photos(menu_dir.join("photos")))
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(axum::middleware::from_fn(error::log_server_errors))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -69,7 +69,7 @@ async fn read_after(
             "not_yet_visible",
             "the change is not visible yet; retry shortly",
         )),
-        Err(WaitError::Db(e)) => Err(AppError::Storage(e.to_string()).into()),
+        Err(WaitError::Db(e)) => Err(AppError::storage(e).into()),
     }
 }
 
@@ -83,7 +83,7 @@ pub async fn list(
     let db = state.app.db.projection_db();
     let orders = order_summaries(&db, who.id.0, 50)
         .await
-        .map_err(|e| AppError::Storage(e.to_string()))?;
+        .map_err(AppError::storage)?;
     Ok(Json(serde_json::json!({ "orders": orders })).into_response())
 }
 
@@ -99,7 +99,7 @@ pub async fn show(
     let db = state.app.db.projection_db();
     let detail = order_detail(&db, &id.to_string(), Some(who.id.0))
         .await
-        .map_err(|e| AppError::Storage(e.to_string()))?
+        .map_err(AppError::storage)?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(detail).into_response())
 }

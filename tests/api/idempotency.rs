@@ -338,7 +338,10 @@ async fn another_customer_replaying_a_key_learns_nothing_of_the_order(store: Sto
         let body = Some(json!({ "quantity": 2 }));
         let (status, body) = app.keyed(Method::PATCH, &line, 2, key, body).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{key}: {body}");
-        assert!(body.get("lines").is_none() && body.get("id").is_none(), "{body}");
+        assert!(
+            body.get("lines").is_none() && body.get("id").is_none(),
+            "{body}"
+        );
     }
     assert_eq!(app.event_count().await, before);
 }
