@@ -8,10 +8,12 @@
 
 mod execute;
 mod orders;
+mod read;
 mod refusal;
 mod users;
 
 pub use execute::{CommandMeta, Outcome};
+pub use read::{OrderDetail, OrderHistory, OrderSummary, TimelineEntry};
 pub use refusal::Refusal;
 
 use crate::store::{AggregateStore, Database};

@@ -2,7 +2,7 @@
 //! the user (the same user the bot knows, by Telegram id).
 
 use super::auth::Customer;
-use super::views::MeView;
+use super::views::Me;
 use super::{ApiError, ApiJson, AppState};
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -11,7 +11,7 @@ use foodbot_domain::user::{NotificationPreference, UserAction};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub async fn me(State(state): State<AppState>, who: Customer) -> Result<Json<Value>, ApiError> {
+pub async fn me(State(state): State<AppState>, who: Customer) -> Result<Json<Me>, ApiError> {
     // Reading "me" registers the caller but is not the request's own command,
     // so it does not use up the request's idempotency key.
     let meta = crate::app::CommandMeta {
@@ -22,9 +22,7 @@ pub async fn me(State(state): State<AppState>, who: Customer) -> Result<Json<Val
         .app
         .record_contact(&meta, who.id, who.profile())
         .await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
 #[derive(Deserialize)]
@@ -48,7 +46,7 @@ pub async fn set_language(
     State(state): State<AppState>,
     who: Customer,
     ApiJson(body): ApiJson<LanguageBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Me>, ApiError> {
     ensure_user(&state, &who).await?;
     let out = state
         .app
@@ -58,9 +56,7 @@ pub async fn set_language(
             body.language,
         )
         .await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
 #[derive(Deserialize)]
@@ -73,7 +69,7 @@ pub async fn set_notifications(
     State(state): State<AppState>,
     who: Customer,
     ApiJson(body): ApiJson<NotificationsBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Me>, ApiError> {
     ensure_user(&state, &who).await?;
     let out = state
         .app
@@ -85,9 +81,7 @@ pub async fn set_notifications(
             },
         )
         .await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
 #[derive(Deserialize)]
@@ -101,7 +95,7 @@ pub async fn save_address(
     State(state): State<AppState>,
     who: Customer,
     ApiJson(body): ApiJson<AddressBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Me>, ApiError> {
     ensure_user(&state, &who).await?;
     let meta = who.meta_for(&json!(["address", &body.label, &body.address]));
     let action = UserAction::SaveAddress {
@@ -109,16 +103,14 @@ pub async fn save_address(
         address: body.address,
     };
     let out = state.app.user_command(&meta, who.id, action).await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
 pub async fn remove_address(
     State(state): State<AppState>,
     who: Customer,
     Path(address_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Me>, ApiError> {
     let address_id: u32 = address_id.parse().map_err(|_| ApiError::not_found())?;
     let out = state
         .app
@@ -128,9 +120,7 @@ pub async fn remove_address(
             UserAction::RemoveAddress { address_id },
         )
         .await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@
 
 use super::auth::Customer;
 use super::me::ensure_user;
-use super::views::{OrderView, ReorderView};
+use super::views::{Order as OrderBody, OrderDetail, OrderList, OrderSummary, Reorder};
 use super::{ApiError, ApiJson, AppState, OptionalJson};
 use crate::app::{AppError, Outcome};
 use axum::extract::rejection::QueryRejection;
@@ -17,10 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use foodbot_domain::catalog::LineRequest;
 use foodbot_domain::order::{Fulfilment, Order, OrderAction};
+use foodbot_domain::Actor;
 use foodbot_domain::{LineId, OrderId};
-use foodbot_projections::queries::{
-    order_detail, order_summaries, read_token, wait_for, WaitError,
-};
+use foodbot_projections::queries::{read_token, wait_for, WaitError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -40,7 +39,7 @@ pub const READ_AFTER: &str = "x-read-after";
 
 fn render(id: OrderId, out: &Outcome<Order>, status: StatusCode) -> Response {
     let token = read_token("Order", &id.to_string(), out.version);
-    let view = OrderView::new(id, &out.state, out.version);
+    let view = OrderBody::new(id, &out.state, out.version);
     (status, [(READ_AFTER, token)], Json(view)).into_response()
 }
 
@@ -80,11 +79,9 @@ pub async fn list(
     q: Result<Query<ReadQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     read_after(&state, q).await?;
-    let db = state.app.db.projection_db();
-    let orders = order_summaries(&db, who.id.0, 50)
-        .await
-        .map_err(AppError::storage)?;
-    Ok(Json(serde_json::json!({ "orders": orders })).into_response())
+    let orders = state.app.order_history(who.id, 50).await?;
+    let orders = orders.into_iter().map(OrderSummary::from).collect();
+    Ok(Json(OrderList { orders }).into_response())
 }
 
 /// One of the caller's orders with its lines and timeline, from the read models.
@@ -96,12 +93,8 @@ pub async fn show(
 ) -> Result<Response, ApiError> {
     let id = order_id(&id)?;
     read_after(&state, q).await?;
-    let db = state.app.db.projection_db();
-    let detail = order_detail(&db, &id.to_string(), Some(who.id.0))
-        .await
-        .map_err(AppError::storage)?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(Json(detail).into_response())
+    let detail = state.app.order_detail(Actor::Customer(who.id), id).await?;
+    Ok(Json(OrderDetail::from(detail)).into_response())
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -275,9 +268,14 @@ pub async fn reorder(
     } else {
         StatusCode::CREATED
     };
-    let view = ReorderView {
-        order: OrderView::new(new_id, &out.state, out.version),
-        unavailable: &out.state.reorder_unavailable,
+    let view = Reorder {
+        order: OrderBody::new(new_id, &out.state, out.version),
+        unavailable: out
+            .state
+            .reorder_unavailable
+            .iter()
+            .map(Into::into)
+            .collect(),
     };
     let token = read_token("Order", &new_id.to_string(), out.version);
     Ok((status, [(READ_AFTER, token)], Json(view)).into_response())

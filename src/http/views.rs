@@ -1,74 +1,369 @@
-//! JSON shapes the API returns.
+//! The JSON shapes the API returns: types of their own, mapped here (and only
+//! here) from the domain's and the read models' types.
+//!
+//! Events are a persisted format and the API a public one; each changes on its
+//! own schedule, so no type stored in an event is serialized as an API body.
+//! One order has one shape (`Order`) in every command's answer and in
+//! `GET /orders/{id}` (which adds its history); the list's `OrderSummary` uses
+//! the same names and types for the fields it shares. Money is always
+//! `{amount, currency}`, times RFC 3339 in UTC.
 
+use crate::app::{OrderDetail as AppOrderDetail, OrderSummary as AppOrderSummary, TimelineEntry};
+use chrono::{DateTime, Utc};
+use foodbot_domain::address::Address as DomainAddress;
+use foodbot_domain::catalog::{Localized, PricedLine};
 use foodbot_domain::order::{
-    CartLine, Fulfilment, Order, OrderStatus, RefundState, Totals, UnavailableLine,
+    CartLine, Fulfilment as DomainFulfilment, Order as DomainOrder, RefundState, UnavailableLine,
 };
 use foodbot_domain::user::{NotificationPreference, SavedAddress, User};
-use foodbot_domain::{Money, OrderId};
+use foodbot_domain::{Money as DomainMoney, OrderId};
 use serde::Serialize;
 
-#[derive(Serialize)]
-pub struct OrderView<'a> {
+/// An amount in integer minor units of an ISO 4217 currency (XTR: stars).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Money {
+    pub amount: i64,
+    pub currency: String,
+}
+
+impl From<DomainMoney> for Money {
+    fn from(m: DomainMoney) -> Self {
+        Money {
+            amount: m.amount,
+            currency: m.currency.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub postcode: Option<String>,
+    pub details: Option<String>,
+}
+
+impl From<&DomainAddress> for Address {
+    fn from(a: &DomainAddress) -> Self {
+        Address {
+            street: a.street.clone(),
+            city: a.city.clone(),
+            postcode: a.postcode.clone(),
+            details: a.details.clone(),
+        }
+    }
+}
+
+/// How the customer gets the food.
+#[derive(Serialize, Debug, Clone)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fulfilment {
+    Delivery {
+        address: Address,
+        phone: Option<String>,
+    },
+    Pickup,
+}
+
+impl From<&DomainFulfilment> for Fulfilment {
+    fn from(f: &DomainFulfilment) -> Self {
+        match f {
+            DomainFulfilment::Delivery { address, phone } => Fulfilment::Delivery {
+                address: address.into(),
+                phone: phone.clone(),
+            },
+            DomainFulfilment::Pickup => Fulfilment::Pickup,
+        }
+    }
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Size {
+    pub id: String,
+    pub name: Localized,
+    pub price_delta: Money,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct ChosenOption {
+    pub group: String,
+    pub option: String,
+    pub name: Localized,
+    pub price_delta: Money,
+}
+
+/// One line of a cart or order, priced.
+#[derive(Serialize, Debug, Clone)]
+pub struct Line {
+    pub line_id: u32,
+    pub item_id: String,
+    pub category: String,
+    pub name: Localized,
+    pub size: Option<Size>,
+    pub options: Vec<ChosenOption>,
+    pub quantity: u32,
+    /// The customer's note to the kitchen, as typed.
+    pub note: Option<String>,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+impl From<&CartLine> for Line {
+    fn from(l: &CartLine) -> Self {
+        let p: &PricedLine = &l.item;
+        let delta = |amount| Money {
+            amount,
+            currency: p.unit_price.currency.to_string(),
+        };
+        Line {
+            line_id: l.line_id.0,
+            item_id: p.item_id.clone(),
+            category: p.category.clone(),
+            name: p.name.clone(),
+            size: p.size.as_ref().map(|s| Size {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                price_delta: delta(s.price_delta),
+            }),
+            options: p
+                .options
+                .iter()
+                .map(|o| ChosenOption {
+                    group: o.group.clone(),
+                    option: o.option.clone(),
+                    name: o.name.clone(),
+                    price_delta: delta(o.price_delta),
+                })
+                .collect(),
+            quantity: p.quantity,
+            note: p.note.clone(),
+            unit_price: p.unit_price.into(),
+            line_total: p.line_total.into(),
+        }
+    }
+}
+
+#[derive(Serialize, Debug, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundStatus {
+    Requested,
+    Refunded,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Refund {
+    pub status: RefundStatus,
+    pub amount: Money,
+}
+
+/// An order: the one shape of every command's answer.
+#[derive(Serialize, Debug, Clone)]
+pub struct Order {
     pub id: OrderId,
+    /// Six characters, for people.
     pub short_id: String,
-    pub status: OrderStatus,
-    pub lines: &'a [CartLine],
+    pub status: String,
+    pub lines: Vec<Line>,
     pub subtotal: Money,
-    pub totals: &'a Option<Totals>,
-    pub fulfilment: &'a Option<Fulfilment>,
+    /// Frozen at checkout; null before.
+    pub delivery_fee: Option<Money>,
+    /// Frozen at checkout; null before.
+    pub total: Option<Money>,
+    pub fulfilment: Option<Fulfilment>,
+    /// What was received; null while unpaid.
     pub paid: Option<Money>,
-    pub refund: &'a Option<RefundState>,
+    pub refund: Option<Refund>,
     pub reordered_from: Option<OrderId>,
     /// Sequence number of the order's last event.
     pub version: usize,
 }
 
-impl<'a> OrderView<'a> {
-    pub fn new(id: OrderId, order: &'a Order, version: usize) -> Self {
-        OrderView {
+impl Order {
+    pub fn new(id: OrderId, order: &DomainOrder, version: usize) -> Self {
+        Order {
             id,
             short_id: id.short(),
-            status: order.status,
-            lines: &order.lines,
-            subtotal: order.subtotal(),
-            totals: &order.totals,
-            fulfilment: &order.fulfilment,
-            paid: order.payment.as_ref().map(|p| p.amount),
-            refund: &order.refund,
+            status: order.status.as_str().to_string(),
+            lines: order.lines.iter().map(Line::from).collect(),
+            subtotal: order.subtotal().into(),
+            delivery_fee: order.totals.as_ref().map(|t| t.delivery_fee.into()),
+            total: order.totals.as_ref().map(|t| t.total.into()),
+            fulfilment: order.fulfilment.as_ref().map(Fulfilment::from),
+            paid: order.payment.as_ref().map(|p| p.amount.into()),
+            refund: order.refund.map(|r| match r {
+                RefundState::Requested { amount } => Refund {
+                    status: RefundStatus::Requested,
+                    amount: amount.into(),
+                },
+                RefundState::Refunded { amount } => Refund {
+                    status: RefundStatus::Refunded,
+                    amount: amount.into(),
+                },
+            }),
             reordered_from: order.reordered_from,
             version,
         }
     }
 }
 
-#[derive(Serialize)]
-pub struct ReorderView<'a> {
-    pub order: OrderView<'a>,
-    pub unavailable: &'a [UnavailableLine],
+/// One step of an order's history.
+#[derive(Serialize, Debug, Clone)]
+pub struct Step {
+    pub sequence: i64,
+    pub event_type: String,
+    pub status: String,
+    pub actor: String,
+    pub detail: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
-#[derive(Serialize)]
-pub struct MeView<'a> {
+impl From<TimelineEntry> for Step {
+    fn from(t: TimelineEntry) -> Self {
+        Step {
+            sequence: t.sequence,
+            event_type: t.event_type,
+            status: t.status,
+            actor: t.actor,
+            detail: t.detail,
+            at: t.at,
+        }
+    }
+}
+
+/// `GET /orders/{id}`: the order, as a command answers it, with its history.
+#[derive(Serialize, Debug, Clone)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub order: Order,
+    /// The kitchen's estimate in minutes, once accepted.
+    pub eta_minutes: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub timeline: Vec<Step>,
+}
+
+impl From<AppOrderDetail> for OrderDetail {
+    fn from(d: AppOrderDetail) -> Self {
+        OrderDetail {
+            order: Order::new(d.id, &d.order, d.version),
+            eta_minutes: d.history.eta_minutes,
+            created_at: d.history.created_at,
+            updated_at: d.history.updated_at,
+            timeline: d.timeline.into_iter().map(Step::from).collect(),
+        }
+    }
+}
+
+/// One entry of `GET /orders`: the order's fields that a list shows, under the
+/// same names and types as in `Order`.
+#[derive(Serialize, Debug, Clone)]
+pub struct OrderSummary {
+    pub id: String,
+    pub short_id: String,
+    pub status: String,
+    pub subtotal: Money,
+    pub total: Option<Money>,
+    pub item_count: i64,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<AppOrderSummary> for OrderSummary {
+    fn from(s: AppOrderSummary) -> Self {
+        OrderSummary {
+            subtotal: Money {
+                amount: s.subtotal,
+                currency: s.currency.clone(),
+            },
+            total: s.total.map(|amount| Money {
+                amount,
+                currency: s.currency.clone(),
+            }),
+            id: s.id,
+            short_id: s.short_id,
+            status: s.status,
+            item_count: s.item_count,
+            version: s.version,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct OrderList {
+    pub orders: Vec<OrderSummary>,
+}
+
+/// Why a past order's line could not be reordered.
+#[derive(Serialize, Debug, Clone)]
+pub struct Unavailable {
+    pub item_id: String,
+    pub name: Localized,
+    /// Stable and machine-readable, e.g. `item_unavailable`.
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&UnavailableLine> for Unavailable {
+    fn from(u: &UnavailableLine) -> Self {
+        let code = serde_json::to_value(&u.reason)
+            .ok()
+            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(String::from))
+            .unwrap_or_default();
+        Unavailable {
+            item_id: u.item_id.clone(),
+            name: u.name.clone(),
+            code,
+            message: u.reason.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Reorder {
+    pub order: Order,
+    pub unavailable: Vec<Unavailable>,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct SavedAddressView {
+    pub address_id: u32,
+    pub label: String,
+    pub address: Address,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Me {
     pub id: i64,
-    pub first_name: &'a str,
-    pub last_name: &'a Option<String>,
-    pub username: &'a Option<String>,
-    pub language: &'a str,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub language: String,
     pub notifications: NotificationPreference,
-    pub addresses: &'a [SavedAddress],
+    pub addresses: Vec<SavedAddressView>,
     pub bot_blocked: bool,
 }
 
-impl<'a> MeView<'a> {
-    pub fn new(user: &'a User) -> Self {
-        MeView {
+impl From<&User> for Me {
+    fn from(user: &User) -> Self {
+        Me {
             id: user.id.map_or(0, |u| u.0),
-            first_name: &user.profile.first_name,
-            last_name: &user.profile.last_name,
-            username: &user.profile.username,
-            language: &user.language,
+            first_name: user.profile.first_name.clone(),
+            last_name: user.profile.last_name.clone(),
+            username: user.profile.username.clone(),
+            language: user.language.clone(),
             notifications: user.notifications,
-            addresses: &user.addresses,
+            addresses: user
+                .addresses
+                .iter()
+                .map(|a: &SavedAddress| SavedAddressView {
+                    address_id: a.address_id,
+                    label: a.label.clone(),
+                    address: (&a.address).into(),
+                })
+                .collect(),
             bot_blocked: user.bot_blocked,
         }
     }

@@ -8,6 +8,7 @@ mod anchors;
 mod audit;
 mod auth;
 mod concurrency;
+mod contract;
 mod failures;
 mod idempotency;
 mod lifecycle;
