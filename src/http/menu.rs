@@ -21,6 +21,15 @@ pub fn render(catalog: &Catalog) -> String {
     menu.to_string()
 }
 
+/// The menu: restaurant, categories, items with sizes, options and prices.
+/// Its shape is the menu file's (see `menu/demo/menu.toml`), with `photo_url`
+/// added to items that have a photo.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // The menu is rendered once as JSON; this is its documentation.
+pub struct Menu(serde_json::Map<String, serde_json::Value>);
+
+/// The public menu.
+#[utoipa::path(get, path = "/menu", tag = "menu", responses((status = 200, description = "The menu.", body = Menu)))]
 pub async fn menu(State(state): State<AppState>) -> impl IntoResponse {
     (
         [("content-type", "application/json")],

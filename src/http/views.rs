@@ -8,6 +8,7 @@
 //! the same names and types for the fields it shares. Money is always
 //! `{amount, currency}`, times RFC 3339 in UTC.
 
+use super::requests::Notifications;
 use crate::app::{OrderDetail as AppOrderDetail, OrderSummary as AppOrderSummary, TimelineEntry};
 use chrono::{DateTime, Utc};
 use foodbot_domain::address::Address as DomainAddress;
@@ -15,12 +16,13 @@ use foodbot_domain::catalog::{Localized, PricedLine};
 use foodbot_domain::order::{
     CartLine, Fulfilment as DomainFulfilment, Order as DomainOrder, RefundState, UnavailableLine,
 };
-use foodbot_domain::user::{NotificationPreference, SavedAddress, User};
+use foodbot_domain::user::{SavedAddress, User};
 use foodbot_domain::{Money as DomainMoney, OrderId};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An amount in integer minor units of an ISO 4217 currency (XTR: stars).
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, ToSchema, Debug, Clone, PartialEq)]
 pub struct Money {
     pub amount: i64,
     pub currency: String,
@@ -35,7 +37,7 @@ impl From<DomainMoney> for Money {
     }
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Address {
     pub street: String,
     pub city: String,
@@ -55,7 +57,7 @@ impl From<&DomainAddress> for Address {
 }
 
 /// How the customer gets the food.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fulfilment {
     Delivery {
@@ -77,14 +79,14 @@ impl From<&DomainFulfilment> for Fulfilment {
     }
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Size {
     pub id: String,
     pub name: Localized,
     pub price_delta: Money,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct ChosenOption {
     pub group: String,
     pub option: String,
@@ -93,7 +95,7 @@ pub struct ChosenOption {
 }
 
 /// One line of a cart or order, priced.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Line {
     pub line_id: u32,
     pub item_id: String,
@@ -143,22 +145,23 @@ impl From<&CartLine> for Line {
     }
 }
 
-#[derive(Serialize, Debug, Clone, Copy)]
+#[derive(Serialize, ToSchema, Debug, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
 pub enum RefundStatus {
     Requested,
     Refunded,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Refund {
     pub status: RefundStatus,
     pub amount: Money,
 }
 
 /// An order: the one shape of every command's answer.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Order {
+    #[schema(value_type = String, format = Uuid)]
     pub id: OrderId,
     /// Six characters, for people.
     pub short_id: String,
@@ -173,6 +176,7 @@ pub struct Order {
     /// What was received; null while unpaid.
     pub paid: Option<Money>,
     pub refund: Option<Refund>,
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub reordered_from: Option<OrderId>,
     /// Sequence number of the order's last event.
     pub version: usize,
@@ -207,7 +211,7 @@ impl Order {
 }
 
 /// One step of an order's history.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Step {
     pub sequence: i64,
     pub event_type: String,
@@ -231,7 +235,7 @@ impl From<TimelineEntry> for Step {
 }
 
 /// `GET /orders/{id}`: the order, as a command answers it, with its history.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct OrderDetail {
     #[serde(flatten)]
     pub order: Order,
@@ -256,8 +260,9 @@ impl From<AppOrderDetail> for OrderDetail {
 
 /// One entry of `GET /orders`: the order's fields that a list shows, under the
 /// same names and types as in `Order`.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct OrderSummary {
+    #[schema(format = Uuid)]
     pub id: String,
     pub short_id: String,
     pub status: String,
@@ -291,13 +296,13 @@ impl From<AppOrderSummary> for OrderSummary {
     }
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct OrderList {
     pub orders: Vec<OrderSummary>,
 }
 
 /// Why a past order's line could not be reordered.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Unavailable {
     pub item_id: String,
     pub name: Localized,
@@ -321,27 +326,27 @@ impl From<&UnavailableLine> for Unavailable {
     }
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Reorder {
     pub order: Order,
     pub unavailable: Vec<Unavailable>,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct SavedAddressView {
     pub address_id: u32,
     pub label: String,
     pub address: Address,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, ToSchema, Debug, Clone)]
 pub struct Me {
     pub id: i64,
     pub first_name: String,
     pub last_name: Option<String>,
     pub username: Option<String>,
     pub language: String,
-    pub notifications: NotificationPreference,
+    pub notifications: Notifications,
     pub addresses: Vec<SavedAddressView>,
     pub bot_blocked: bool,
 }
@@ -354,7 +359,7 @@ impl From<&User> for Me {
             last_name: user.profile.last_name.clone(),
             username: user.profile.username.clone(),
             language: user.language.clone(),
-            notifications: user.notifications,
+            notifications: user.notifications.into(),
             addresses: user
                 .addresses
                 .iter()
