@@ -3,8 +3,8 @@
 
 use super::auth::Customer;
 use super::doc::{CommandErrors, IdempotencyKey};
+use super::me_views::Me;
 use super::requests::{SaveAddress, SetLanguage, SetNotifications};
-use super::views::Me;
 use super::ErrorBody;
 use super::{ApiError, ApiJson, AppState};
 use axum::extract::{Path, Query, State};

@@ -6,6 +6,7 @@ mod codes;
 mod doc;
 mod error;
 mod me;
+mod me_views;
 pub mod menu;
 mod orders;
 mod requests;

@@ -8,7 +8,6 @@
 //! the same names and types for the fields it shares. Money is always
 //! `{amount, currency}`, times RFC 3339 in UTC.
 
-use super::requests::Notifications;
 use crate::app::{OrderDetail as AppOrderDetail, OrderSummary as AppOrderSummary, TimelineEntry};
 use chrono::{DateTime, Utc};
 use foodbot_domain::address::Address as DomainAddress;
@@ -16,13 +15,13 @@ use foodbot_domain::catalog::{Localized, PricedLine};
 use foodbot_domain::order::{
     CartLine, Fulfilment as DomainFulfilment, Order as DomainOrder, RefundState, UnavailableLine,
 };
-use foodbot_domain::user::{SavedAddress, User};
 use foodbot_domain::{Money as DomainMoney, OrderId};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 /// An amount in integer minor units of an ISO 4217 currency (XTR: stars).
 #[derive(Serialize, ToSchema, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct Money {
     pub amount: i64,
     pub currency: String,
@@ -38,10 +37,13 @@ impl From<DomainMoney> for Money {
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct Address {
     pub street: String,
     pub city: String,
+    #[schema(required = true)]
     pub postcode: Option<String>,
+    #[schema(required = true)]
     pub details: Option<String>,
 }
 
@@ -62,6 +64,7 @@ impl From<&DomainAddress> for Address {
 pub enum Fulfilment {
     Delivery {
         address: Address,
+        #[schema(required = true)]
         phone: Option<String>,
     },
     Pickup,
@@ -80,6 +83,7 @@ impl From<&DomainFulfilment> for Fulfilment {
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct Size {
     pub id: String,
     pub name: Localized,
@@ -87,6 +91,7 @@ pub struct Size {
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct ChosenOption {
     pub group: String,
     pub option: String,
@@ -96,15 +101,18 @@ pub struct ChosenOption {
 
 /// One line of a cart or order, priced.
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct Line {
     pub line_id: u32,
     pub item_id: String,
     pub category: String,
     pub name: Localized,
+    #[schema(required = true)]
     pub size: Option<Size>,
     pub options: Vec<ChosenOption>,
     pub quantity: u32,
     /// The customer's note to the kitchen, as typed.
+    #[schema(required = true)]
     pub note: Option<String>,
     pub unit_price: Money,
     pub line_total: Money,
@@ -153,6 +161,7 @@ pub enum RefundStatus {
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct Refund {
     pub status: RefundStatus,
     pub amount: Money,
@@ -160,6 +169,7 @@ pub struct Refund {
 
 /// An order: the one shape of every command's answer.
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct Order {
     #[schema(value_type = String, format = Uuid)]
     pub id: OrderId,
@@ -169,14 +179,19 @@ pub struct Order {
     pub lines: Vec<Line>,
     pub subtotal: Money,
     /// Frozen at checkout; null before.
+    #[schema(required = true)]
     pub delivery_fee: Option<Money>,
     /// Frozen at checkout; null before.
+    #[schema(required = true)]
     pub total: Option<Money>,
+    #[schema(required = true)]
     pub fulfilment: Option<Fulfilment>,
     /// What was received; null while unpaid.
+    #[schema(required = true)]
     pub paid: Option<Money>,
+    #[schema(required = true)]
     pub refund: Option<Refund>,
-    #[schema(value_type = Option<String>, format = Uuid)]
+    #[schema(required = true, value_type = Option<String>, format = Uuid)]
     pub reordered_from: Option<OrderId>,
     /// Sequence number of the order's last event.
     pub version: usize,
@@ -212,11 +227,13 @@ impl Order {
 
 /// One step of an order's history.
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct Step {
     pub sequence: i64,
     pub event_type: String,
     pub status: String,
     pub actor: String,
+    #[schema(required = true)]
     pub detail: Option<String>,
     pub at: DateTime<Utc>,
 }
@@ -234,12 +251,32 @@ impl From<TimelineEntry> for Step {
     }
 }
 
-/// `GET /orders/{id}`: the order, as a command answers it, with its history.
+/// `GET /orders/{id}`: the order, as a command answers it (the same fields,
+/// written out so that both shapes refuse other fields), with its history.
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct OrderDetail {
-    #[serde(flatten)]
-    pub order: Order,
+    #[schema(value_type = String, format = Uuid)]
+    pub id: OrderId,
+    pub short_id: String,
+    pub status: String,
+    pub lines: Vec<Line>,
+    pub subtotal: Money,
+    #[schema(required = true)]
+    pub delivery_fee: Option<Money>,
+    #[schema(required = true)]
+    pub total: Option<Money>,
+    #[schema(required = true)]
+    pub fulfilment: Option<Fulfilment>,
+    #[schema(required = true)]
+    pub paid: Option<Money>,
+    #[schema(required = true)]
+    pub refund: Option<Refund>,
+    #[schema(required = true, value_type = Option<String>, format = Uuid)]
+    pub reordered_from: Option<OrderId>,
+    pub version: usize,
     /// The kitchen's estimate in minutes, once accepted.
+    #[schema(required = true)]
     pub eta_minutes: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -248,8 +285,20 @@ pub struct OrderDetail {
 
 impl From<AppOrderDetail> for OrderDetail {
     fn from(d: AppOrderDetail) -> Self {
+        let o = Order::new(d.id, &d.order, d.version);
         OrderDetail {
-            order: Order::new(d.id, &d.order, d.version),
+            id: o.id,
+            short_id: o.short_id,
+            status: o.status,
+            lines: o.lines,
+            subtotal: o.subtotal,
+            delivery_fee: o.delivery_fee,
+            total: o.total,
+            fulfilment: o.fulfilment,
+            paid: o.paid,
+            refund: o.refund,
+            reordered_from: o.reordered_from,
+            version: o.version,
             eta_minutes: d.history.eta_minutes,
             created_at: d.history.created_at,
             updated_at: d.history.updated_at,
@@ -261,12 +310,14 @@ impl From<AppOrderDetail> for OrderDetail {
 /// One entry of `GET /orders`: the order's fields that a list shows, under the
 /// same names and types as in `Order`.
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct OrderSummary {
     #[schema(format = Uuid)]
     pub id: String,
     pub short_id: String,
     pub status: String,
     pub subtotal: Money,
+    #[schema(required = true)]
     pub total: Option<Money>,
     pub item_count: i64,
     pub version: i64,
@@ -297,12 +348,14 @@ impl From<AppOrderSummary> for OrderSummary {
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct OrderList {
     pub orders: Vec<OrderSummary>,
 }
 
 /// Why a past order's line could not be reordered.
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct Unavailable {
     pub item_id: String,
     pub name: Localized,
@@ -327,49 +380,8 @@ impl From<&UnavailableLine> for Unavailable {
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
+#[serde(deny_unknown_fields)]
 pub struct Reorder {
     pub order: Order,
     pub unavailable: Vec<Unavailable>,
-}
-
-#[derive(Serialize, ToSchema, Debug, Clone)]
-pub struct SavedAddressView {
-    pub address_id: u32,
-    pub label: String,
-    pub address: Address,
-}
-
-#[derive(Serialize, ToSchema, Debug, Clone)]
-pub struct Me {
-    pub id: i64,
-    pub first_name: String,
-    pub last_name: Option<String>,
-    pub username: Option<String>,
-    pub language: String,
-    pub notifications: Notifications,
-    pub addresses: Vec<SavedAddressView>,
-    pub bot_blocked: bool,
-}
-
-impl From<&User> for Me {
-    fn from(user: &User) -> Self {
-        Me {
-            id: user.id.map_or(0, |u| u.0),
-            first_name: user.profile.first_name.clone(),
-            last_name: user.profile.last_name.clone(),
-            username: user.profile.username.clone(),
-            language: user.language.clone(),
-            notifications: user.notifications.into(),
-            addresses: user
-                .addresses
-                .iter()
-                .map(|a: &SavedAddress| SavedAddressView {
-                    address_id: a.address_id,
-                    label: a.label.clone(),
-                    address: (&a.address).into(),
-                })
-                .collect(),
-            bot_blocked: user.bot_blocked,
-        }
-    }
 }
