@@ -92,7 +92,11 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     read_after(&state, q).await?;
     let orders = state.app.order_history(who.id, 50).await?;
-    let orders = orders.into_iter().map(OrderSummary::from).collect();
+    let orders = orders
+        .into_iter()
+        .map(OrderSummary::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(ApiError::internal)?;
     Ok(Json(OrderList { orders }).into_response())
 }
 

@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 use foodbot_domain::address::Address as DomainAddress;
 use foodbot_domain::catalog::{Localized, PricedLine};
 use foodbot_domain::order::{
-    CartLine, Fulfilment as DomainFulfilment, Order as DomainOrder, RefundState, UnavailableLine,
+    CartLine, Fulfilment as DomainFulfilment, Order as DomainOrder, OrderStatus, RefundState,
+    UnavailableLine,
 };
 use foodbot_domain::{Money as DomainMoney, OrderId};
 use serde::Serialize;
@@ -79,6 +80,37 @@ impl From<&DomainFulfilment> for Fulfilment {
             },
             DomainFulfilment::Pickup => Fulfilment::Pickup,
         }
+    }
+}
+
+/// Where an order stands.
+#[derive(Serialize, serde::Deserialize, ToSchema, Debug, Clone, Copy, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Cart,
+    CheckedOut,
+    AwaitingPayment,
+    Paid,
+    Accepted,
+    Preparing,
+    Ready,
+    OutForDelivery,
+    Delivered,
+    PickedUp,
+    Rejected,
+    Cancelled,
+}
+
+impl Status {
+    /// The status a read model row names, if it is one.
+    pub fn parse(name: &str) -> Option<Status> {
+        serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+    }
+
+    /// An order the API shows has events, so it is never `New`; a cart is the
+    /// nearest truth should one slip through.
+    fn of(s: OrderStatus) -> Status {
+        Status::parse(s.as_str()).unwrap_or(Status::Cart)
     }
 }
 
@@ -175,7 +207,7 @@ pub struct Order {
     pub id: OrderId,
     /// Six characters, for people.
     pub short_id: String,
-    pub status: String,
+    pub status: Status,
     pub lines: Vec<Line>,
     pub subtotal: Money,
     /// Frozen at checkout; null before.
@@ -202,7 +234,7 @@ impl Order {
         Order {
             id,
             short_id: id.short(),
-            status: order.status.as_str().to_string(),
+            status: Status::of(order.status),
             lines: order.lines.iter().map(Line::from).collect(),
             subtotal: order.subtotal().into(),
             delivery_fee: order.totals.as_ref().map(|t| t.delivery_fee.into()),
@@ -259,7 +291,7 @@ pub struct OrderDetail {
     #[schema(value_type = String, format = Uuid)]
     pub id: OrderId,
     pub short_id: String,
-    pub status: String,
+    pub status: Status,
     pub lines: Vec<Line>,
     pub subtotal: Money,
     #[schema(required = true)]
@@ -315,7 +347,7 @@ pub struct OrderSummary {
     #[schema(format = Uuid)]
     pub id: String,
     pub short_id: String,
-    pub status: String,
+    pub status: Status,
     pub subtotal: Money,
     #[schema(required = true)]
     pub total: Option<Money>,
@@ -325,9 +357,12 @@ pub struct OrderSummary {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<AppOrderSummary> for OrderSummary {
-    fn from(s: AppOrderSummary) -> Self {
-        OrderSummary {
+impl TryFrom<AppOrderSummary> for OrderSummary {
+    type Error = UnknownStatus;
+
+    fn try_from(s: AppOrderSummary) -> Result<Self, UnknownStatus> {
+        let status = Status::parse(&s.status).ok_or_else(|| UnknownStatus(s.status.clone()))?;
+        Ok(OrderSummary {
             subtotal: Money {
                 amount: s.subtotal,
                 currency: s.currency.clone(),
@@ -338,14 +373,19 @@ impl From<AppOrderSummary> for OrderSummary {
             }),
             id: s.id,
             short_id: s.short_id,
-            status: s.status,
+            status,
             item_count: s.item_count,
             version: s.version,
             created_at: s.created_at,
             updated_at: s.updated_at,
-        }
+        })
     }
 }
+
+/// A read model row names a status the API does not know: a server fault.
+#[derive(Debug, thiserror::Error)]
+#[error("order_status holds an unknown status {0:?}")]
+pub struct UnknownStatus(String);
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
 #[serde(deny_unknown_fields)]
