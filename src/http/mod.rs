@@ -9,6 +9,7 @@ mod me;
 mod me_views;
 pub mod menu;
 mod orders;
+mod reorder_views;
 mod requests;
 mod views;
 

@@ -7,8 +7,9 @@
 use super::auth::Customer;
 use super::doc::{CommandErrors, IdempotencyKey};
 use super::me::ensure_user;
+use super::reorder_views::Reorder;
 use super::requests::{CancelOrder, ChangeQuantity, CreateOrder, FulfilmentInput, LineInput};
-use super::views::{Order as OrderBody, OrderDetail, OrderList, OrderSummary, Reorder};
+use super::views::{Order as OrderBody, OrderDetail, OrderList, OrderSummary};
 use super::ErrorBody;
 use super::{ApiError, ApiJson, AppState, OptionalJson};
 use crate::app::{AppError, Outcome};

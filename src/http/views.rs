@@ -14,7 +14,6 @@ use foodbot_domain::address::Address as DomainAddress;
 use foodbot_domain::catalog::{Localized, PricedLine};
 use foodbot_domain::order::{
     CartLine, Fulfilment as DomainFulfilment, Order as DomainOrder, OrderStatus, RefundState,
-    UnavailableLine,
 };
 use foodbot_domain::{Money as DomainMoney, OrderId};
 use serde::Serialize;
@@ -107,10 +106,24 @@ impl Status {
         serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
     }
 
-    /// An order the API shows has events, so it is never `New`; a cart is the
-    /// nearest truth should one slip through.
     fn of(s: OrderStatus) -> Status {
-        Status::parse(s.as_str()).unwrap_or(Status::Cart)
+        use OrderStatus as O;
+        match s {
+            // An order is `New` only before its first event, and the API
+            // shows no such order (reads answer 404, a create makes a cart).
+            O::New | O::Cart => Status::Cart,
+            O::CheckedOut => Status::CheckedOut,
+            O::AwaitingPayment => Status::AwaitingPayment,
+            O::Paid => Status::Paid,
+            O::Accepted => Status::Accepted,
+            O::Preparing => Status::Preparing,
+            O::Ready => Status::Ready,
+            O::OutForDelivery => Status::OutForDelivery,
+            O::Delivered => Status::Delivered,
+            O::PickedUp => Status::PickedUp,
+            O::Rejected => Status::Rejected,
+            O::Cancelled => Status::Cancelled,
+        }
     }
 }
 
@@ -391,37 +404,4 @@ pub struct UnknownStatus(String);
 #[serde(deny_unknown_fields)]
 pub struct OrderList {
     pub orders: Vec<OrderSummary>,
-}
-
-/// Why a past order's line could not be reordered.
-#[derive(Serialize, ToSchema, Debug, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct Unavailable {
-    pub item_id: String,
-    pub name: Localized,
-    /// Stable and machine-readable, e.g. `item_unavailable`.
-    pub code: String,
-    pub message: String,
-}
-
-impl From<&UnavailableLine> for Unavailable {
-    fn from(u: &UnavailableLine) -> Self {
-        let code = serde_json::to_value(&u.reason)
-            .ok()
-            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(String::from))
-            .unwrap_or_default();
-        Unavailable {
-            item_id: u.item_id.clone(),
-            name: u.name.clone(),
-            code,
-            message: u.reason.to_string(),
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema, Debug, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct Reorder {
-    pub order: Order,
-    pub unavailable: Vec<Unavailable>,
 }
