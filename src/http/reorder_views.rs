@@ -55,3 +55,47 @@ pub struct Reorder {
     pub order: Order,
     pub unavailable: Vec<Unavailable>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pricing_problem_is_named_as_the_domain_names_it() {
+        let id = || "margherita".to_string();
+        let (group, option) = (|| "g".to_string(), || "o".to_string());
+        let problems = [
+            PricingError::UnknownItem { item_id: id() },
+            PricingError::ItemUnavailable { item_id: id() },
+            PricingError::UnknownSize {
+                item_id: id(),
+                size: "xl".into(),
+            },
+            PricingError::SizeNotApplicable { item_id: id() },
+            PricingError::UnknownOptionGroup {
+                item_id: id(),
+                group: group(),
+            },
+            PricingError::UnknownOption {
+                item_id: id(),
+                group: group(),
+                option: option(),
+            },
+            PricingError::OptionUnavailable {
+                item_id: id(),
+                group: group(),
+                option: option(),
+            },
+            PricingError::DuplicateOption {
+                item_id: id(),
+                group: group(),
+                option: option(),
+            },
+            PricingError::PriceOutOfRange,
+        ];
+        for p in problems {
+            let stored = serde_json::to_value(&p).unwrap();
+            assert_eq!(stored["code"], pricing_code(&p), "{p:?}");
+        }
+    }
+}

@@ -5,7 +5,11 @@ use crate::helpers::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-crate::both_stores!(customer_text_comes_back_as_the_string_it_was_typed_as,);
+crate::both_stores!(
+    customer_text_comes_back_as_the_string_it_was_typed_as,
+    a_command_answers_with_the_order_as_a_read_shows_it,
+    a_storage_failure_is_a_500_that_shows_nothing_of_its_cause,
+);
 
 /// Notes and address fields that look like JSON, or are hard to quote.
 const AWKWARD: [&str; 5] = [
@@ -124,4 +128,52 @@ fn without_times(v: Value) -> Value {
         }
         other => other,
     }
+}
+
+async fn a_command_answers_with_the_order_as_a_read_shows_it(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let order = app.cart(1).await;
+    let path = format!("/api/v1/orders/{order}/fulfilment");
+    let (status, answer) = app
+        .keyed(
+            Method::PUT,
+            &path,
+            1,
+            "pickup",
+            Some(json!({ "kind": "pickup" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, shown) = app.get(&format!("/api/v1/orders/{order}"), 1).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    for (field, value) in answer.as_object().unwrap() {
+        assert_eq!(&shown[field], value, "{field}");
+    }
+    let (_, list) = app.get("/api/v1/orders", 1).await;
+    let summary = &list["orders"][0];
+    for (field, value) in summary.as_object().unwrap() {
+        if let Some(same) = shown.get(field) {
+            assert_eq!(
+                same, value,
+                "{field} differs between the list and the order"
+            );
+        }
+    }
+}
+
+async fn a_storage_failure_is_a_500_that_shows_nothing_of_its_cause(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let order = app.cart(1).await;
+    let (status, _) = app.get(&format!("/api/v1/orders/{order}"), 1).await;
+    assert_eq!(status, StatusCode::OK);
+    let pdb = app.db.projection_db();
+    pdb.exec("DROP TABLE order_timeline", &[]).await.unwrap();
+    let (status, body) = app.get(&format!("/api/v1/orders/{order}"), 1).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(
+        body,
+        json!({ "error": { "code": "internal", "message": "internal error" } })
+    );
 }
