@@ -10,6 +10,7 @@
 //! How each domain refusal is answered is decided in `crate::app::refusal`, so
 //! that a refused command's retry with its idempotency key is answered the same.
 
+use super::codes::ErrorCode;
 use crate::app::{AppError, BoxError, Refusal};
 use crate::telegram::init_data::InitDataError;
 use axum::extract::rejection::JsonRejection;
@@ -18,7 +19,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
-use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The one place a 5xx answer is logged: with the request id, the route and
@@ -66,7 +66,7 @@ pub struct ErrorBody {
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    pub code: super::codes::ErrorCode,
+    pub code: ErrorCode,
     /// For people (English); not stable, do not parse.
     pub message: String,
     /// Machine-readable particulars of some refusals (e.g. which lines are unavailable).
@@ -76,8 +76,10 @@ pub struct ErrorDetail {
 
 #[derive(Debug)]
 pub struct ApiError {
+    /// The code's status, except for a recorded refusal answered again,
+    /// which keeps the status it was first answered with.
     pub status: StatusCode,
-    pub code: Cow<'static, str>,
+    pub code: ErrorCode,
     pub message: String,
     pub details: Option<Value>,
     /// What caused a server error: logged, never shown to the client.
@@ -90,10 +92,10 @@ pub struct ApiError {
 pub struct Cause(pub Arc<BoxError>);
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
-            status,
-            code: Cow::Borrowed(code),
+            status: code.status(),
+            code,
             message: message.into(),
             details: None,
             cause: None,
@@ -104,26 +106,18 @@ impl ApiError {
     pub fn internal(cause: impl Into<BoxError>) -> Self {
         ApiError {
             cause: Some(Arc::new(cause.into())),
-            ..ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error",
-            )
+            ..ApiError::new(ErrorCode::Internal, "internal error")
         }
     }
 
     pub fn not_found() -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found")
-    }
-
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+        ApiError::new(ErrorCode::NotFound, "not found")
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({ "code": self.code, "message": self.message });
+        let mut error = json!({ "code": self.code.as_str(), "message": self.message });
         if let Some(d) = self.details {
             error["details"] = d;
         }
@@ -138,32 +132,35 @@ impl IntoResponse for ApiError {
 impl From<InitDataError> for ApiError {
     fn from(e: InitDataError) -> Self {
         let code = match e {
-            InitDataError::Expired => "init_data_expired",
-            _ => "invalid_init_data",
+            InitDataError::Expired => ErrorCode::InitDataExpired,
+            _ => ErrorCode::InvalidInitData,
         };
-        ApiError::new(StatusCode::UNAUTHORIZED, code, e.to_string())
+        ApiError::new(code, e.to_string())
     }
 }
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
-        let (code, status) = match r.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-                ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
-            }
-            StatusCode::UNPROCESSABLE_ENTITY => ("invalid_body", StatusCode::UNPROCESSABLE_ENTITY),
-            _ => ("invalid_json", StatusCode::BAD_REQUEST),
+        let code = match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+            StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::InvalidBody,
+            _ => ErrorCode::InvalidJson,
         };
-        ApiError::new(status, code, r.body_text())
+        ApiError::new(code, r.body_text())
     }
 }
 
 impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> Self {
+        // A recorded refusal names its code as text; one this version does
+        // not know is a fault to see, not an answer to guess.
+        let Some(code) = ErrorCode::parse(&r.code) else {
+            return ApiError::internal(format!("a refusal with an unknown code {:?}", r.code));
+        };
         ApiError {
             status: r.status,
-            code: r.code,
+            code,
             message: r.message,
             details: r.details,
             cause: None,
@@ -177,14 +174,10 @@ impl From<AppError> for ApiError {
             AppError::Order(e) => Refusal::from(&e).into(),
             AppError::User(e) => Refusal::from(&e).into(),
             AppError::Refused(r) => r.into(),
-            AppError::IdempotencyKeyReused(_) => ApiError::new(
-                StatusCode::CONFLICT,
-                "idempotency_key_reused",
-                e.to_string(),
-            ),
-            AppError::Conflict => {
-                ApiError::new(StatusCode::CONFLICT, "concurrent_update", e.to_string())
+            AppError::IdempotencyKeyReused(_) => {
+                ApiError::new(ErrorCode::IdempotencyKeyReused, e.to_string())
             }
+            AppError::Conflict => ApiError::new(ErrorCode::ConcurrentUpdate, e.to_string()),
             AppError::Storage(_) => ApiError::internal(e),
         }
     }

@@ -2,6 +2,7 @@
 //! the user (the same user the bot knows, by Telegram id).
 
 use super::auth::Customer;
+use super::codes::ErrorCode;
 use super::doc::{CommandErrors, IdempotencyKey};
 use super::me_views::Me;
 use super::requests::{SaveAddress, SetLanguage, SetNotifications};
@@ -150,7 +151,7 @@ pub async fn demo_init_data(
     if !state.demo {
         return Err(ApiError::not_found());
     }
-    let Query(q) = q.map_err(|r| ApiError::bad_request("invalid_query", r.body_text()))?;
+    let Query(q) = q.map_err(|r| ApiError::new(ErrorCode::InvalidQuery, r.body_text()))?;
     use secrecy::ExposeSecret;
     let user = serde_json::json!({
         "id": q.user_id.unwrap_or(1_000_001),

@@ -22,6 +22,7 @@ use axum::http::{HeaderName, Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use codes::ErrorCode as Code;
 use secrecy::SecretString;
 use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -131,11 +132,7 @@ pub fn router(state: AppState, menu_dir: std::path::PathBuf, max_body_bytes: usi
         )
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "method not allowed",
-            )
+            ApiError::new(Code::MethodNotAllowed, "method not allowed")
         });
 
     Router::new()
@@ -248,13 +245,9 @@ impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> FromRequest<S> fo
             .await
             .map_err(|r| {
                 if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        r.body_text(),
-                    )
+                    ApiError::new(Code::PayloadTooLarge, r.body_text())
                 } else {
-                    ApiError::bad_request("invalid_json", r.body_text())
+                    ApiError::new(Code::InvalidJson, r.body_text())
                 }
             })?;
         if bytes.is_empty() {

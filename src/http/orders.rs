@@ -5,6 +5,7 @@
 //! own orders; anything else is 404, never its data.
 
 use super::auth::Customer;
+use super::codes::ErrorCode;
 use super::doc::{CommandErrors, IdempotencyKey};
 use super::me::ensure_user;
 use super::reorder_views::Reorder;
@@ -34,7 +35,7 @@ fn order_id(raw: &str) -> Result<OrderId, ApiError> {
 fn line_id(raw: &str) -> Result<LineId, ApiError> {
     raw.parse()
         .map(LineId)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_line", "no such line"))
+        .map_err(|_| ApiError::new(ErrorCode::UnknownLine, "no such line"))
 }
 
 /// The header naming a command's last event: pass it back as `?after=` to read
@@ -60,17 +61,16 @@ async fn read_after(
     state: &AppState,
     q: Result<Query<ReadQuery>, QueryRejection>,
 ) -> Result<(), ApiError> {
-    let Query(q) = q.map_err(|r| ApiError::bad_request("invalid_query", r.body_text()))?;
+    let Query(q) = q.map_err(|r| ApiError::new(ErrorCode::InvalidQuery, r.body_text()))?;
     let Some(token) = q.after else { return Ok(()) };
     let db = state.app.db.projection_db();
     match wait_for(&db, &token, &state.visibility, state.read_after_timeout).await {
         Ok(()) => Ok(()),
         Err(WaitError::UnknownToken) => {
-            Err(ApiError::bad_request("invalid_read_token", "no such write"))
+            Err(ApiError::new(ErrorCode::InvalidReadToken, "no such write"))
         }
         Err(WaitError::TimedOut) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_yet_visible",
+            ErrorCode::NotYetVisible,
             "the change is not visible yet; retry shortly",
         )),
         Err(WaitError::Db(e)) => Err(AppError::storage(e).into()),
