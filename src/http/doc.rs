@@ -45,6 +45,24 @@ impl Modify for Security {
     }
 }
 
+/// utoipa does not carry `deny_unknown_fields` into the variants of a tagged
+/// enum; the server refuses unknown fields there too, so the document says so.
+/// Run on the whole document, once the routes have added their schemas.
+pub fn close_variants(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut("FulfilmentInput") {
+        for variant in &mut one_of.items {
+            if let RefOr::T(Schema::Object(object)) = variant {
+                object.additional_properties =
+                    Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+        }
+    }
+}
+
 /// The `Idempotency-Key` header of a command: the same key twice has one effect.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]

@@ -90,6 +90,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .map(|(path, item)| (format!("/api/v1{path}"), item))
         .collect();
     whole.merge(ops);
+    doc::close_variants(&mut whole);
     whole
         .paths
         .paths

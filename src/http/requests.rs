@@ -98,7 +98,9 @@ pub enum FulfilmentInput {
         #[serde(default)]
         phone: Option<String>,
     },
-    Pickup,
+    // A struct variant, so that unknown fields are refused here too (serde
+    // ignores them after the tag of a unit variant).
+    Pickup {},
 }
 
 impl From<FulfilmentInput> for DomainFulfilment {
@@ -108,7 +110,7 @@ impl From<FulfilmentInput> for DomainFulfilment {
                 address: address.into(),
                 phone,
             },
-            FulfilmentInput::Pickup => DomainFulfilment::Pickup,
+            FulfilmentInput::Pickup {} => DomainFulfilment::Pickup,
         }
     }
 }

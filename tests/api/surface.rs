@@ -170,6 +170,26 @@ async fn unknown_fields_are_refused(store: Store) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "invalid_body");
+    let street = json!({ "street": "a", "city": "b", "floor": 3 });
+    for fulfilment in [
+        json!({ "kind": "pickup", "when": "now" }),
+        json!({ "kind": "delivery", "address": street }),
+    ] {
+        let (status, body) = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/orders/{order}/fulfilment"),
+                Some(1),
+                Some(fulfilment.clone()),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{fulfilment}: {body}"
+        );
+        assert_eq!(body["error"]["code"], "invalid_body");
+    }
     assert_eq!(app.event_count().await, before);
 }
 
