@@ -121,7 +121,8 @@ pub async fn show(
     let id = order_id(&id)?;
     read_after(&state, q).await?;
     let detail = state.app.order_detail(Actor::Customer(who.id), id).await?;
-    Ok(Json(OrderDetail::from(detail)).into_response())
+    let detail = OrderDetail::try_from(detail).map_err(ApiError::internal)?;
+    Ok(Json(detail).into_response())
 }
 
 /// Opens a cart, empty (no body) or with lines.

@@ -276,23 +276,28 @@ impl Order {
 pub struct Step {
     pub sequence: i64,
     pub event_type: String,
-    pub status: String,
+    /// The order's status after the step.
+    pub status: Status,
+    /// `customer`, `staff` or `system`.
     pub actor: String,
     #[schema(required = true)]
     pub detail: Option<String>,
     pub at: DateTime<Utc>,
 }
 
-impl From<TimelineEntry> for Step {
-    fn from(t: TimelineEntry) -> Self {
-        Step {
+impl TryFrom<TimelineEntry> for Step {
+    type Error = UnknownStatus;
+
+    fn try_from(t: TimelineEntry) -> Result<Self, UnknownStatus> {
+        let status = Status::parse(&t.status).ok_or_else(|| UnknownStatus(t.status.clone()))?;
+        Ok(Step {
             sequence: t.sequence,
             event_type: t.event_type,
-            status: t.status,
+            status,
             actor: t.actor,
             detail: t.detail,
             at: t.at,
-        }
+        })
     }
 }
 
@@ -328,10 +333,17 @@ pub struct OrderDetail {
     pub timeline: Vec<Step>,
 }
 
-impl From<AppOrderDetail> for OrderDetail {
-    fn from(d: AppOrderDetail) -> Self {
+impl TryFrom<AppOrderDetail> for OrderDetail {
+    type Error = UnknownStatus;
+
+    fn try_from(d: AppOrderDetail) -> Result<Self, UnknownStatus> {
+        let timeline = d
+            .timeline
+            .into_iter()
+            .map(Step::try_from)
+            .collect::<Result<_, _>>()?;
         let o = Order::new(d.id, &d.order, d.version);
-        OrderDetail {
+        Ok(OrderDetail {
             id: o.id,
             short_id: o.short_id,
             status: o.status,
@@ -347,8 +359,8 @@ impl From<AppOrderDetail> for OrderDetail {
             eta_minutes: d.history.eta_minutes,
             created_at: d.history.created_at,
             updated_at: d.history.updated_at,
-            timeline: d.timeline.into_iter().map(Step::from).collect(),
-        }
+            timeline,
+        })
     }
 }
 
