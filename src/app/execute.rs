@@ -110,8 +110,15 @@ impl StripedLocks {
     }
 }
 
+/// A failure to load an aggregate. The boxed causes are kept as they are; a
+/// business error cannot come out of a load, but would be kept by its message.
 pub(super) fn storage<E: std::error::Error>(e: AggregateError<E>) -> AppError {
-    AppError::Storage(e.to_string())
+    match e {
+        AggregateError::DatabaseConnectionError(e)
+        | AggregateError::DeserializationError(e)
+        | AggregateError::UnexpectedError(e) => AppError::Storage(e),
+        other => AppError::storage(other.to_string()),
+    }
 }
 
 impl App {
@@ -240,7 +247,7 @@ impl App {
                 Err(e) => {
                     // Only a claimed key can be found taken.
                     let (AppendError::KeyTaken, Some(claim)) = (&e, &claim) else {
-                        return Err(AppError::Storage(e.to_string()));
+                        return Err(AppError::storage(e));
                     };
                     // The key was recorded first (a no-op or a refusal, or a
                     // retry that got there first): answer as recorded, from
@@ -278,7 +285,7 @@ impl App {
             outcome,
         )
         .await
-        .map_err(|e| AppError::Storage(e.to_string()))
+        .map_err(AppError::storage)
     }
 
     /// The answer a key's record gives, on the aggregate as `loaded`: the
@@ -294,7 +301,7 @@ impl App {
     ) -> Result<Option<Outcome<A>>, AppError> {
         let found = idempotency::find(&self.db, A::TYPE, aggregate_id, &claim.key)
             .await
-            .map_err(|e| AppError::Storage(e.to_string()))?;
+            .map_err(AppError::storage)?;
         let Some(record) = found else {
             return Ok(None);
         };
@@ -305,7 +312,7 @@ impl App {
             KeyOutcome::Applied | KeyOutcome::Unchanged => Ok(Some(Outcome::replay(loaded))),
             KeyOutcome::Refused(stored) => match Refusal::from_stored(stored) {
                 Some(refusal) => Err(AppError::Refused(refusal)),
-                None => Err(AppError::Storage(format!(
+                None => Err(AppError::storage(format!(
                     "idempotency key {:?} on {aggregate_id} has a refusal without a client-error status",
                     claim.key
                 ))),

@@ -8,10 +8,12 @@
 
 mod execute;
 mod orders;
+mod read;
 mod refusal;
 mod users;
 
 pub use execute::{CommandMeta, Outcome};
+pub use read::{OrderDetail, OrderHistory, OrderSummary, TimelineEntry};
 pub use refusal::Refusal;
 
 use crate::store::{AggregateStore, Database};
@@ -39,8 +41,21 @@ pub enum AppError {
     /// Another writer kept winning; the caller may retry.
     #[error("the order was changed concurrently; try again")]
     Conflict,
-    #[error("storage failure: {0}")]
-    Storage(String),
+    /// The database or the event store failed; the cause is kept as the
+    /// source, so that the one place that logs it (the HTTP layer's 5xx log,
+    /// the bot's error log) shows the whole chain.
+    #[error("storage failure")]
+    Storage(#[source] BoxError),
+}
+
+/// Any error, kept as the source of a storage failure.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+impl AppError {
+    /// A storage failure caused by `e`.
+    pub fn storage(e: impl Into<BoxError>) -> Self {
+        AppError::Storage(e.into())
+    }
 }
 
 pub struct App {

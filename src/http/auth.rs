@@ -4,12 +4,12 @@
 //! derived from the bot token, constant-time compare, `auth_date` within the
 //! configured window). Nothing the client sends unsigned is trusted.
 
+use super::codes::ErrorCode;
 use super::{ApiError, AppState};
 use crate::app::CommandMeta;
 use crate::telegram::init_data::{self, InitData};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use foodbot_domain::user::Profile;
 use foodbot_domain::{Actor, Channel, UserId};
 use secrecy::ExposeSecret;
@@ -65,8 +65,8 @@ fn idempotency_key(parts: &Parts) -> Result<Option<String>, ApiError> {
     };
     let key = v.to_str().unwrap_or("");
     if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::bad_request(
-            "invalid_idempotency_key",
+        return Err(ApiError::new(
+            ErrorCode::InvalidIdempotencyKey,
             "Idempotency-Key must be 1-128 visible ASCII characters",
         ));
     }
@@ -86,15 +86,13 @@ impl FromRequestParts<AppState> for Customer {
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| {
                 ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "missing_auth",
+                    ErrorCode::MissingAuth,
                     "Authorization: tma <initData> is required",
                 )
             })?;
         let raw = header.strip_prefix("tma ").ok_or_else(|| {
             ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "missing_auth",
+                ErrorCode::MissingAuth,
                 "Authorization must use the tma scheme",
             )
         })?;

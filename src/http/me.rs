@@ -2,16 +2,22 @@
 //! the user (the same user the bot knows, by Telegram id).
 
 use super::auth::Customer;
-use super::views::MeView;
+use super::codes::ErrorCode;
+use super::doc::{CommandErrors, IdempotencyKey};
+use super::me_views::Me;
+use super::requests::{SaveAddress, SetLanguage, SetNotifications};
+use super::ErrorBody;
 use super::{ApiError, ApiJson, AppState};
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use foodbot_domain::address::Address;
-use foodbot_domain::user::{NotificationPreference, UserAction};
+use foodbot_domain::user::UserAction;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
-pub async fn me(State(state): State<AppState>, who: Customer) -> Result<Json<Value>, ApiError> {
+/// The caller's profile; the first call registers them.
+#[utoipa::path(get, path = "/me", tag = "me", security(("tma" = [])),
+    responses((status = 200, description = "The caller.", body = Me), CommandErrors))]
+pub async fn me(State(state): State<AppState>, who: Customer) -> Result<Json<Me>, ApiError> {
     // Reading "me" registers the caller but is not the request's own command,
     // so it does not use up the request's idempotency key.
     let meta = crate::app::CommandMeta {
@@ -22,15 +28,7 @@ pub async fn me(State(state): State<AppState>, who: Customer) -> Result<Json<Val
         .app
         .record_contact(&meta, who.id, who.profile())
         .await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LanguageBody {
-    language: String,
+    Ok(Json(Me::from(&out.state)))
 }
 
 /// Registers the caller if this is their first contact. Recorded without the
@@ -44,11 +42,14 @@ pub(super) async fn ensure_user(state: &AppState, who: &Customer) -> Result<(), 
     Ok(())
 }
 
+/// Chooses the language of the bot and the Mini App.
+#[utoipa::path(put, path = "/me/language", tag = "me", request_body = SetLanguage, params(IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The caller.", body = Me), CommandErrors))]
 pub async fn set_language(
     State(state): State<AppState>,
     who: Customer,
-    ApiJson(body): ApiJson<LanguageBody>,
-) -> Result<Json<Value>, ApiError> {
+    ApiJson(body): ApiJson<SetLanguage>,
+) -> Result<Json<Me>, ApiError> {
     ensure_user(&state, &who).await?;
     let out = state
         .app
@@ -58,67 +59,57 @@ pub async fn set_language(
             body.language,
         )
         .await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NotificationsBody {
-    preference: NotificationPreference,
-}
-
+/// Chooses which order updates the bot sends.
+#[utoipa::path(put, path = "/me/notifications", tag = "me", request_body = SetNotifications, params(IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The caller.", body = Me), CommandErrors))]
 pub async fn set_notifications(
     State(state): State<AppState>,
     who: Customer,
-    ApiJson(body): ApiJson<NotificationsBody>,
-) -> Result<Json<Value>, ApiError> {
+    ApiJson(body): ApiJson<SetNotifications>,
+) -> Result<Json<Me>, ApiError> {
     ensure_user(&state, &who).await?;
+    let preference: foodbot_domain::user::NotificationPreference = body.preference.into();
     let out = state
         .app
         .user_command(
-            &who.meta_for(&json!(["notifications", body.preference])),
+            &who.meta_for(&json!(["notifications", preference])),
             who.id,
-            UserAction::SetNotifications {
-                preference: body.preference,
-            },
+            UserAction::SetNotifications { preference },
         )
         .await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AddressBody {
-    label: String,
-    address: Address,
-}
-
+/// Saves a delivery address under a label.
+#[utoipa::path(post, path = "/me/addresses", tag = "me", request_body = SaveAddress, params(IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The caller.", body = Me), CommandErrors))]
 pub async fn save_address(
     State(state): State<AppState>,
     who: Customer,
-    ApiJson(body): ApiJson<AddressBody>,
-) -> Result<Json<Value>, ApiError> {
+    ApiJson(body): ApiJson<SaveAddress>,
+) -> Result<Json<Me>, ApiError> {
     ensure_user(&state, &who).await?;
-    let meta = who.meta_for(&json!(["address", &body.label, &body.address]));
+    let address = foodbot_domain::address::Address::from(body.address);
+    let meta = who.meta_for(&json!(["address", &body.label, &address]));
     let action = UserAction::SaveAddress {
         label: body.label,
-        address: body.address,
+        address,
     };
     let out = state.app.user_command(&meta, who.id, action).await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
+/// Removes a saved address.
+#[utoipa::path(delete, path = "/me/addresses/{address_id}", tag = "me", params(("address_id" = u32, Path), IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The caller.", body = Me), CommandErrors))]
 pub async fn remove_address(
     State(state): State<AppState>,
     who: Customer,
     Path(address_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Me>, ApiError> {
     let address_id: u32 = address_id.parse().map_err(|_| ApiError::not_found())?;
     let out = state
         .app
@@ -128,28 +119,39 @@ pub async fn remove_address(
             UserAction::RemoveAddress { address_id },
         )
         .await?;
-    Ok(Json(
-        serde_json::to_value(MeView::new(&out.state)).unwrap_or_default(),
-    ))
+    Ok(Json(Me::from(&out.state)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DemoQuery {
     user_id: Option<i64>,
     first_name: Option<String>,
     language_code: Option<String>,
 }
 
+/// A signed initData for the demo login.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct DemoInitData {
+    pub init_data: String,
+}
+
 /// Offline demo mode only: a signed initData for a demo user, so the Mini App
 /// can be tried in a plain browser without Telegram. 404 with a real bot token.
+#[utoipa::path(get, path = "/demo/init-data", tag = "demo", params(DemoQuery),
+    responses(
+        (status = 200, description = "A demo user's initData.", body = DemoInitData),
+        (status = 400, description = "`invalid_query`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: not in demo mode.", body = ErrorBody),
+    ))]
 pub async fn demo_init_data(
     State(state): State<AppState>,
     q: Result<Query<DemoQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<DemoInitData>, ApiError> {
     if !state.demo {
         return Err(ApiError::not_found());
     }
-    let Query(q) = q.map_err(|r| ApiError::bad_request("invalid_query", r.body_text()))?;
+    let Query(q) = q.map_err(|r| ApiError::new(ErrorCode::InvalidQuery, r.body_text()))?;
     use secrecy::ExposeSecret;
     let user = serde_json::json!({
         "id": q.user_id.unwrap_or(1_000_001),
@@ -161,5 +163,5 @@ pub async fn demo_init_data(
         &[("user", &user.to_string()), ("auth_date", &auth_date)],
         state.bot_token.expose_secret(),
     );
-    Ok(Json(serde_json::json!({ "init_data": raw })))
+    Ok(Json(DemoInitData { init_data: raw }))
 }

@@ -2,27 +2,33 @@
 //! static files (menu photos).
 
 mod auth;
+mod codes;
+mod doc;
 mod error;
 mod me;
+mod me_views;
 pub mod menu;
-#[cfg(test)]
-mod openapi_check;
 mod orders;
+mod reorder_views;
+mod requests;
 mod views;
 
-pub use error::ApiError;
+pub use codes::ErrorCode;
+pub use error::{chain as error_chain, ApiError, ErrorBody};
 
 use crate::app::App;
 use axum::extract::{DefaultBodyLimit, FromRequest};
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, patch, post, put};
+use axum::routing::get;
 use axum::{Json, Router};
+use codes::ErrorCode as Code;
 use secrecy::SecretString;
 use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub type AppState = Arc<ServerState>;
 
@@ -47,60 +53,143 @@ pub struct ServerState {
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
-pub const OPENAPI: &str = include_str!("openapi.json");
+/// The API's routes with their documentation: the document is made from the
+/// same routes the server answers.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(doc::ApiDoc::openapi())
+        .routes(routes!(menu::menu))
+        .routes(routes!(me::me))
+        .routes(routes!(me::set_language))
+        .routes(routes!(me::set_notifications))
+        .routes(routes!(me::save_address))
+        .routes(routes!(me::remove_address))
+        .routes(routes!(orders::list, orders::create))
+        .routes(routes!(orders::show))
+        .routes(routes!(orders::add_item))
+        .routes(routes!(orders::change_quantity, orders::remove_item))
+        .routes(routes!(orders::set_fulfilment))
+        .routes(routes!(orders::checkout))
+        .routes(routes!(orders::reopen))
+        .routes(routes!(orders::cancel))
+        .routes(routes!(orders::reorder))
+        .routes(routes!(me::demo_init_data))
+}
+
+/// The OpenAPI document of the whole server, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = api_routes().split_for_parts();
+    let (_, ops) = OpenApiRouter::<AppState>::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .split_for_parts();
+    let mut whole = api;
+    whole.paths.paths = whole
+        .paths
+        .paths
+        .into_iter()
+        .map(|(path, item)| (format!("/api/v1{path}"), item))
+        .collect();
+    whole.merge(ops);
+    doc::close_variants(&mut whole);
+    whole
+        .paths
+        .paths
+        .insert("/api/v1/openapi.json".into(), openapi_path_item());
+    whole
+}
+
+fn openapi_path_item() -> utoipa::openapi::PathItem {
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+    use utoipa::openapi::{ContentBuilder, ObjectBuilder, ResponseBuilder};
+    let doc = ResponseBuilder::new()
+        .description("This document (OpenAPI 3.1).")
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(ObjectBuilder::new()))
+                .build(),
+        )
+        .build();
+    utoipa::openapi::PathItem::new(
+        HttpMethod::Get,
+        OperationBuilder::new()
+            .tag("ops")
+            .operation_id(Some("openapi"))
+            .response("200", doc),
+    )
+}
 
 pub fn router(state: AppState, menu_dir: std::path::PathBuf, max_body_bytes: usize) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let api = Router::new()
-        .route("/menu", get(menu::menu))
-        .route("/me", get(me::me))
-        .route("/me/language", put(me::set_language))
-        .route("/me/notifications", put(me::set_notifications))
-        .route("/me/addresses", post(me::save_address))
-        .route("/me/addresses/{address_id}", delete(me::remove_address))
-        .route("/orders", get(orders::list).post(orders::create))
-        .route("/orders/{order_id}", get(orders::show))
-        .route("/orders/{order_id}/items", post(orders::add_item))
-        .route(
-            "/orders/{order_id}/items/{line_id}",
-            patch(orders::change_quantity).delete(orders::remove_item),
-        )
-        .route("/orders/{order_id}/fulfilment", put(orders::set_fulfilment))
-        .route("/orders/{order_id}/checkout", post(orders::checkout))
-        .route("/orders/{order_id}/reopen", post(orders::reopen))
-        .route("/orders/{order_id}/cancel", post(orders::cancel))
-        .route("/orders/{order_id}/reorder", post(orders::reorder))
-        .route("/demo/init-data", get(me::demo_init_data))
+    let document = Arc::new(openapi().to_json().unwrap_or_default());
+    let (api, _) = api_routes().split_for_parts();
+    let api = api
         .route(
             "/openapi.json",
-            get(|| async { ([("content-type", "application/json")], OPENAPI) }),
+            get(move || {
+                let document = document.clone();
+                async move { ([("content-type", "application/json")], (*document).clone()) }
+            }),
         )
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "method not allowed",
-            )
+            ApiError::new(Code::MethodNotAllowed, "method not allowed")
         });
 
     Router::new()
         .nest("/api/v1", api)
-        .route("/healthz", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .nest_service("/menu/photos", ServeDir::new(menu_dir.join("photos")))
+        .nest("/menu/photos", menu::photos(menu_dir.join("photos")))
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(axum::middleware::from_fn(error::log_server_errors))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                // A 5xx is logged once, with its cause, by `log_server_errors`.
+                .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
 }
 
+/// `{"status": "ok"}` while the process serves requests.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: String,
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, description = "Alive.", body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
+}
+
+/// Readiness: `status` is `ready`, `database unavailable` or `read models
+/// stopped` (then `stopped` names them and why).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)] // The answer is built as JSON; this is its documentation.
+pub struct Ready {
+    status: String,
+    /// `postgres` or `sqlite`.
+    store: Option<String>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    stopped: Option<Vec<serde_json::Value>>,
+    #[schema(value_type = Option<Object>)]
+    held_back_by: Option<serde_json::Value>,
+}
+
+/// Readiness: the database answers and no read model has stopped.
+#[utoipa::path(get, path = "/readyz", tag = "ops", responses(
+    (status = 200, description = "Ready.", body = Ready),
+    (status = 503, description = "The database is unreachable or a read model stopped.", body = Ready),
+))]
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
     if !state.app.db.ping().await {
         return (
@@ -160,13 +249,9 @@ impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> FromRequest<S> fo
             .await
             .map_err(|r| {
                 if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        r.body_text(),
-                    )
+                    ApiError::new(Code::PayloadTooLarge, r.body_text())
                 } else {
-                    ApiError::bad_request("invalid_json", r.body_text())
+                    ApiError::new(Code::InvalidJson, r.body_text())
                 }
             })?;
         if bytes.is_empty() {

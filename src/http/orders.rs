@@ -5,8 +5,13 @@
 //! own orders; anything else is 404, never its data.
 
 use super::auth::Customer;
+use super::codes::ErrorCode;
+use super::doc::{CommandErrors, IdempotencyKey};
 use super::me::ensure_user;
-use super::views::{OrderView, ReorderView};
+use super::reorder_views::Reorder;
+use super::requests::{CancelOrder, ChangeQuantity, CreateOrder, FulfilmentInput, LineInput};
+use super::views::{Order as OrderBody, OrderDetail, OrderList, OrderSummary};
+use super::ErrorBody;
 use super::{ApiError, ApiJson, AppState, OptionalJson};
 use crate::app::{AppError, Outcome};
 use axum::extract::rejection::QueryRejection;
@@ -17,11 +22,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use foodbot_domain::catalog::LineRequest;
 use foodbot_domain::order::{Fulfilment, Order, OrderAction};
+use foodbot_domain::Actor;
 use foodbot_domain::{LineId, OrderId};
-use foodbot_projections::queries::{
-    order_detail, order_summaries, read_token, wait_for, WaitError,
-};
-use serde::{Deserialize, Serialize};
+use foodbot_projections::queries::{read_token, wait_for, WaitError};
+use serde::Deserialize;
 use serde_json::json;
 
 fn order_id(raw: &str) -> Result<OrderId, ApiError> {
@@ -31,7 +35,7 @@ fn order_id(raw: &str) -> Result<OrderId, ApiError> {
 fn line_id(raw: &str) -> Result<LineId, ApiError> {
     raw.parse()
         .map(LineId)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_line", "no such line"))
+        .map_err(|_| ApiError::new(ErrorCode::UnknownLine, "no such line"))
 }
 
 /// The header naming a command's last event: pass it back as `?after=` to read
@@ -40,12 +44,13 @@ pub const READ_AFTER: &str = "x-read-after";
 
 fn render(id: OrderId, out: &Outcome<Order>, status: StatusCode) -> Response {
     let token = read_token("Order", &id.to_string(), out.version);
-    let view = OrderView::new(id, &out.state, out.version);
+    let view = OrderBody::new(id, &out.state, out.version);
     (status, [(READ_AFTER, token)], Json(view)).into_response()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReadQuery {
     /// A read token from an earlier command's `X-Read-After` header.
     after: Option<String>,
@@ -56,38 +61,57 @@ async fn read_after(
     state: &AppState,
     q: Result<Query<ReadQuery>, QueryRejection>,
 ) -> Result<(), ApiError> {
-    let Query(q) = q.map_err(|r| ApiError::bad_request("invalid_query", r.body_text()))?;
+    let Query(q) = q.map_err(|r| ApiError::new(ErrorCode::InvalidQuery, r.body_text()))?;
     let Some(token) = q.after else { return Ok(()) };
     let db = state.app.db.projection_db();
     match wait_for(&db, &token, &state.visibility, state.read_after_timeout).await {
         Ok(()) => Ok(()),
         Err(WaitError::UnknownToken) => {
-            Err(ApiError::bad_request("invalid_read_token", "no such write"))
+            Err(ApiError::new(ErrorCode::InvalidReadToken, "no such write"))
         }
         Err(WaitError::TimedOut) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_yet_visible",
+            ErrorCode::NotYetVisible,
             "the change is not visible yet; retry shortly",
         )),
-        Err(WaitError::Db(e)) => Err(AppError::Storage(e.to_string()).into()),
+        Err(WaitError::Db(e)) => Err(AppError::storage(e).into()),
     }
 }
 
-/// The caller's orders, newest first, from the read models.
+/// The caller's orders, newest first (at most 50), from the read models.
+#[utoipa::path(get, path = "/orders", tag = "orders", params(ReadQuery), security(("tma" = [])),
+    responses(
+        (status = 200, description = "The caller's orders.", body = OrderList),
+        (status = 400, description = "`invalid_query`, `invalid_read_token`.", body = ErrorBody),
+        (status = 401, description = "`missing_auth`, `invalid_init_data`, `init_data_expired`.", body = ErrorBody),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+        (status = 503, description = "`not_yet_visible`: the write `after` names is not visible yet.", body = ErrorBody),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     who: Customer,
     q: Result<Query<ReadQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     read_after(&state, q).await?;
-    let db = state.app.db.projection_db();
-    let orders = order_summaries(&db, who.id.0, 50)
-        .await
-        .map_err(|e| AppError::Storage(e.to_string()))?;
-    Ok(Json(serde_json::json!({ "orders": orders })).into_response())
+    let orders = state.app.order_history(who.id, 50).await?;
+    let orders = orders
+        .into_iter()
+        .map(OrderSummary::try_from)
+        .collect::<Result<_, _>>()
+        .map_err(ApiError::internal)?;
+    Ok(Json(OrderList { orders }).into_response())
 }
 
-/// One of the caller's orders with its lines and timeline, from the read models.
+/// One of the caller's orders as a command answers it, with its history
+/// (timeline and times) from the read models.
+#[utoipa::path(get, path = "/orders/{order_id}", tag = "orders", params(ReadQuery, ("order_id" = String, Path, format = Uuid)), security(("tma" = [])),
+    responses(
+        (status = 200, description = "The order.", body = OrderDetail),
+        (status = 400, description = "`invalid_query`, `invalid_read_token`.", body = ErrorBody),
+        (status = 401, description = "`missing_auth`, `invalid_init_data`, `init_data_expired`.", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such order, another's, or not in the read models yet.", body = ErrorBody),
+        (status = 500, description = "`internal`.", body = ErrorBody),
+        (status = 503, description = "`not_yet_visible`.", body = ErrorBody),
+    ))]
 pub async fn show(
     State(state): State<AppState>,
     who: Customer,
@@ -96,29 +120,28 @@ pub async fn show(
 ) -> Result<Response, ApiError> {
     let id = order_id(&id)?;
     read_after(&state, q).await?;
-    let db = state.app.db.projection_db();
-    let detail = order_detail(&db, &id.to_string(), Some(who.id.0))
-        .await
-        .map_err(|e| AppError::Storage(e.to_string()))?
-        .ok_or_else(ApiError::not_found)?;
+    let detail = state.app.order_detail(Actor::Customer(who.id), id).await?;
+    let detail = OrderDetail::try_from(detail).map_err(ApiError::internal)?;
     Ok(Json(detail).into_response())
 }
 
-#[derive(Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct CreateBody {
-    #[serde(default)]
-    items: Vec<LineRequest>,
-}
-
+/// Opens a cart, empty (no body) or with lines.
+#[utoipa::path(post, path = "/orders", tag = "orders", request_body(content = Option<CreateOrder>), params(IdempotencyKey), security(("tma" = [])),
+    responses(
+        (status = 201, description = "The new cart.", body = OrderBody),
+        (status = 200, description = "A retry with a known `Idempotency-Key`: the cart it made.", body = OrderBody),
+        CommandErrors,
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     who: Customer,
-    OptionalJson(body): OptionalJson<CreateBody>,
+    OptionalJson(body): OptionalJson<CreateOrder>,
 ) -> Result<Response, ApiError> {
     ensure_user(&state, &who).await?;
-    let meta = who.meta_for(&json!(["create", &body]));
-    let (id, out) = state.app.create_order(&meta, who.id, body.items).await?;
+    let items: Vec<LineRequest> = body.items.into_iter().map(Into::into).collect();
+    // The key's fingerprint is of the request as the domain takes it.
+    let meta = who.meta_for(&json!(["create", { "items": &items }]));
+    let (id, out) = state.app.create_order(&meta, who.id, items).await?;
     let status = if out.replayed {
         StatusCode::OK
     } else {
@@ -143,13 +166,17 @@ async fn act(
     Ok(render(id, &out, StatusCode::OK))
 }
 
+/// Adds a line to the cart.
+#[utoipa::path(post, path = "/orders/{order_id}/items", tag = "orders", request_body = LineInput, params(("order_id" = String, Path, format = Uuid), IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The order.", body = OrderBody), CommandErrors))]
 pub async fn add_item(
     State(state): State<AppState>,
     who: Customer,
     Path(id): Path<String>,
-    ApiJson(item): ApiJson<LineRequest>,
+    ApiJson(item): ApiJson<LineInput>,
 ) -> Result<Response, ApiError> {
     let id = order_id(&id)?;
+    let item = LineRequest::from(item);
     let request = json!(["add_item", id, &item]);
     let action = OrderAction::AddItem {
         menu: state.app.menu.clone(),
@@ -158,17 +185,14 @@ pub async fn add_item(
     act(&state, &who, id, request, action).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuantityBody {
-    quantity: u32,
-}
-
+/// Changes a line's quantity.
+#[utoipa::path(patch, path = "/orders/{order_id}/items/{line_id}", tag = "orders", request_body = ChangeQuantity, params(("order_id" = String, Path, format = Uuid), ("line_id" = u32, Path), IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The order.", body = OrderBody), CommandErrors))]
 pub async fn change_quantity(
     State(state): State<AppState>,
     who: Customer,
     Path((id, line)): Path<(String, String)>,
-    ApiJson(body): ApiJson<QuantityBody>,
+    ApiJson(body): ApiJson<ChangeQuantity>,
 ) -> Result<Response, ApiError> {
     let (id, line) = (order_id(&id)?, line_id(&line)?);
     let request = json!(["change_quantity", id, line, body.quantity]);
@@ -179,6 +203,9 @@ pub async fn change_quantity(
     act(&state, &who, id, request, action).await
 }
 
+/// Removes a line.
+#[utoipa::path(delete, path = "/orders/{order_id}/items/{line_id}", tag = "orders", params(("order_id" = String, Path, format = Uuid), ("line_id" = u32, Path), IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The order.", body = OrderBody), CommandErrors))]
 pub async fn remove_item(
     State(state): State<AppState>,
     who: Customer,
@@ -189,13 +216,17 @@ pub async fn remove_item(
     act(&state, &who, id, request, OrderAction::RemoveItem { line }).await
 }
 
+/// Chooses delivery (with an address) or pickup.
+#[utoipa::path(put, path = "/orders/{order_id}/fulfilment", tag = "orders", request_body = FulfilmentInput, params(("order_id" = String, Path, format = Uuid), IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The order.", body = OrderBody), CommandErrors))]
 pub async fn set_fulfilment(
     State(state): State<AppState>,
     who: Customer,
     Path(id): Path<String>,
-    ApiJson(fulfilment): ApiJson<Fulfilment>,
+    ApiJson(fulfilment): ApiJson<FulfilmentInput>,
 ) -> Result<Response, ApiError> {
     let id = order_id(&id)?;
+    let fulfilment = Fulfilment::from(fulfilment);
     let request = json!(["set_fulfilment", id, &fulfilment]);
     act(
         &state,
@@ -207,6 +238,9 @@ pub async fn set_fulfilment(
     .await
 }
 
+/// Freezes prices and totals.
+#[utoipa::path(post, path = "/orders/{order_id}/checkout", tag = "orders", params(("order_id" = String, Path, format = Uuid), IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The order.", body = OrderBody), CommandErrors))]
 pub async fn checkout(
     State(state): State<AppState>,
     who: Customer,
@@ -219,6 +253,9 @@ pub async fn checkout(
     act(&state, &who, id, json!(["checkout", id]), action).await
 }
 
+/// Opens a checked-out order as a cart again.
+#[utoipa::path(post, path = "/orders/{order_id}/reopen", tag = "orders", params(("order_id" = String, Path, format = Uuid), IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The order.", body = OrderBody), CommandErrors))]
 pub async fn reopen(
     State(state): State<AppState>,
     who: Customer,
@@ -235,18 +272,14 @@ pub async fn reopen(
     .await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct CancelBody {
-    #[serde(default)]
-    reason: Option<String>,
-}
-
+/// Cancels the order (a body with a reason is optional).
+#[utoipa::path(post, path = "/orders/{order_id}/cancel", tag = "orders", request_body(content = Option<CancelOrder>), params(("order_id" = String, Path, format = Uuid), IdempotencyKey), security(("tma" = [])),
+    responses((status = 200, description = "The order.", body = OrderBody), CommandErrors))]
 pub async fn cancel(
     State(state): State<AppState>,
     who: Customer,
     Path(id): Path<String>,
-    OptionalJson(body): OptionalJson<CancelBody>,
+    OptionalJson(body): OptionalJson<CancelOrder>,
 ) -> Result<Response, ApiError> {
     let id = order_id(&id)?;
     let request = json!(["cancel", id, &body.reason]);
@@ -262,6 +295,13 @@ pub async fn cancel(
     .await
 }
 
+/// A new cart with a past order's lines at today's prices.
+#[utoipa::path(post, path = "/orders/{order_id}/reorder", tag = "orders", params(("order_id" = String, Path, format = Uuid), IdempotencyKey), security(("tma" = [])),
+    responses(
+        (status = 201, description = "The new cart, and the lines that could not be copied.", body = Reorder),
+        (status = 200, description = "A retry with a known `Idempotency-Key`.", body = Reorder),
+        CommandErrors,
+    ))]
 pub async fn reorder(
     State(state): State<AppState>,
     who: Customer,
@@ -275,9 +315,14 @@ pub async fn reorder(
     } else {
         StatusCode::CREATED
     };
-    let view = ReorderView {
-        order: OrderView::new(new_id, &out.state, out.version),
-        unavailable: &out.state.reorder_unavailable,
+    let view = Reorder {
+        order: OrderBody::new(new_id, &out.state, out.version),
+        unavailable: out
+            .state
+            .reorder_unavailable
+            .iter()
+            .map(Into::into)
+            .collect(),
     };
     let token = read_token("Order", &new_id.to_string(), out.version);
     Ok((status, [(READ_AFTER, token)], Json(view)).into_response())

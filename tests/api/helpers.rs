@@ -119,6 +119,8 @@ pub struct TestApp {
     stop: Option<oneshot::Sender<()>>,
     done: Option<tokio::task::JoinHandle<()>>,
     token: Arc<std::sync::Mutex<Option<String>>>,
+    /// The OpenAPI document the server serves: every answer is held to it.
+    contract: Arc<crate::contract_check::Contract>,
 }
 
 impl TestApp {
@@ -153,14 +155,24 @@ impl TestApp {
                 .await
                 .unwrap();
         });
+        let client = reqwest::Client::new();
+        let document: Value = client
+            .get(format!("{base}/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .expect("the server serves its OpenAPI document");
         TestApp {
             base,
-            client: reqwest::Client::new(),
+            client,
             db: database,
             state,
             stop: Some(tx),
             done: Some(done),
             token: db.token.clone(),
+            contract: Arc::new(crate::contract_check::Contract::new(document)),
         }
     }
 
@@ -202,7 +214,9 @@ impl TestApp {
         user: Option<i64>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        let mut req = self
+            .client
+            .request(method.clone(), format!("{}{path}", self.base));
         if let Some(u) = user {
             req = req.header(
                 "Authorization",
@@ -214,7 +228,9 @@ impl TestApp {
         }
         let res = req.send().await.unwrap();
         self.remember(&res);
-        parse(res).await
+        let (status, body) = parse(res).await;
+        self.contract.check(&method, path, status, &body);
+        (status, body)
     }
 
     pub async fn get(&self, path: &str, user: i64) -> (StatusCode, Value) {
@@ -248,7 +264,7 @@ impl TestApp {
     ) -> (StatusCode, Value) {
         let mut req = self
             .client
-            .request(method, format!("{}{path}", self.base))
+            .request(method.clone(), format!("{}{path}", self.base))
             .header(
                 "Authorization",
                 format!("tma {}", init_data(user, BOT_TOKEN, now())),
@@ -259,7 +275,9 @@ impl TestApp {
         }
         let res = req.send().await.unwrap();
         self.remember(&res);
-        parse(res).await
+        let (status, body) = parse(res).await;
+        self.contract.check(&method, path, status, &body);
+        (status, body)
     }
 
     /// Opens a cart for `user` holding one margherita and returns the order id.

@@ -1,6 +1,7 @@
 //! End-to-end tests of the HTTP API: the real server on port 0, a real database.
 //! Every test runs twice, on PostgreSQL and on SQLite (see `both_stores!`).
 
+mod contract_check;
 mod helpers;
 
 mod analytics;
@@ -8,6 +9,7 @@ mod anchors;
 mod audit;
 mod auth;
 mod concurrency;
+mod contract;
 mod failures;
 mod idempotency;
 mod lifecycle;

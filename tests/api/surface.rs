@@ -11,6 +11,7 @@ crate::both_stores!(
     a_body_that_is_not_json_or_too_large_is_refused_and_changes_nothing,
     unknown_fields_are_refused,
     unknown_routes_are_json_404s,
+    a_photo_name_no_file_system_takes_is_a_json_404,
 );
 
 async fn health_and_readiness_answer(store: Store) {
@@ -169,6 +170,26 @@ async fn unknown_fields_are_refused(store: Store) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "invalid_body");
+    let street = json!({ "street": "a", "city": "b", "floor": 3 });
+    for fulfilment in [
+        json!({ "kind": "pickup", "when": "now" }),
+        json!({ "kind": "delivery", "address": street }),
+    ] {
+        let (status, body) = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/orders/{order}/fulfilment"),
+                Some(1),
+                Some(fulfilment.clone()),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{fulfilment}: {body}"
+        );
+        assert_eq!(body["error"]["code"], "invalid_body");
+    }
     assert_eq!(app.event_count().await, before);
 }
 
@@ -180,4 +201,21 @@ async fn unknown_routes_are_json_404s(store: Store) {
         (status, body["error"]["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
+}
+
+async fn a_photo_name_no_file_system_takes_is_a_json_404(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let long = format!("/menu/photos/{}.svg", "a".repeat(256));
+    for path in [
+        long.as_str(),
+        "/menu/photos/margherita.svg/x",
+        "/menu/photos/",
+        "/menu/photos/nothing.svg",
+    ] {
+        let (status, body) = app.call(Method::GET, path, None, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    let long = app.call(Method::GET, &long, None, None).await.1;
+    assert_eq!(long["error"]["code"], "not_found", "{long}");
 }

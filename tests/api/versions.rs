@@ -158,9 +158,10 @@ async fn an_event_of_an_unknown_version_is_refused_with_its_row_named(store: Sto
         .order_command(&staff, order, OrderAction::StartPreparing)
         .await
         .unwrap_err();
-    let AppError::Storage(message) = &err else {
+    let AppError::Storage(cause) = &err else {
         panic!("{err:?}");
     };
+    let message = &foodbot::http::error_chain(cause.as_ref());
     assert!(
         message.contains(&format!("event {} of Order {order}", last + 1))
             && message.contains("version \"0.7\"")
