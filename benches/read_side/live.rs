@@ -297,10 +297,7 @@ pub(crate) async fn run(url: &str, held_open: bool) -> Result<Live> {
         held = Some(conn);
     }
     let counters = state.projector.clone();
-    let (wrote_before, looked_before) = (
-        counters.wrote.load(Ordering::SeqCst),
-        counters.looked.load(Ordering::SeqCst),
-    );
+    let (wrote_before, looked_before) = (counters.wrote.load(Ordering::SeqCst), counters.looked());
     let counter = Arc::new(AtomicU64::new(0));
     let (sample, samples) = mpsc::unbounded_channel();
     let start = Instant::now();
@@ -336,7 +333,7 @@ pub(crate) async fn run(url: &str, held_open: bool) -> Result<Live> {
     );
     let (lag, samples, timeouts) = watch.await??;
     let steps_written = counters.wrote.load(Ordering::SeqCst) - wrote_before;
-    let steps_looked = counters.looked.load(Ordering::SeqCst) - looked_before;
+    let steps_looked = counters.looked() - looked_before;
     if let Some(mut conn) = held {
         sqlx::query("ROLLBACK").execute(&mut conn).await?;
     }

@@ -481,3 +481,18 @@ pub async fn release_projection(app: &TestApp, undo: &[&str]) {
         db.exec(sql, &[]).await.unwrap();
     }
 }
+
+/// Pays for an order through the application layer, as Telegram's payment updates will.
+pub async fn pay(app: &TestApp, order: foodbot_domain::OrderId, customer: i64) -> (usize, i64) {
+    let amount = invoice(app, order, customer).await.totals.unwrap().total;
+    let paid = foodbot_domain::order::OrderAction::RecordPayment {
+        receipt: receipt(order, amount),
+    };
+    let out = app
+        .state
+        .app
+        .order_command(&meta(foodbot_domain::Actor::System), order, paid)
+        .await
+        .unwrap();
+    (out.version, amount.amount)
+}

@@ -14,21 +14,6 @@ crate::both_stores!(
     news_of_an_order_created_in_the_same_step_follows_the_stored_preference,
 );
 
-/// Pays for an order through the application layer, as Telegram's payment updates will.
-async fn pay(app: &TestApp, order: OrderId, customer: i64) -> (usize, i64) {
-    let amount = invoice(app, order, customer).await.totals.unwrap().total;
-    let paid = OrderAction::RecordPayment {
-        receipt: receipt(order, amount),
-    };
-    let out = app
-        .state
-        .app
-        .order_command(&meta(Actor::System), order, paid)
-        .await
-        .unwrap();
-    (out.version, amount.amount)
-}
-
 async fn dump(db: &Db, model: Model) -> Vec<(String, Vec<serde_json::Map<String, Value>>)> {
     let mut out = Vec::new();
     for (table, order) in model.tables() {

@@ -19,17 +19,8 @@ crate::both_stores!(
 /// Takes a new cart of customer 1 to paid; returns it and its last sequence.
 async fn paid_order(app: &TestApp) -> (OrderId, usize) {
     let order: OrderId = app.cart(1).await.parse().unwrap();
-    let amount = invoice(app, order, 1).await.totals.unwrap().total;
-    let paid = OrderAction::RecordPayment {
-        receipt: receipt(order, amount),
-    };
-    let out = app
-        .state
-        .app
-        .order_command(&meta(Actor::System), order, paid)
-        .await
-        .unwrap();
-    (order, out.version)
+    let (version, _) = pay(app, order, 1).await;
+    (order, version)
 }
 
 /// Appends a row around the server, as an older server would have written it.

@@ -102,9 +102,7 @@ struct Plan {
 /// for events, and how many of them found some and wrote.
 #[derive(Debug)]
 pub struct Counters {
-    pub looked: AtomicU64,
     pub wrote: AtomicU64,
-    pub events: AtomicU64,
     /// The number of steps looked, published after each.
     steps: watch::Sender<u64>,
     /// Why the projector as a whole last stopped (an error or a panic), until
@@ -115,9 +113,7 @@ pub struct Counters {
 impl Default for Counters {
     fn default() -> Self {
         Counters {
-            looked: AtomicU64::new(0),
             wrote: AtomicU64::new(0),
-            events: AtomicU64::new(0),
             steps: watch::channel(0).0,
             failure: Default::default(),
         }
@@ -125,6 +121,11 @@ impl Default for Counters {
 }
 
 impl Counters {
+    /// How many steps have looked for events.
+    pub fn looked(&self) -> u64 {
+        *self.steps.borrow()
+    }
+
     /// Hears the number of steps looked after each step.
     pub fn steps(&self) -> watch::Receiver<u64> {
         self.steps.subscribe()
@@ -142,14 +143,12 @@ impl Counters {
         *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = failure;
     }
 
-    fn count(&self, wrote: Option<usize>) {
+    fn count(&self, wrote: bool) {
         self.set_failure(None);
-        if let Some(n) = wrote {
+        if wrote {
             self.wrote.fetch_add(1, Ordering::SeqCst);
-            self.events.fetch_add(n as u64, Ordering::SeqCst);
         }
-        let looked = self.looked.fetch_add(1, Ordering::SeqCst) + 1;
-        self.steps.send_replace(looked);
+        self.steps.send_modify(|looked| *looked += 1);
     }
 }
 
@@ -227,7 +226,7 @@ impl Projector {
             Ok(done) => {
                 tx.commit().await?;
                 self.created.store(true, Ordering::Relaxed);
-                self.counters.count(done.map(|(n, _)| n));
+                self.counters.count(done.is_some());
                 if let Some((n, last)) = done {
                     self.progress.send_replace(last);
                     return Ok(Some(n));

@@ -45,7 +45,8 @@ pub struct OpenTransaction {
 
 /// Every read model's mark and lag.
 pub async fn status(db: &Db) -> Result<Vec<ModelStatus>, ProjectError> {
-    // One read of all checkpoints, so that they come from the same moment.
+    // One read of all marks, so that they come from the same moment (the
+    // times they were written are only shown).
     let marks = marks(db).await?;
     let stamps = db
         .rows(
