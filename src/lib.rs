@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod i18n;
 pub mod menu;
 pub mod startup;
 pub mod store;

@@ -1,0 +1,153 @@
+# Bot messages, buttons, command descriptions and push notifications (English,
+# the reference catalog and the fallback). $short_id is the bare short order
+# id; the texts add the "#". $price, $total and $amount are formatted money.
+
+## /start
+
+start-greeting = Hi { $name }! 👋 Order from { $restaurant } right here in Telegram.
+start-open-app = 🍽 Open the menu
+start-returning = Welcome back, { $name }! 👋 Hungry again?
+
+## /menu
+
+menu-title = Our menu — pick a category:
+menu-category-empty = Nothing in this category right now.
+menu-item-caption =
+    { $name } — { $price }
+    { $description }
+menu-open-item = Order in the app
+menu-back = ⬅ Back
+
+## /status
+
+status-none = You have no active orders.
+status-title =
+    { $count ->
+        [one] Your active order
+       *[other] Your active orders ({ $count })
+    }
+status-refresh = 🔄 Refresh
+status-refreshed = Up to date
+status-line = #{ $short_id } · { $status } · { $total }
+
+## Order statuses
+
+order-status-new = Cart
+order-status-checked-out = Checked out
+order-status-awaiting-payment = Awaiting payment
+order-status-paid = Paid
+order-status-accepted = Accepted
+order-status-preparing = Being prepared
+order-status-ready = Ready
+order-status-out-for-delivery = Out for delivery
+order-status-delivered = Delivered
+order-status-picked-up = Picked up
+order-status-cancelled = Cancelled
+order-status-rejected = Rejected
+
+timeline-at = { $time } — { $step }
+
+## /orders
+
+orders-none = You have not ordered yet.
+orders-title = Your orders (page { $page } of { $pages })
+orders-line = #{ $short_id } · { $date } · { $total } · { $status }
+orders-details = Details
+orders-reorder = 🔁 Reorder
+orders-next = Next ▶
+orders-prev = ◀ Back
+
+## /reorder
+
+reorder-pick = Which order would you like again?
+reorder-done =
+    { $count ->
+        [one] Your cart has { $count } item at today's prices.
+       *[other] Your cart has { $count } items at today's prices.
+    }
+reorder-unavailable = No longer available: { $items }
+reorder-nothing = None of those items are available anymore.
+reorder-checkout = 🛒 Check out in the app
+
+## /cancel
+
+cancel-none = There is no order you can still cancel.
+cancel-confirm = Cancel order #{ $short_id }?
+cancel-yes = Yes, cancel
+cancel-no = No, keep it
+cancel-done = Order #{ $short_id } has been cancelled.
+cancel-kept = Fine, your order stays as it is.
+cancel-too-late = Order #{ $short_id } has already been accepted and can no longer be cancelled.
+
+## /language
+
+language-pick = Choose your language:
+language-changed = Language set to English.
+
+## /help and fallbacks
+
+help-text =
+    Here is what I can do:
+    /menu — browse the menu
+    /status — your active orders
+    /orders — your past orders
+    /reorder — order something again
+    /cancel — cancel an order not yet accepted
+    /language — change the language
+    /help — this message
+unknown-text = I did not understand that. Try /menu, /status or /help.
+button-stale = This button is out of date.
+button-invalid = This button no longer works.
+error-try-again = Something went wrong. Please try again.
+
+## Inline mode
+
+inline-popular-title = ⭐ Popular right now
+inline-item-description = { $price } · { $description }
+inline-open = Open in the app
+inline-switch-pm = Order in private chat
+
+## Data sent from the Mini App
+
+webapp-cart-created =
+    { $count ->
+        [one] 🛒 Your cart: { $count } item, { $total }.
+       *[other] 🛒 Your cart: { $count } items, { $total }.
+    }
+webapp-bad-payload = I could not read that cart.
+webapp-unknown-item = “{ $item }” is not on the menu.
+webapp-bad-option = “{ $option }” is not available for { $item }.
+
+## Command descriptions (BotFather, at most 256 characters)
+
+command-start = Start and open the menu
+command-menu = Browse the menu
+command-status = Your active orders
+command-orders = Your order history
+command-reorder = Order something again
+command-cancel = Cancel an order
+command-language = Change the language
+command-help = What this bot can do
+
+## Bot profile
+
+bot-description = Order food from our restaurant without leaving Telegram: browse the menu with photos, customise your dishes, pay securely and follow your order live until it arrives.
+bot-short-description = Order food right in Telegram: menu, payment and live order tracking.
+
+## Push notifications
+
+notify-payment-received = 💳 Payment of { $amount } received for order #{ $short_id }. Thank you!
+notify-order-accepted =
+    { $eta ->
+        [0] 👨‍🍳 Order #{ $short_id } has been accepted.
+       *[other] 👨‍🍳 Order #{ $short_id } accepted — ready in about { $eta } min.
+    }
+notify-order-rejected = 😔 Sorry, order #{ $short_id } was declined: { $reason }. Your money will be refunded.
+notify-order-ready = ✅ Your order #{ $short_id } is ready!
+notify-out-for-delivery = 🛵 Your order #{ $short_id } is on its way.
+notify-order-delivered = 🍽 Order #{ $short_id } has been delivered. Enjoy your meal!
+notify-order-picked-up = 🍽 Order #{ $short_id } picked up. Enjoy your meal!
+notify-order-cancelled = ❌ Order #{ $short_id } has been cancelled. { $reason }
+notify-refund-completed = 💸 { $amount } for order #{ $short_id } has been refunded.
+notify-open-order = Open order
+notify-reorder = 🔁 Order again
