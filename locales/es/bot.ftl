@@ -1,0 +1,151 @@
+# Mensajes del bot, botones, descripciones de comandos y notificaciones (español).
+
+## /start
+
+start-greeting = ¡Hola, { $name }! 👋 Pide en { $restaurant } aquí mismo, en Telegram.
+start-open-app = 🍽 Abrir la carta
+start-returning = ¡Bienvenido de nuevo, { $name }! 👋 ¿Otra vez con hambre?
+
+## /menu
+
+menu-title = Nuestra carta: elige una categoría:
+menu-category-empty = Ahora mismo no hay nada en esta categoría.
+menu-item-caption =
+    { $name } — { $price }
+    { $description }
+menu-open-item = Pedir en la app
+menu-back = ⬅ Atrás
+
+## /status
+
+status-none = No tienes pedidos activos.
+status-title =
+    { $count ->
+        [one] Tu pedido activo
+       *[other] Tus pedidos activos ({ $count })
+    }
+status-refresh = 🔄 Actualizar
+status-refreshed = Actualizado
+status-line = #{ $short_id } · { $status } · { $total }
+
+## Estados del pedido
+
+order-status-new = Carrito
+order-status-checked-out = Confirmado
+order-status-awaiting-payment = Pendiente de pago
+order-status-paid = Pagado
+order-status-accepted = Aceptado
+order-status-preparing = En preparación
+order-status-ready = Listo
+order-status-out-for-delivery = En camino
+order-status-delivered = Entregado
+order-status-picked-up = Recogido
+order-status-cancelled = Cancelado
+order-status-rejected = Rechazado
+
+timeline-at = { $time } — { $step }
+
+## /orders
+
+orders-none = Todavía no has hecho ningún pedido.
+orders-title = Tus pedidos (página { $page } de { $pages })
+orders-line = #{ $short_id } · { $date } · { $total } · { $status }
+orders-details = Detalles
+orders-reorder = 🔁 Repetir pedido
+orders-next = Siguiente ▶
+orders-prev = ◀ Atrás
+
+## /reorder
+
+reorder-pick = ¿Qué pedido quieres repetir?
+reorder-done =
+    { $count ->
+        [one] Tu carrito tiene { $count } producto a los precios de hoy.
+       *[other] Tu carrito tiene { $count } productos a los precios de hoy.
+    }
+reorder-unavailable = Ya no disponible: { $items }
+reorder-nothing = Ninguno de esos productos está ya disponible.
+reorder-checkout = 🛒 Pagar en la app
+
+## /cancel
+
+cancel-none = No hay ningún pedido que puedas cancelar todavía.
+cancel-confirm = ¿Cancelar el pedido #{ $short_id }?
+cancel-yes = Sí, cancelar
+cancel-no = No, mantenerlo
+cancel-done = El pedido #{ $short_id } ha sido cancelado.
+cancel-kept = De acuerdo, tu pedido sigue en marcha.
+cancel-too-late = El pedido #{ $short_id } ya ha sido aceptado y no se puede cancelar.
+
+## /language
+
+language-pick = Elige tu idioma:
+language-changed = Idioma cambiado a español.
+
+## /help
+
+help-text =
+    Esto es lo que puedo hacer:
+    /menu — ver la carta
+    /status — tus pedidos activos
+    /orders — tus pedidos anteriores
+    /reorder — repetir un pedido
+    /cancel — cancelar un pedido aún no aceptado
+    /language — cambiar el idioma
+    /help — este mensaje
+unknown-text = No te he entendido. Prueba con /menu, /status o /help.
+button-stale = Este botón está desactualizado.
+button-invalid = Este botón ya no funciona.
+error-try-again = Algo ha salido mal. Inténtalo de nuevo.
+
+## Modo inline
+
+inline-popular-title = ⭐ Lo más pedido ahora
+inline-item-description = { $price } · { $description }
+inline-open = Abrir en la app
+inline-switch-pm = Pedir en chat privado
+
+## Datos de la Mini App
+
+webapp-cart-created =
+    { $count ->
+        [one] 🛒 Tu carrito: { $count } producto, { $total }.
+       *[other] 🛒 Tu carrito: { $count } productos, { $total }.
+    }
+webapp-bad-payload = No he podido leer ese carrito.
+webapp-unknown-item = «{ $item }» no está en la carta.
+webapp-bad-option = «{ $option }» no está disponible para { $item }.
+
+## Descripciones de comandos
+
+command-start = Empezar y abrir la carta
+command-menu = Ver la carta
+command-status = Tus pedidos activos
+command-orders = Tu historial de pedidos
+command-reorder = Repetir un pedido
+command-cancel = Cancelar un pedido
+command-language = Cambiar el idioma
+command-help = Qué puede hacer este bot
+
+## Perfil del bot
+
+bot-description = Pide comida en nuestro restaurante sin salir de Telegram: explora la carta con fotos, personaliza tus platos, paga de forma segura y sigue tu pedido en directo hasta que llegue.
+bot-short-description = Pide comida en Telegram: carta, pago y seguimiento del pedido en directo.
+
+## Notificaciones
+
+notify-payment-received = 💳 Hemos recibido el pago de { $amount } del pedido #{ $short_id }. ¡Gracias!
+notify-order-accepted =
+    { $eta ->
+        [0] 👨‍🍳 El pedido #{ $short_id } ha sido aceptado.
+       *[other] 👨‍🍳 Pedido #{ $short_id } aceptado: estará listo en unos { $eta } min.
+    }
+notify-order-rejected = 😔 Lo sentimos, el pedido #{ $short_id } ha sido rechazado: { $reason }. Te devolveremos el dinero.
+notify-order-ready = ✅ ¡Tu pedido #{ $short_id } está listo!
+notify-out-for-delivery = 🛵 Tu pedido #{ $short_id } está en camino.
+notify-order-delivered = 🍽 El pedido #{ $short_id } ha sido entregado. ¡Buen provecho!
+notify-order-picked-up = 🍽 Pedido #{ $short_id } recogido. ¡Buen provecho!
+notify-order-cancelled = ❌ El pedido #{ $short_id } ha sido cancelado. { $reason }
+notify-refund-completed = 💸 Te hemos devuelto { $amount } del pedido #{ $short_id }.
+notify-open-order = Ver pedido
+notify-reorder = 🔁 Pedir de nuevo

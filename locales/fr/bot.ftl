@@ -1,0 +1,151 @@
+# Messages du bot, boutons, descriptions des commandes et notifications (français).
+
+## /start
+
+start-greeting = Bonjour { $name } ! 👋 Commandez chez { $restaurant } directement ici, dans Telegram.
+start-open-app = 🍽 Ouvrir la carte
+start-returning = Bon retour, { $name } ! 👋 Encore un petit creux ?
+
+## /menu
+
+menu-title = Notre carte — choisissez une catégorie :
+menu-category-empty = Rien dans cette catégorie pour le moment.
+menu-item-caption =
+    { $name } — { $price }
+    { $description }
+menu-open-item = Commander dans l’app
+menu-back = ⬅ Retour
+
+## /status
+
+status-none = Vous n’avez aucune commande en cours.
+status-title =
+    { $count ->
+        [one] Votre commande en cours
+       *[other] Vos commandes en cours ({ $count })
+    }
+status-refresh = 🔄 Actualiser
+status-refreshed = À jour
+status-line = #{ $short_id } · { $status } · { $total }
+
+## Statuts de commande
+
+order-status-new = Panier
+order-status-checked-out = Validée
+order-status-awaiting-payment = En attente de paiement
+order-status-paid = Payée
+order-status-accepted = Acceptée
+order-status-preparing = En préparation
+order-status-ready = Prête
+order-status-out-for-delivery = En cours de livraison
+order-status-delivered = Livrée
+order-status-picked-up = Retirée
+order-status-cancelled = Annulée
+order-status-rejected = Refusée
+
+timeline-at = { $time } — { $step }
+
+## /orders
+
+orders-none = Vous n’avez encore rien commandé.
+orders-title = Vos commandes (page { $page } sur { $pages })
+orders-line = #{ $short_id } · { $date } · { $total } · { $status }
+orders-details = Détails
+orders-reorder = 🔁 Recommander
+orders-next = Suivant ▶
+orders-prev = ◀ Retour
+
+## /reorder
+
+reorder-pick = Quelle commande souhaitez-vous refaire ?
+reorder-done =
+    { $count ->
+        [one] Votre panier contient { $count } article aux prix du jour.
+       *[other] Votre panier contient { $count } articles aux prix du jour.
+    }
+reorder-unavailable = Plus disponible : { $items }
+reorder-nothing = Aucun de ces articles n’est encore disponible.
+reorder-checkout = 🛒 Payer dans l’app
+
+## /cancel
+
+cancel-none = Aucune commande ne peut encore être annulée.
+cancel-confirm = Annuler la commande #{ $short_id } ?
+cancel-yes = Oui, annuler
+cancel-no = Non, la garder
+cancel-done = La commande #{ $short_id } a été annulée.
+cancel-kept = Très bien, votre commande est maintenue.
+cancel-too-late = La commande #{ $short_id } a déjà été acceptée et ne peut plus être annulée.
+
+## /language
+
+language-pick = Choisissez votre langue :
+language-changed = Langue changée : français.
+
+## /help
+
+help-text =
+    Voici ce que je sais faire :
+    /menu — parcourir la carte
+    /status — vos commandes en cours
+    /orders — vos commandes passées
+    /reorder — recommander quelque chose
+    /cancel — annuler une commande pas encore acceptée
+    /language — changer de langue
+    /help — ce message
+unknown-text = Je n’ai pas compris. Essayez /menu, /status ou /help.
+button-stale = Ce bouton n’est plus à jour.
+button-invalid = Ce bouton ne fonctionne plus.
+error-try-again = Un problème est survenu. Veuillez réessayer.
+
+## Mode inline
+
+inline-popular-title = ⭐ Populaire en ce moment
+inline-item-description = { $price } · { $description }
+inline-open = Ouvrir dans l’app
+inline-switch-pm = Commander en message privé
+
+## Données de la Mini App
+
+webapp-cart-created =
+    { $count ->
+        [one] 🛒 Votre panier : { $count } article, { $total }.
+       *[other] 🛒 Votre panier : { $count } articles, { $total }.
+    }
+webapp-bad-payload = Je n’ai pas pu lire ce panier.
+webapp-unknown-item = « { $item } » n’est pas sur la carte.
+webapp-bad-option = « { $option } » n’est pas disponible pour { $item }.
+
+## Descriptions des commandes
+
+command-start = Démarrer et ouvrir la carte
+command-menu = Parcourir la carte
+command-status = Vos commandes en cours
+command-orders = Historique de vos commandes
+command-reorder = Recommander quelque chose
+command-cancel = Annuler une commande
+command-language = Changer de langue
+command-help = Ce que ce bot sait faire
+
+## Profil du bot
+
+bot-description = Commandez dans notre restaurant sans quitter Telegram : parcourez la carte en photos, personnalisez vos plats, payez en toute sécurité et suivez votre commande en direct jusqu’à son arrivée.
+bot-short-description = Commandez à manger dans Telegram : carte, paiement et suivi en direct.
+
+## Notifications
+
+notify-payment-received = 💳 Paiement de { $amount } reçu pour la commande #{ $short_id }. Merci !
+notify-order-accepted =
+    { $eta ->
+        [0] 👨‍🍳 La commande #{ $short_id } a été acceptée.
+       *[other] 👨‍🍳 Commande #{ $short_id } acceptée — prête dans environ { $eta } min.
+    }
+notify-order-rejected = 😔 Désolés, la commande #{ $short_id } a été refusée : { $reason }. Vous serez remboursé.
+notify-order-ready = ✅ Votre commande #{ $short_id } est prête !
+notify-out-for-delivery = 🛵 Votre commande #{ $short_id } est en route.
+notify-order-delivered = 🍽 La commande #{ $short_id } a été livrée. Bon appétit !
+notify-order-picked-up = 🍽 Commande #{ $short_id } retirée. Bon appétit !
+notify-order-cancelled = ❌ La commande #{ $short_id } a été annulée. { $reason }
+notify-refund-completed = 💸 { $amount } ont été remboursés pour la commande #{ $short_id }.
+notify-open-order = Voir la commande
+notify-reorder = 🔁 Recommander

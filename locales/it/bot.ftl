@@ -1,0 +1,151 @@
+# Messaggi del bot, pulsanti, descrizioni dei comandi e notifiche (italiano).
+
+## /start
+
+start-greeting = Ciao { $name }! 👋 Ordina da { $restaurant } direttamente qui su Telegram.
+start-open-app = 🍽 Apri il menù
+start-returning = Bentornato, { $name }! 👋 Di nuovo fame?
+
+## /menu
+
+menu-title = Il nostro menù — scegli una categoria:
+menu-category-empty = Al momento non c’è nulla in questa categoria.
+menu-item-caption =
+    { $name } — { $price }
+    { $description }
+menu-open-item = Ordina nell’app
+menu-back = ⬅ Indietro
+
+## /status
+
+status-none = Non hai ordini in corso.
+status-title =
+    { $count ->
+        [one] Il tuo ordine in corso
+       *[other] I tuoi ordini in corso ({ $count })
+    }
+status-refresh = 🔄 Aggiorna
+status-refreshed = Aggiornato
+status-line = #{ $short_id } · { $status } · { $total }
+
+## Stati dell'ordine
+
+order-status-new = Carrello
+order-status-checked-out = Confermato
+order-status-awaiting-payment = In attesa di pagamento
+order-status-paid = Pagato
+order-status-accepted = Accettato
+order-status-preparing = In preparazione
+order-status-ready = Pronto
+order-status-out-for-delivery = In consegna
+order-status-delivered = Consegnato
+order-status-picked-up = Ritirato
+order-status-cancelled = Annullato
+order-status-rejected = Rifiutato
+
+timeline-at = { $time } — { $step }
+
+## /orders
+
+orders-none = Non hai ancora ordinato nulla.
+orders-title = I tuoi ordini (pagina { $page } di { $pages })
+orders-line = #{ $short_id } · { $date } · { $total } · { $status }
+orders-details = Dettagli
+orders-reorder = 🔁 Ordina di nuovo
+orders-next = Avanti ▶
+orders-prev = ◀ Indietro
+
+## /reorder
+
+reorder-pick = Quale ordine vuoi ripetere?
+reorder-done =
+    { $count ->
+        [one] Il tuo carrello contiene { $count } articolo ai prezzi di oggi.
+       *[other] Il tuo carrello contiene { $count } articoli ai prezzi di oggi.
+    }
+reorder-unavailable = Non più disponibile: { $items }
+reorder-nothing = Nessuno di questi articoli è più disponibile.
+reorder-checkout = 🛒 Paga nell’app
+
+## /cancel
+
+cancel-none = Non c’è nessun ordine che puoi ancora annullare.
+cancel-confirm = Annullare l’ordine #{ $short_id }?
+cancel-yes = Sì, annulla
+cancel-no = No, tienilo
+cancel-done = L’ordine #{ $short_id } è stato annullato.
+cancel-kept = Va bene, il tuo ordine resta valido.
+cancel-too-late = L’ordine #{ $short_id } è già stato accettato e non può più essere annullato.
+
+## /language
+
+language-pick = Scegli la tua lingua:
+language-changed = Lingua impostata su italiano.
+
+## /help
+
+help-text =
+    Ecco cosa posso fare:
+    /menu — sfoglia il menù
+    /status — i tuoi ordini in corso
+    /orders — i tuoi ordini passati
+    /reorder — ordina di nuovo qualcosa
+    /cancel — annulla un ordine non ancora accettato
+    /language — cambia lingua
+    /help — questo messaggio
+unknown-text = Non ho capito. Prova con /menu, /status o /help.
+button-stale = Questo pulsante non è più aggiornato.
+button-invalid = Questo pulsante non funziona più.
+error-try-again = Qualcosa è andato storto. Riprova.
+
+## Modalità inline
+
+inline-popular-title = ⭐ I più richiesti
+inline-item-description = { $price } · { $description }
+inline-open = Apri nell’app
+inline-switch-pm = Ordina in chat privata
+
+## Dati dalla Mini App
+
+webapp-cart-created =
+    { $count ->
+        [one] 🛒 Il tuo carrello: { $count } articolo, { $total }.
+       *[other] 🛒 Il tuo carrello: { $count } articoli, { $total }.
+    }
+webapp-bad-payload = Non sono riuscito a leggere quel carrello.
+webapp-unknown-item = «{ $item }» non è nel menù.
+webapp-bad-option = «{ $option }» non è disponibile per { $item }.
+
+## Descrizioni dei comandi
+
+command-start = Avvia e apri il menù
+command-menu = Sfoglia il menù
+command-status = I tuoi ordini in corso
+command-orders = La cronologia degli ordini
+command-reorder = Ordina di nuovo qualcosa
+command-cancel = Annulla un ordine
+command-language = Cambia lingua
+command-help = Cosa sa fare questo bot
+
+## Profilo del bot
+
+bot-description = Ordina dal nostro ristorante senza uscire da Telegram: sfoglia il menù con le foto, personalizza i piatti, paga in sicurezza e segui il tuo ordine in tempo reale fino all’arrivo.
+bot-short-description = Ordina cibo direttamente su Telegram: menù, pagamento e ordine in tempo reale.
+
+## Notifiche
+
+notify-payment-received = 💳 Pagamento di { $amount } ricevuto per l’ordine #{ $short_id }. Grazie!
+notify-order-accepted =
+    { $eta ->
+        [0] 👨‍🍳 L’ordine #{ $short_id } è stato accettato.
+       *[other] 👨‍🍳 Ordine #{ $short_id } accettato — pronto tra circa { $eta } min.
+    }
+notify-order-rejected = 😔 Ci dispiace, l’ordine #{ $short_id } è stato rifiutato: { $reason }. Verrai rimborsato.
+notify-order-ready = ✅ Il tuo ordine #{ $short_id } è pronto!
+notify-out-for-delivery = 🛵 Il tuo ordine #{ $short_id } è in arrivo.
+notify-order-delivered = 🍽 L’ordine #{ $short_id } è stato consegnato. Buon appetito!
+notify-order-picked-up = 🍽 Ordine #{ $short_id } ritirato. Buon appetito!
+notify-order-cancelled = ❌ L’ordine #{ $short_id } è stato annullato. { $reason }
+notify-refund-completed = 💸 Ti abbiamo rimborsato { $amount } per l’ordine #{ $short_id }.
+notify-open-order = Apri l’ordine
+notify-reorder = 🔁 Ordina di nuovo

@@ -1,0 +1,151 @@
+# Mensagens do bot, botões, descrições de comandos e notificações (português do Brasil).
+
+## /start
+
+start-greeting = Oi, { $name }! 👋 Peça no { $restaurant } aqui mesmo no Telegram.
+start-open-app = 🍽 Abrir o cardápio
+start-returning = Que bom te ver de novo, { $name }! 👋 Bateu a fome?
+
+## /menu
+
+menu-title = Nosso cardápio — escolha uma categoria:
+menu-category-empty = Não há nada nesta categoria no momento.
+menu-item-caption =
+    { $name } — { $price }
+    { $description }
+menu-open-item = Pedir no app
+menu-back = ⬅ Voltar
+
+## /status
+
+status-none = Você não tem pedidos em andamento.
+status-title =
+    { $count ->
+        [one] Seu pedido em andamento
+       *[other] Seus pedidos em andamento ({ $count })
+    }
+status-refresh = 🔄 Atualizar
+status-refreshed = Atualizado
+status-line = #{ $short_id } · { $status } · { $total }
+
+## Status do pedido
+
+order-status-new = Carrinho
+order-status-checked-out = Finalizado
+order-status-awaiting-payment = Aguardando pagamento
+order-status-paid = Pago
+order-status-accepted = Aceito
+order-status-preparing = Em preparo
+order-status-ready = Pronto
+order-status-out-for-delivery = Saiu para entrega
+order-status-delivered = Entregue
+order-status-picked-up = Retirado
+order-status-cancelled = Cancelado
+order-status-rejected = Recusado
+
+timeline-at = { $time } — { $step }
+
+## /orders
+
+orders-none = Você ainda não fez nenhum pedido.
+orders-title = Seus pedidos (página { $page } de { $pages })
+orders-line = #{ $short_id } · { $date } · { $total } · { $status }
+orders-details = Detalhes
+orders-reorder = 🔁 Pedir de novo
+orders-next = Próxima ▶
+orders-prev = ◀ Voltar
+
+## /reorder
+
+reorder-pick = Qual pedido você quer repetir?
+reorder-done =
+    { $count ->
+        [one] Seu carrinho tem { $count } item com os preços de hoje.
+       *[other] Seu carrinho tem { $count } itens com os preços de hoje.
+    }
+reorder-unavailable = Não disponível mais: { $items }
+reorder-nothing = Nenhum desses itens está mais disponível.
+reorder-checkout = 🛒 Finalizar no app
+
+## /cancel
+
+cancel-none = Não há nenhum pedido que ainda possa ser cancelado.
+cancel-confirm = Cancelar o pedido #{ $short_id }?
+cancel-yes = Sim, cancelar
+cancel-no = Não, manter
+cancel-done = O pedido #{ $short_id } foi cancelado.
+cancel-kept = Certo, seu pedido continua de pé.
+cancel-too-late = O pedido #{ $short_id } já foi aceito e não pode mais ser cancelado.
+
+## /language
+
+language-pick = Escolha seu idioma:
+language-changed = Idioma alterado para português.
+
+## /help
+
+help-text =
+    Veja o que eu posso fazer:
+    /menu — ver o cardápio
+    /status — seus pedidos em andamento
+    /orders — seus pedidos anteriores
+    /reorder — pedir algo de novo
+    /cancel — cancelar um pedido ainda não aceito
+    /language — mudar o idioma
+    /help — esta mensagem
+unknown-text = Não entendi. Tente /menu, /status ou /help.
+button-stale = Este botão está desatualizado.
+button-invalid = Este botão não funciona mais.
+error-try-again = Algo deu errado. Tente de novo.
+
+## Modo inline
+
+inline-popular-title = ⭐ Em alta agora
+inline-item-description = { $price } · { $description }
+inline-open = Abrir no app
+inline-switch-pm = Pedir no chat privado
+
+## Dados do Mini App
+
+webapp-cart-created =
+    { $count ->
+        [one] 🛒 Seu carrinho: { $count } item, { $total }.
+       *[other] 🛒 Seu carrinho: { $count } itens, { $total }.
+    }
+webapp-bad-payload = Não consegui ler esse carrinho.
+webapp-unknown-item = “{ $item }” não está no cardápio.
+webapp-bad-option = “{ $option }” não está disponível para { $item }.
+
+## Descrições dos comandos
+
+command-start = Começar e abrir o cardápio
+command-menu = Ver o cardápio
+command-status = Seus pedidos em andamento
+command-orders = Seu histórico de pedidos
+command-reorder = Pedir algo de novo
+command-cancel = Cancelar um pedido
+command-language = Mudar o idioma
+command-help = O que este bot faz
+
+## Perfil do bot
+
+bot-description = Peça comida no nosso restaurante sem sair do Telegram: veja o cardápio com fotos, personalize seus pratos, pague com segurança e acompanhe seu pedido ao vivo até ele chegar.
+bot-short-description = Peça comida direto no Telegram: cardápio, pagamento e acompanhamento ao vivo.
+
+## Notificações
+
+notify-payment-received = 💳 Recebemos o pagamento de { $amount } do pedido #{ $short_id }. Obrigado!
+notify-order-accepted =
+    { $eta ->
+        [0] 👨‍🍳 O pedido #{ $short_id } foi aceito.
+       *[other] 👨‍🍳 Pedido #{ $short_id } aceito — pronto em cerca de { $eta } min.
+    }
+notify-order-rejected = 😔 Desculpe, o pedido #{ $short_id } foi recusado: { $reason }. Seu dinheiro será devolvido.
+notify-order-ready = ✅ Seu pedido #{ $short_id } está pronto!
+notify-out-for-delivery = 🛵 Seu pedido #{ $short_id } saiu para entrega.
+notify-order-delivered = 🍽 O pedido #{ $short_id } foi entregue. Bom apetite!
+notify-order-picked-up = 🍽 Pedido #{ $short_id } retirado. Bom apetite!
+notify-order-cancelled = ❌ O pedido #{ $short_id } foi cancelado. { $reason }
+notify-refund-completed = 💸 { $amount } do pedido #{ $short_id } foram reembolsados.
+notify-open-order = Abrir pedido
+notify-reorder = 🔁 Pedir de novo

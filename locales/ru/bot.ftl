@@ -1,0 +1,149 @@
+# Сообщения бота, кнопки, описания команд и уведомления (русский).
+
+## /start
+
+start-greeting = Привет, { $name }! 👋 Заказывайте в { $restaurant } прямо здесь, в Telegram.
+start-open-app = 🍽 Открыть меню
+start-returning = С возвращением, { $name }! 👋 Снова проголодались?
+
+## /menu
+
+menu-title = Наше меню — выберите категорию:
+menu-category-empty = В этой категории сейчас ничего нет.
+menu-item-caption =
+    { $name } — { $price }
+    { $description }
+menu-open-item = Заказать в приложении
+menu-back = ⬅ Назад
+
+## /status
+
+status-none = У вас нет активных заказов.
+status-title = Ваши активные заказы ({ $count })
+status-refresh = 🔄 Обновить
+status-refreshed = Всё актуально
+status-line = #{ $short_id } · { $status } · { $total }
+
+## Статусы заказа
+
+order-status-new = Корзина
+order-status-checked-out = Оформлен
+order-status-awaiting-payment = Ожидает оплаты
+order-status-paid = Оплачен
+order-status-accepted = Принят
+order-status-preparing = Готовится
+order-status-ready = Готов
+order-status-out-for-delivery = В пути
+order-status-delivered = Доставлен
+order-status-picked-up = Получен
+order-status-cancelled = Отменён
+order-status-rejected = Отклонён
+
+timeline-at = { $time } — { $step }
+
+## /orders
+
+orders-none = Вы ещё ничего не заказывали.
+orders-title = Ваши заказы (страница { $page } из { $pages })
+orders-line = #{ $short_id } · { $date } · { $total } · { $status }
+orders-details = Подробнее
+orders-reorder = 🔁 Повторить
+orders-next = Далее ▶
+orders-prev = ◀ Назад
+
+## /reorder
+
+reorder-pick = Какой заказ повторить?
+reorder-done =
+    { $count ->
+        [one] В корзине { $count } товар по сегодняшним ценам.
+        [few] В корзине { $count } товара по сегодняшним ценам.
+       *[many] В корзине { $count } товаров по сегодняшним ценам.
+    }
+reorder-unavailable = Больше нет в наличии: { $items }
+reorder-nothing = Ни одной из этих позиций больше нет в наличии.
+reorder-checkout = 🛒 Оформить в приложении
+
+## /cancel
+
+cancel-none = Нет заказов, которые ещё можно отменить.
+cancel-confirm = Отменить заказ #{ $short_id }?
+cancel-yes = Да, отменить
+cancel-no = Нет, оставить
+cancel-done = Заказ #{ $short_id } отменён.
+cancel-kept = Хорошо, заказ остаётся в силе.
+cancel-too-late = Заказ #{ $short_id } уже принят, и отменить его больше нельзя.
+
+## /language
+
+language-pick = Выберите язык:
+language-changed = Язык изменён на русский.
+
+## /help
+
+help-text =
+    Вот что я умею:
+    /menu — посмотреть меню
+    /status — ваши активные заказы
+    /orders — история заказов
+    /reorder — повторить заказ
+    /cancel — отменить ещё не принятый заказ
+    /language — сменить язык
+    /help — это сообщение
+unknown-text = Я не понял. Попробуйте /menu, /status или /help.
+button-stale = Эта кнопка устарела.
+button-invalid = Эта кнопка больше не работает.
+error-try-again = Что-то пошло не так. Попробуйте ещё раз.
+
+## Инлайн-режим
+
+inline-popular-title = ⭐ Сейчас популярно
+inline-item-description = { $price } · { $description }
+inline-open = Открыть в приложении
+inline-switch-pm = Заказать в личном чате
+
+## Данные из мини-приложения
+
+webapp-cart-created =
+    { $count ->
+        [one] 🛒 Ваша корзина: { $count } товар, { $total }.
+        [few] 🛒 Ваша корзина: { $count } товара, { $total }.
+       *[many] 🛒 Ваша корзина: { $count } товаров, { $total }.
+    }
+webapp-bad-payload = Не удалось прочитать эту корзину.
+webapp-unknown-item = «{ $item }» нет в меню.
+webapp-bad-option = «{ $option }» недоступно для { $item }.
+
+## Описания команд
+
+command-start = Начать и открыть меню
+command-menu = Посмотреть меню
+command-status = Ваши активные заказы
+command-orders = История заказов
+command-reorder = Повторить заказ
+command-cancel = Отменить заказ
+command-language = Сменить язык
+command-help = Что умеет этот бот
+
+## Профиль бота
+
+bot-description = Заказывайте еду в нашем ресторане, не выходя из Telegram: меню с фотографиями, любые дополнения к блюдам, безопасная оплата и отслеживание заказа в реальном времени до самой доставки.
+bot-short-description = Заказ еды прямо в Telegram: меню, оплата и отслеживание в реальном времени.
+
+## Уведомления
+
+notify-payment-received = 💳 Оплата { $amount } за заказ #{ $short_id } получена. Спасибо!
+notify-order-accepted =
+    { $eta ->
+        [0] 👨‍🍳 Заказ #{ $short_id } принят.
+       *[other] 👨‍🍳 Заказ #{ $short_id } принят — будет готов примерно через { $eta } мин.
+    }
+notify-order-rejected = 😔 К сожалению, заказ #{ $short_id } отклонён: { $reason }. Деньги будут возвращены.
+notify-order-ready = ✅ Ваш заказ #{ $short_id } готов!
+notify-out-for-delivery = 🛵 Ваш заказ #{ $short_id } уже в пути.
+notify-order-delivered = 🍽 Заказ #{ $short_id } доставлен. Приятного аппетита!
+notify-order-picked-up = 🍽 Заказ #{ $short_id } получен. Приятного аппетита!
+notify-order-cancelled = ❌ Заказ #{ $short_id } отменён. { $reason }
+notify-refund-completed = 💸 { $amount } за заказ #{ $short_id } возвращены.
+notify-open-order = Открыть заказ
+notify-reorder = 🔁 Заказать снова

@@ -1,0 +1,139 @@
+# Bot mesajları, düğmeler, komut açıklamaları ve bildirimler (Türkçe).
+
+## /start
+
+start-greeting = Merhaba { $name }! 👋 { $restaurant } siparişini doğrudan Telegram’dan ver.
+start-open-app = 🍽 Menüyü aç
+start-returning = Tekrar hoş geldin, { $name }! 👋 Yine mi acıktın?
+
+## /menu
+
+menu-title = Menümüz — bir kategori seç:
+menu-category-empty = Bu kategoride şu anda bir şey yok.
+menu-item-caption =
+    { $name } — { $price }
+    { $description }
+menu-open-item = Uygulamada sipariş ver
+menu-back = ⬅ Geri
+
+## /status
+
+status-none = Aktif siparişin yok.
+status-title = Aktif siparişlerin ({ $count })
+status-refresh = 🔄 Yenile
+status-refreshed = Güncel
+status-line = #{ $short_id } · { $status } · { $total }
+
+## Sipariş durumları
+
+order-status-new = Sepet
+order-status-checked-out = Onaylandı
+order-status-awaiting-payment = Ödeme bekleniyor
+order-status-paid = Ödendi
+order-status-accepted = Kabul edildi
+order-status-preparing = Hazırlanıyor
+order-status-ready = Hazır
+order-status-out-for-delivery = Yolda
+order-status-delivered = Teslim edildi
+order-status-picked-up = Teslim alındı
+order-status-cancelled = İptal edildi
+order-status-rejected = Reddedildi
+
+timeline-at = { $time } — { $step }
+
+## /orders
+
+orders-none = Henüz sipariş vermedin.
+orders-title = Siparişlerin (sayfa { $page } / { $pages })
+orders-line = #{ $short_id } · { $date } · { $total } · { $status }
+orders-details = Ayrıntılar
+orders-reorder = 🔁 Tekrarla
+orders-next = İleri ▶
+orders-prev = ◀ Geri
+
+## /reorder
+
+reorder-pick = Hangi siparişi tekrar vermek istersin?
+reorder-done = Sepetinde bugünkü fiyatlarla { $count } ürün var.
+reorder-unavailable = Artık mevcut değil: { $items }
+reorder-nothing = Bu ürünlerin hiçbiri artık mevcut değil.
+reorder-checkout = 🛒 Uygulamada ödeme yap
+
+## /cancel
+
+cancel-none = İptal edebileceğin bir sipariş yok.
+cancel-confirm = #{ $short_id } numaralı sipariş iptal edilsin mi?
+cancel-yes = Evet, iptal et
+cancel-no = Hayır, kalsın
+cancel-done = #{ $short_id } numaralı sipariş iptal edildi.
+cancel-kept = Tamam, siparişin aynen devam ediyor.
+cancel-too-late = #{ $short_id } numaralı sipariş kabul edildi, artık iptal edilemez.
+
+## /language
+
+language-pick = Dilini seç:
+language-changed = Dil Türkçe olarak ayarlandı.
+
+## /help
+
+help-text =
+    Neler yapabileceğim:
+    /menu — menüye göz at
+    /status — aktif siparişlerin
+    /orders — geçmiş siparişlerin
+    /reorder — bir siparişi tekrarla
+    /cancel — henüz kabul edilmemiş bir siparişi iptal et
+    /language — dili değiştir
+    /help — bu mesaj
+unknown-text = Bunu anlayamadım. /menu, /status veya /help dene.
+button-stale = Bu düğme artık güncel değil.
+button-invalid = Bu düğme artık çalışmıyor.
+error-try-again = Bir şeyler ters gitti. Lütfen tekrar dene.
+
+## Satır içi mod
+
+inline-popular-title = ⭐ Şu anda popüler
+inline-item-description = { $price } · { $description }
+inline-open = Uygulamada aç
+inline-switch-pm = Özel sohbette sipariş ver
+
+## Mini Uygulamadan gelen veriler
+
+webapp-cart-created = 🛒 Sepetin: { $count } ürün, { $total }.
+webapp-bad-payload = Bu sepeti okuyamadım.
+webapp-unknown-item = “{ $item }” menüde yok.
+webapp-bad-option = “{ $option }”, { $item } için mevcut değil.
+
+## Komut açıklamaları
+
+command-start = Başla ve menüyü aç
+command-menu = Menüye göz at
+command-status = Aktif siparişlerin
+command-orders = Sipariş geçmişin
+command-reorder = Bir siparişi tekrarla
+command-cancel = Siparişi iptal et
+command-language = Dili değiştir
+command-help = Bu bot neler yapabilir
+
+## Bot profili
+
+bot-description = Telegram’dan çıkmadan restoranımızdan yemek sipariş et: fotoğraflı menüye göz at, yemeklerini dilediğin gibi özelleştir, güvenle öde ve siparişini kapına gelene kadar canlı takip et.
+bot-short-description = Telegram’da yemek siparişi: menü, ödeme ve canlı sipariş takibi.
+
+## Bildirimler
+
+notify-payment-received = 💳 #{ $short_id } numaralı sipariş için { $amount } ödeme alındı. Teşekkürler!
+notify-order-accepted =
+    { $eta ->
+        [0] 👨‍🍳 #{ $short_id } numaralı sipariş kabul edildi.
+       *[other] 👨‍🍳 #{ $short_id } numaralı sipariş kabul edildi — yaklaşık { $eta } dk içinde hazır.
+    }
+notify-order-rejected = 😔 Üzgünüz, #{ $short_id } numaralı sipariş reddedildi: { $reason }. Paran iade edilecek.
+notify-order-ready = ✅ #{ $short_id } numaralı siparişin hazır!
+notify-out-for-delivery = 🛵 #{ $short_id } numaralı siparişin yolda.
+notify-order-delivered = 🍽 #{ $short_id } numaralı sipariş teslim edildi. Afiyet olsun!
+notify-order-picked-up = 🍽 #{ $short_id } numaralı sipariş teslim alındı. Afiyet olsun!
+notify-order-cancelled = ❌ #{ $short_id } numaralı sipariş iptal edildi. { $reason }
+notify-refund-completed = 💸 #{ $short_id } numaralı sipariş için { $amount } iade edildi.
+notify-open-order = Siparişi aç
+notify-reorder = 🔁 Tekrar sipariş ver

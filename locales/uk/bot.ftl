@@ -1,0 +1,149 @@
+# Повідомлення бота, кнопки, описи команд і сповіщення (українська).
+
+## /start
+
+start-greeting = Привіт, { $name }! 👋 Замовляйте в { $restaurant } просто тут, у Telegram.
+start-open-app = 🍽 Відкрити меню
+start-returning = З поверненням, { $name }! 👋 Знову зголодніли?
+
+## /menu
+
+menu-title = Наше меню — оберіть категорію:
+menu-category-empty = У цій категорії зараз нічого немає.
+menu-item-caption =
+    { $name } — { $price }
+    { $description }
+menu-open-item = Замовити в застосунку
+menu-back = ⬅ Назад
+
+## /status
+
+status-none = У вас немає активних замовлень.
+status-title = Ваші активні замовлення ({ $count })
+status-refresh = 🔄 Оновити
+status-refreshed = Усе актуально
+status-line = #{ $short_id } · { $status } · { $total }
+
+## Статуси замовлення
+
+order-status-new = Кошик
+order-status-checked-out = Оформлено
+order-status-awaiting-payment = Очікує оплати
+order-status-paid = Оплачено
+order-status-accepted = Прийнято
+order-status-preparing = Готується
+order-status-ready = Готово
+order-status-out-for-delivery = У дорозі
+order-status-delivered = Доставлено
+order-status-picked-up = Отримано
+order-status-cancelled = Скасовано
+order-status-rejected = Відхилено
+
+timeline-at = { $time } — { $step }
+
+## /orders
+
+orders-none = Ви ще нічого не замовляли.
+orders-title = Ваші замовлення (сторінка { $page } з { $pages })
+orders-line = #{ $short_id } · { $date } · { $total } · { $status }
+orders-details = Докладніше
+orders-reorder = 🔁 Повторити
+orders-next = Далі ▶
+orders-prev = ◀ Назад
+
+## /reorder
+
+reorder-pick = Яке замовлення повторити?
+reorder-done =
+    { $count ->
+        [one] У кошику { $count } товар за сьогоднішніми цінами.
+        [few] У кошику { $count } товари за сьогоднішніми цінами.
+       *[many] У кошику { $count } товарів за сьогоднішніми цінами.
+    }
+reorder-unavailable = Більше немає в наявності: { $items }
+reorder-nothing = Жодної з цих позицій більше немає в наявності.
+reorder-checkout = 🛒 Оформити в застосунку
+
+## /cancel
+
+cancel-none = Немає замовлень, які ще можна скасувати.
+cancel-confirm = Скасувати замовлення #{ $short_id }?
+cancel-yes = Так, скасувати
+cancel-no = Ні, залишити
+cancel-done = Замовлення #{ $short_id } скасовано.
+cancel-kept = Добре, замовлення залишається в силі.
+cancel-too-late = Замовлення #{ $short_id } вже прийнято, і скасувати його більше не можна.
+
+## /language
+
+language-pick = Оберіть мову:
+language-changed = Мову змінено на українську.
+
+## /help
+
+help-text =
+    Ось що я вмію:
+    /menu — переглянути меню
+    /status — ваші активні замовлення
+    /orders — історія замовлень
+    /reorder — повторити замовлення
+    /cancel — скасувати ще не прийняте замовлення
+    /language — змінити мову
+    /help — це повідомлення
+unknown-text = Я не зрозумів. Спробуйте /menu, /status або /help.
+button-stale = Ця кнопка застаріла.
+button-invalid = Ця кнопка більше не працює.
+error-try-again = Щось пішло не так. Спробуйте ще раз.
+
+## Інлайн-режим
+
+inline-popular-title = ⭐ Зараз популярне
+inline-item-description = { $price } · { $description }
+inline-open = Відкрити в застосунку
+inline-switch-pm = Замовити в особистому чаті
+
+## Дані з мінізастосунку
+
+webapp-cart-created =
+    { $count ->
+        [one] 🛒 Ваш кошик: { $count } товар, { $total }.
+        [few] 🛒 Ваш кошик: { $count } товари, { $total }.
+       *[many] 🛒 Ваш кошик: { $count } товарів, { $total }.
+    }
+webapp-bad-payload = Не вдалося прочитати цей кошик.
+webapp-unknown-item = «{ $item }» немає в меню.
+webapp-bad-option = «{ $option }» недоступно для { $item }.
+
+## Описи команд
+
+command-start = Почати й відкрити меню
+command-menu = Переглянути меню
+command-status = Ваші активні замовлення
+command-orders = Історія замовлень
+command-reorder = Повторити замовлення
+command-cancel = Скасувати замовлення
+command-language = Змінити мову
+command-help = Що вміє цей бот
+
+## Профіль бота
+
+bot-description = Замовляйте їжу в нашому ресторані, не виходячи з Telegram: меню з фотографіями, страви на ваш смак, безпечна оплата та відстеження замовлення в реальному часі аж до доставки.
+bot-short-description = Замовлення їжі просто в Telegram: меню, оплата й відстеження в реальному часі.
+
+## Сповіщення
+
+notify-payment-received = 💳 Оплату { $amount } за замовлення #{ $short_id } отримано. Дякуємо!
+notify-order-accepted =
+    { $eta ->
+        [0] 👨‍🍳 Замовлення #{ $short_id } прийнято.
+       *[other] 👨‍🍳 Замовлення #{ $short_id } прийнято — буде готове приблизно за { $eta } хв.
+    }
+notify-order-rejected = 😔 На жаль, замовлення #{ $short_id } відхилено: { $reason }. Гроші буде повернуто.
+notify-order-ready = ✅ Ваше замовлення #{ $short_id } готове!
+notify-out-for-delivery = 🛵 Ваше замовлення #{ $short_id } вже в дорозі.
+notify-order-delivered = 🍽 Замовлення #{ $short_id } доставлено. Смачного!
+notify-order-picked-up = 🍽 Замовлення #{ $short_id } отримано. Смачного!
+notify-order-cancelled = ❌ Замовлення #{ $short_id } скасовано. { $reason }
+notify-refund-completed = 💸 { $amount } за замовлення #{ $short_id } повернуто.
+notify-open-order = Відкрити замовлення
+notify-reorder = 🔁 Замовити знову
