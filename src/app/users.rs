@@ -2,6 +2,7 @@
 
 use super::execute::{storage, CommandMeta, Outcome};
 use super::{App, AppError};
+use crate::i18n::Lang;
 use cqrs_es::EventStore;
 use foodbot_domain::user::{Profile, User, UserAction, UserCommand, UserError};
 use foodbot_domain::UserId;
@@ -26,14 +27,16 @@ impl App {
 
     /// Called on every first (and later) contact from the bot or the Mini App:
     /// registers the user or records a changed profile. The language is the
-    /// restaurant's language closest to the Telegram client's.
+    /// interface language closest to the Telegram client's.
     pub async fn record_contact(
         &self,
         meta: &CommandMeta,
         user_id: UserId,
         profile: Profile,
     ) -> Result<Outcome<User>, AppError> {
-        let language = self.menu.pick_language(profile.language_code.as_deref());
+        let language = self
+            .menu
+            .pick_language(profile.language_code.as_deref(), &Lang::all_codes());
         let action = UserAction::RecordContact {
             user_id,
             profile,
@@ -69,7 +72,9 @@ impl App {
         user_id: UserId,
         language: String,
     ) -> Result<Outcome<User>, AppError> {
-        let supported = self.menu.restaurant.languages.clone();
+        // Any interface language, whichever languages the menu is written in:
+        // menu texts fall back to the menu's default language.
+        let supported = Lang::all_codes();
         self.user_command(
             meta,
             user_id,

@@ -16,12 +16,17 @@ use crate::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Text in every language the restaurant supports, keyed by language code.
+/// Text in every language the menu is written in, keyed by language code.
 pub type Localized = BTreeMap<String, String>;
 
-/// Picks the text for `lang`, falling back to the first language present.
-pub fn localize<'a>(text: &'a Localized, lang: &str) -> &'a str {
+/// Picks the text for `lang`, falling back to `default` (the menu's default
+/// language, see [`Catalog::default_language`]): a customer may use an
+/// interface language the menu is not written in. A validated catalog has
+/// every text in its default language; should one still lack it, the first
+/// language present is used rather than nothing.
+pub fn localize<'a>(text: &'a Localized, lang: &str, default: &str) -> &'a str {
     text.get(lang)
+        .or_else(|| text.get(default))
         .or_else(|| text.values().next())
         .map(String::as_str)
         .unwrap_or("")
@@ -41,7 +46,8 @@ pub struct Restaurant {
     pub id: String,
     pub name: Localized,
     pub currency: Currency,
-    /// Supported languages; the first is the default.
+    /// The languages the menu is written in; the first is the default, which
+    /// every text falls back to. Independent of the interface languages.
     pub languages: Vec<String>,
     pub delivery_fee: Money,
 }
@@ -127,6 +133,7 @@ impl Catalog {
         self.restaurant.currency
     }
 
+    /// The menu's default language: the first of `restaurant.languages`.
     pub fn default_language(&self) -> &str {
         self.restaurant
             .languages
@@ -135,20 +142,34 @@ impl Catalog {
             .unwrap_or("en")
     }
 
-    /// The supported language closest to a Telegram `language_code` ("de-AT" → "de"),
-    /// or the default language.
-    pub fn pick_language(&self, requested: Option<&str>) -> String {
+    /// A menu text in `lang`, or in the menu's default language when the menu
+    /// is not written in `lang`.
+    pub fn text<'a>(&self, text: &'a Localized, lang: &str) -> &'a str {
+        localize(text, lang, self.default_language())
+    }
+
+    /// The interface language for a Telegram `language_code`: the one of
+    /// `supported` (the interface languages, passed in by the application)
+    /// that matches its primary subtag ("de-AT" → "de", "pt-br" → "pt");
+    /// else the menu's default language if the interface speaks it; else the
+    /// first of `supported`.
+    pub fn pick_language(&self, requested: Option<&str>, supported: &[String]) -> String {
         let wanted = requested
             .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
             .unwrap_or_default();
-        self.restaurant
-            .languages
+        let default = self.default_language();
+        supported
             .iter()
             .find(|l| **l == wanted)
+            .or_else(|| supported.iter().find(|l| *l == default))
+            .or_else(|| supported.first())
             .cloned()
-            .unwrap_or_else(|| self.default_language().to_string())
+            .unwrap_or_else(|| default.to_string())
     }
 }
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+
+#[cfg(test)]
+mod tests;

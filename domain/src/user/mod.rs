@@ -63,14 +63,15 @@ pub struct UserCommand {
 #[derive(Debug, Clone)]
 pub enum UserAction {
     /// First contact or a later one: registers the user, or records a changed
-    /// profile. `language` is the supported language picked for them.
+    /// profile. `language` is the interface language picked for them.
     RecordContact {
         user_id: UserId,
         profile: Profile,
         language: String,
         via: Channel,
     },
-    /// `supported` is the restaurant's language list, looked up by the caller.
+    /// `supported` is the list of interface languages, given by the caller
+    /// (not the menu's languages: menu texts fall back to its default).
     ChangeLanguage {
         language: String,
         supported: Vec<String>,
