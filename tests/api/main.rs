@@ -12,6 +12,7 @@ mod concurrency;
 mod contract;
 mod failures;
 mod idempotency;
+mod languages;
 mod lifecycle;
 mod long_transaction;
 mod orders;
