@@ -8,7 +8,7 @@ start-returning = ¡Bienvenido de nuevo, { $name }! 👋 ¿Otra vez con hambre?
 
 ## /menu
 
-menu-title = Nuestra carta: elige una categoría:
+menu-title = Nuestra carta — elige una categoría:
 menu-category-empty = Ahora mismo no hay nada en esta categoría.
 menu-item-caption =
     { $name } — { $price }

@@ -1,14 +1,16 @@
+# Typographie : espace fine insécable avant « ! » et « ? », espace insécable avant « : »
+# et à l’intérieur des guillemets, pour que Telegram ne coupe jamais la ligne à cet endroit.
 # Messages du bot, boutons, descriptions des commandes et notifications (français).
 
 ## /start
 
-start-greeting = Bonjour { $name } ! 👋 Commandez chez { $restaurant } directement ici, dans Telegram.
+start-greeting = Bonjour { $name } ! 👋 Commandez chez { $restaurant } directement ici, dans Telegram.
 start-open-app = 🍽 Ouvrir la carte
-start-returning = Bon retour, { $name } ! 👋 Encore un petit creux ?
+start-returning = Bon retour, { $name } ! 👋 Encore un petit creux ?
 
 ## /menu
 
-menu-title = Notre carte — choisissez une catégorie :
+menu-title = Notre carte — choisissez une catégorie :
 menu-category-empty = Rien dans cette catégorie pour le moment.
 menu-item-caption =
     { $name } — { $price }
@@ -57,20 +59,20 @@ orders-prev = ◀ Retour
 
 ## /reorder
 
-reorder-pick = Quelle commande souhaitez-vous refaire ?
+reorder-pick = Quelle commande souhaitez-vous refaire ?
 reorder-done =
     { $count ->
         [one] Votre panier contient { $count } article aux prix du jour.
        *[other] Votre panier contient { $count } articles aux prix du jour.
     }
-reorder-unavailable = Plus disponible : { $items }
+reorder-unavailable = Plus disponible : { $items }
 reorder-nothing = Aucun de ces articles n’est encore disponible.
 reorder-checkout = 🛒 Payer dans l’app
 
 ## /cancel
 
 cancel-none = Aucune commande ne peut encore être annulée.
-cancel-confirm = Annuler la commande #{ $short_id } ?
+cancel-confirm = Annuler la commande #{ $short_id } ?
 cancel-yes = Oui, annuler
 cancel-no = Non, la garder
 cancel-done = La commande #{ $short_id } a été annulée.
@@ -79,13 +81,13 @@ cancel-too-late = La commande #{ $short_id } a déjà été acceptée et ne peut
 
 ## /language
 
-language-pick = Choisissez votre langue :
-language-changed = Langue changée : français.
+language-pick = Choisissez votre langue :
+language-changed = Langue changée : français.
 
 ## /help
 
 help-text =
-    Voici ce que je sais faire :
+    Voici ce que je sais faire :
     /menu — parcourir la carte
     /status — vos commandes en cours
     /orders — vos commandes passées
@@ -109,12 +111,12 @@ inline-switch-pm = Commander en message privé
 
 webapp-cart-created =
     { $count ->
-        [one] 🛒 Votre panier : { $count } article, { $total }.
-       *[other] 🛒 Votre panier : { $count } articles, { $total }.
+        [one] 🛒 Votre panier : { $count } article, { $total }.
+       *[other] 🛒 Votre panier : { $count } articles, { $total }.
     }
 webapp-bad-payload = Je n’ai pas pu lire ce panier.
-webapp-unknown-item = « { $item } » n’est pas sur la carte.
-webapp-bad-option = « { $option } » n’est pas disponible pour { $item }.
+webapp-unknown-item = « { $item } » n’est pas sur la carte.
+webapp-bad-option = « { $option } » n’est pas disponible pour { $item }.
 
 ## Descriptions des commandes
 
@@ -129,22 +131,22 @@ command-help = Ce que ce bot sait faire
 
 ## Profil du bot
 
-bot-description = Commandez dans notre restaurant sans quitter Telegram : parcourez la carte en photos, personnalisez vos plats, payez en toute sécurité et suivez votre commande en direct jusqu’à son arrivée.
-bot-short-description = Commandez à manger dans Telegram : carte, paiement et suivi en direct.
+bot-description = Commandez dans notre restaurant sans quitter Telegram : parcourez la carte en photos, personnalisez vos plats, payez en toute sécurité et suivez votre commande en direct jusqu’à son arrivée.
+bot-short-description = Commandez à manger dans Telegram : carte, paiement et suivi en direct.
 
 ## Notifications
 
-notify-payment-received = 💳 Paiement de { $amount } reçu pour la commande #{ $short_id }. Merci !
+notify-payment-received = 💳 Paiement de { $amount } reçu pour la commande #{ $short_id }. Merci !
 notify-order-accepted =
     { $eta ->
         [0] 👨‍🍳 La commande #{ $short_id } a été acceptée.
        *[other] 👨‍🍳 Commande #{ $short_id } acceptée — prête dans environ { $eta } min.
     }
-notify-order-rejected = 😔 Désolés, la commande #{ $short_id } a été refusée : { $reason }. Vous serez remboursé.
-notify-order-ready = ✅ Votre commande #{ $short_id } est prête !
+notify-order-rejected = 😔 Désolés, la commande #{ $short_id } a été refusée : { $reason }. Vous serez remboursé.
+notify-order-ready = ✅ Votre commande #{ $short_id } est prête !
 notify-out-for-delivery = 🛵 Votre commande #{ $short_id } est en route.
-notify-order-delivered = 🍽 La commande #{ $short_id } a été livrée. Bon appétit !
-notify-order-picked-up = 🍽 Commande #{ $short_id } retirée. Bon appétit !
+notify-order-delivered = 🍽 La commande #{ $short_id } a été livrée. Bon appétit !
+notify-order-picked-up = 🍽 Commande #{ $short_id } retirée. Bon appétit !
 notify-order-cancelled = ❌ La commande #{ $short_id } a été annulée. { $reason }
 notify-refund-completed = 💸 { $amount } ont été remboursés pour la commande #{ $short_id }.
 notify-open-order = Voir la commande

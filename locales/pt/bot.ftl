@@ -63,7 +63,7 @@ reorder-done =
         [one] Seu carrinho tem { $count } item com os preços de hoje.
        *[other] Seu carrinho tem { $count } itens com os preços de hoje.
     }
-reorder-unavailable = Não disponível mais: { $items }
+reorder-unavailable = Não está mais disponível: { $items }
 reorder-nothing = Nenhum desses itens está mais disponível.
 reorder-checkout = 🛒 Finalizar no app
 

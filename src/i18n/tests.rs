@@ -244,3 +244,14 @@ fn the_mini_app_catalog_has_every_message_in_every_language() {
     }
     assert_eq!(catalog_json(Lang::De)["messages"]["app-cart"], "Warenkorb");
 }
+
+#[test]
+fn french_punctuation_never_starts_a_line() {
+    let text = t_args(Lang::Fr, "cancel-confirm", &[("short_id", "A1".into())]);
+    assert_eq!(text, "Annuler la commande #A1\u{202f}?");
+    for (key, definition) in messages(&source(Lang::Fr, "bot.ftl")) {
+        for mark in [" !", " ?", " :", "« ", " »"] {
+            assert!(!definition.contains(mark), "fr {key} has {mark:?}");
+        }
+    }
+}
