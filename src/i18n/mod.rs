@@ -39,7 +39,8 @@ fluent_templates::static_loader! {
     static LOCALES = {
         locales: "./locales",
         fallback_language: "en",
-        // Isolation marks are handled per language in `render`.
+        // Fluent's default, stated because it is a choice: the bundles add
+        // isolation marks, and `render` removes them for left-to-right languages.
         customise: |bundle| bundle.set_use_isolating(true),
     };
 }
