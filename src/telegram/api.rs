@@ -1,0 +1,158 @@
+//! The one way out to the Telegram Bot API: building the [`Bot`] and sorting its failures.
+//!
+//! Every outgoing call goes through teloxide's [`Bot`], built here by [`bot`] with the
+//! configurable API URL (`TELEGRAM_API_URL`; the tests and the offline demo point it at the
+//! fake in [`super::fake`]). Callers send with [`call`], which turns teloxide's errors into a
+//! [`Failure`] that says what to do next: wait ([`Failure::RetryAfter`]), give up on the chat
+//! ([`Failure::Blocked`]), treat an edit as done ([`Failure::NotModified`]) or send anew
+//! ([`Failure::MessageGone`]).
+//!
+//! The token is part of every request URL. `Bot`'s `Debug` prints it and a network error's
+//! message names the URL, so a `Bot` is never logged with `{:?}`, and [`Failure`]'s messages
+//! blank the token out of whatever teloxide reports.
+
+use std::future::IntoFuture;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use teloxide::{ApiError, Bot, RequestError};
+
+/// Telegram's own Bot API server.
+pub const DEFAULT_API_URL: &str = "https://api.telegram.org";
+
+/// How long one request may take. A long poll's `timeout` must stay well below it.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A teloxide [`Bot`] with `token` that sends to the Bot API server at `api_url`.
+///
+/// # Panics
+/// When the HTTP client cannot be built (no TLS backend), as teloxide's own constructors do.
+pub fn bot(token: &SecretString, api_url: &url::Url) -> Bot {
+    let client = teloxide::net::default_reqwest_settings()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .expect("the HTTP client for the Bot API can be built");
+    // teloxide appends `bot<token>/<method>` as path segments; a trailing slash would leave
+    // an empty segment before them.
+    let mut base = api_url.clone();
+    if let Ok(mut segments) = base.path_segments_mut() {
+        segments.pop_if_empty();
+    }
+    Bot::with_client(token.expose_secret(), client).set_api_url(base)
+}
+
+/// Why a Bot API call did not succeed, sorted by what the caller should do about it.
+#[derive(Debug)]
+pub enum Failure {
+    /// Flood control: the same call may be repeated after this long.
+    RetryAfter(Duration),
+    /// The chat cannot be written to: the user blocked the bot or was deactivated, or the bot
+    /// was removed from the group (every 403 "Forbidden").
+    Blocked,
+    /// The edit would change nothing; the message already looks as wanted.
+    NotModified,
+    /// The message to edit or delete no longer exists or can no longer be changed.
+    MessageGone,
+    /// Anything else: a network error, a bad request, a server error.
+    Other(RequestError),
+}
+
+/// The result of a Bot API call.
+pub type Sent<T> = Result<T, Failure>;
+
+/// Sorts a teloxide error into a [`Failure`].
+pub fn classify(error: RequestError) -> Failure {
+    match error {
+        RequestError::RetryAfter(seconds) => Failure::RetryAfter(seconds.duration()),
+        RequestError::Api(api) => match api {
+            ApiError::BotBlocked
+            | ApiError::UserDeactivated
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::BotKickedFromChannel => Failure::Blocked,
+            ApiError::Unknown(ref description) if description.starts_with("Forbidden:") => {
+                Failure::Blocked
+            }
+            ApiError::MessageNotModified => Failure::NotModified,
+            ApiError::MessageToEditNotFound
+            | ApiError::MessageToDeleteNotFound
+            | ApiError::MessageIdInvalid
+            | ApiError::MessageCantBeEdited
+            | ApiError::MessageCantBeDeleted => Failure::MessageGone,
+            other => Failure::Other(RequestError::Api(other)),
+        },
+        other => Failure::Other(other),
+    }
+}
+
+/// Sends a teloxide request and sorts its failure:
+/// `api::call(bot.send_message(chat, text)).await` gives a `Sent<Message>`.
+pub async fn call<T, R>(request: R) -> Sent<T>
+where
+    R: IntoFuture<Output = Result<T, RequestError>>,
+{
+    request.await.map_err(classify)
+}
+
+/// Blanks out `bot<token>` wherever it appears in `text` (request URLs in network errors).
+fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("/bot") {
+        let (before, after) = rest.split_at(at + "/bot".len());
+        out.push_str(before);
+        let end = after.find(['/', ' ', ')', '"', '?']).unwrap_or(after.len());
+        let looks_like_token = after[..end]
+            .split_once(':')
+            .is_some_and(|(id, _)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+        if looks_like_token {
+            out.push_str("<token>");
+            rest = &after[end..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::RetryAfter(wait) => write!(f, "flood control: retry after {wait:?}"),
+            Failure::Blocked => {
+                f.write_str("the chat cannot be written to (bot blocked or removed)")
+            }
+            Failure::NotModified => f.write_str("the message is not modified"),
+            Failure::MessageGone => {
+                f.write_str("the message no longer exists or cannot be changed")
+            }
+            Failure::Other(error) => {
+                write!(f, "Bot API call failed: {}", redact(&error.to_string()))
+            }
+        }
+    }
+}
+
+/// No `source`: teloxide's errors name the request URL, and with it the token; the message
+/// above carries their text with the token blanked out.
+impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn tokens_are_blanked_out_of_error_messages() {
+        let message =
+            "error sending request for url (http://127.0.0.1:9/bot123:AbC-d_e/sendMessage)";
+        assert_eq!(
+            redact(message),
+            "error sending request for url (http://127.0.0.1:9/bot<token>/sendMessage)"
+        );
+        assert_eq!(redact("a /botany lesson"), "a /botany lesson");
+    }
+}
