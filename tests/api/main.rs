@@ -8,6 +8,7 @@ mod analytics;
 mod anchors;
 mod audit;
 mod auth;
+mod bot_api;
 mod concurrency;
 mod contract;
 mod failures;
