@@ -13,14 +13,13 @@ use secrecy::SecretString;
 use serde_json::json;
 use teloxide::prelude::*;
 use teloxide::types::{
-    AllowedUpdate, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId,
-    UpdateKind,
+    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
 
 const CHAT: ChatId = ChatId(4242);
 
-async fn fake_and_bot() -> (FakeBotApi, Bot) {
+pub(crate) async fn fake_and_bot() -> (FakeBotApi, Bot) {
     let fake = FakeBotApi::start("foodbot_test")
         .await
         .expect("the fake Bot API starts");
@@ -278,93 +277,4 @@ async fn a_fraction_fault_hits_the_same_calls_every_run() {
 
     assert_eq!(refused, [false, true, false, true, false, true]);
     assert_eq!(fake.chat(CHAT.0).len(), 3);
-}
-
-#[tokio::test]
-async fn webhook_info_reflects_the_last_webhook_without_its_secret() {
-    let (fake, bot) = fake_and_bot().await;
-    let hook = url::Url::parse("https://foodbot.example/telegram/webhook").unwrap();
-
-    api::call(
-        bot.set_webhook(hook.clone())
-            .secret_token("s3cret-value".to_owned())
-            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]),
-    )
-    .await
-    .expect("setWebhook answers");
-    let info = api::call(bot.get_webhook_info())
-        .await
-        .expect("getWebhookInfo answers");
-    let polled = api::call(bot.get_updates()).await;
-
-    assert_eq!(info.url, Some(hook));
-    assert_eq!(
-        info.allowed_updates,
-        Some(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])
-    );
-    let raw = fake.calls_to("getWebhookInfo")[0].result.clone().unwrap();
-    assert_eq!(raw["has_secret_token"], json!(true));
-    assert!(!raw.to_string().contains("s3cret-value"));
-    assert_eq!(
-        fake.webhook().unwrap().secret_token.as_deref(),
-        Some("s3cret-value")
-    );
-    assert!(
-        matches!(polled, Err(Failure::Other(_))),
-        "no getUpdates while a webhook is set"
-    );
-}
-
-#[tokio::test]
-async fn commands_are_kept_per_language() {
-    let (_fake, bot) = fake_and_bot().await;
-    let german = vec![BotCommand::new("speisekarte", "Speisekarte zeigen")];
-    let english = vec![BotCommand::new("menu", "Show the menu")];
-
-    api::call(bot.set_my_commands(english.clone()))
-        .await
-        .unwrap();
-    api::call(bot.set_my_commands(german.clone()).language_code("de"))
-        .await
-        .unwrap();
-
-    let default = api::call(bot.get_my_commands()).await.unwrap();
-    let de = api::call(bot.get_my_commands().language_code("de"))
-        .await
-        .unwrap();
-    let fr = api::call(bot.get_my_commands().language_code("fr"))
-        .await
-        .unwrap();
-    assert_eq!(default, english);
-    assert_eq!(de, german);
-    assert!(fr.is_empty());
-}
-
-#[tokio::test]
-async fn methods_are_case_insensitive_and_unknown_ones_are_not_found() {
-    let (fake, _) = fake_and_bot().await;
-    let client = reqwest::Client::new();
-    let url = |method: &str| format!("{}bot{TEST_TOKEN}/{method}", fake.url());
-
-    let me = client.post(url("GETME")).send().await.unwrap();
-    let unknown = client
-        .post(url("orderPizza"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    fake.fail_next("getMe", Fault::Status(502, "Bad Gateway".to_owned()), 1);
-    let failing = client.post(url("getMe")).send().await.unwrap();
-
-    assert_eq!(me.status(), 200);
-    assert_eq!(
-        me.json::<serde_json::Value>().await.unwrap()["result"]["is_bot"],
-        json!(true)
-    );
-    assert_eq!(unknown.status(), 404);
-    assert_eq!(
-        unknown.json::<serde_json::Value>().await.unwrap(),
-        json!({ "ok": false, "error_code": 404, "description": "Not Found: method not found" })
-    );
-    assert_eq!(failing.status(), 502);
 }

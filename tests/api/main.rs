@@ -9,6 +9,7 @@ mod anchors;
 mod audit;
 mod auth;
 mod bot_api;
+mod bot_settings;
 mod concurrency;
 mod contract;
 mod failures;
