@@ -278,3 +278,33 @@ async fn a_fraction_fault_hits_the_same_calls_every_run() {
     assert_eq!(refused, [false, true, false, true, false, true]);
     assert_eq!(fake.chat(CHAT.0).len(), 3);
 }
+
+#[tokio::test]
+async fn a_network_failure_never_shows_the_token() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let nowhere = url::Url::parse(&format!("http://{closed}/")).unwrap();
+    let bot = api::bot(&SecretString::from(TEST_TOKEN), &nowhere);
+
+    let failure = api::call(bot.get_me())
+        .await
+        .expect_err("nothing listens there");
+
+    assert!(
+        matches!(failure, Failure::Other(RequestError::Network(_))),
+        "{failure:?}"
+    );
+    let mut shown = vec![format!("{failure:?}")];
+    let mut cause: Option<&dyn std::error::Error> = Some(&failure);
+    while let Some(error) = cause {
+        shown.push(error.to_string());
+        cause = error.source();
+    }
+    assert!(shown.len() > 2, "the cause is kept: {shown:?}");
+    assert!(
+        shown.iter().all(|s| !s.contains("fake-token-for-tests")),
+        "{shown:?}"
+    );
+}

@@ -175,3 +175,32 @@ async fn answers_to_queries_and_payments_decode() {
     );
     assert!(fake.calls().iter().all(|c| c.status == Some(200)));
 }
+
+#[tokio::test]
+async fn form_parameters_are_read_like_json_ones() {
+    let (fake, _) = fake_and_bot().await;
+    let url = format!("{}bot{TEST_TOKEN}/sendMessage", fake.url());
+    let markup = json!({ "inline_keyboard": [[{ "text": "Go", "callback_data": "go" }]] });
+
+    let answer = reqwest::Client::new()
+        .post(url)
+        .form(&[
+            ("chat_id", "77"),
+            ("text", "42"),
+            ("reply_markup", &markup.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(answer.status(), 200);
+    let body = &fake.calls_to("sendMessage")[0].body;
+    assert_eq!(body["chat_id"], json!(77));
+    assert_eq!(
+        body["text"],
+        json!("42"),
+        "text stays text even when it looks like a number"
+    );
+    assert_eq!(body["reply_markup"], markup);
+    assert!(fake.chat(77)[0].json["reply_markup"].is_object());
+}

@@ -195,8 +195,10 @@ fn inline_markup(markup: &Option<Value>) -> Option<Value> {
 
 fn render(shown: &mut ShownMessage) {
     let message = &mut shown.json;
-    for key in ["text", "caption", "reply_markup"] {
-        message.as_object_mut().map(|m| m.remove(key));
+    if let Some(fields) = message.as_object_mut() {
+        for key in ["text", "caption", "reply_markup"] {
+            fields.remove(key);
+        }
     }
     if let Some(text) = &shown.text {
         message["text"] = json!(text);
