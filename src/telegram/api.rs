@@ -7,6 +7,11 @@
 //! ([`Failure::Blocked`]), treat an edit as done ([`Failure::NotModified`]) or send anew
 //! ([`Failure::MessageGone`]).
 //!
+//! teloxide's `Bot` itself never retries: a 429 comes back at once as
+//! [`Failure::RetryAfter`], and waiting is the caller's decision (the outbox sender's). On a
+//! 5xx answer, though, teloxide waits 10 seconds before it reads the body and returns the
+//! error, so a server error costs a caller that long.
+//!
 //! The token is part of every request URL, and `Bot`'s `Debug` prints it: a `Bot` (or anything
 //! holding one) is never logged with `{:?}`. teloxide strips the URL from its network errors,
 //! so a [`Failure`] and its sources are safe to log.
