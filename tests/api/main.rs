@@ -8,6 +8,8 @@ mod analytics;
 mod anchors;
 mod audit;
 mod auth;
+mod bot_api;
+mod bot_settings;
 mod concurrency;
 mod contract;
 mod failures;
