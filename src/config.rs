@@ -23,6 +23,57 @@ pub struct Config {
     #[arg(long, env = "BOT_TOKEN", hide_env_values = true)]
     pub bot_token: Option<SecretString>,
 
+    /// Where the bot's Bot API calls go (tests and the offline demo point it at a fake).
+    #[arg(
+        long,
+        env = "TELEGRAM_API_URL",
+        default_value = "https://api.telegram.org"
+    )]
+    pub telegram_api_url: String,
+
+    /// The secret Telegram sends with every webhook delivery
+    /// (`X-Telegram-Bot-Api-Secret-Token`); required in webhook mode.
+    /// 1-256 characters of `A-Z a-z 0-9 _ -`.
+    #[arg(long, env = "TELEGRAM_WEBHOOK_SECRET", hide_env_values = true)]
+    pub telegram_webhook_secret: Option<SecretString>,
+
+    /// The path of the webhook route.
+    #[arg(
+        long,
+        env = "TELEGRAM_WEBHOOK_PATH",
+        default_value = "/telegram/webhook"
+    )]
+    pub telegram_webhook_path: String,
+
+    /// How updates arrive: `webhook` (Telegram posts them to the server) or
+    /// `polling` (the server asks with getUpdates; for local development).
+    #[arg(long, env = "BOT_MODE", value_enum, default_value_t = BotMode::Webhook)]
+    pub bot_mode: BotMode,
+
+    /// The server's public HTTPS address; buttons open the Mini App at `<PUBLIC_URL>/app/`.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The Mini App's short name from @BotFather, for `t.me/<bot>/<app>` links.
+    #[arg(long, env = "MINI_APP_SHORT_NAME", default_value = "app")]
+    pub mini_app_short_name: String,
+
+    /// Whether this process handles stored updates. With `false` it only
+    /// stores them (a webhook receiver in front of separate workers).
+    #[arg(long, env = "BOT_DISPATCH", default_value_t = true, action = clap::ArgAction::Set)]
+    pub bot_dispatch: bool,
+
+    /// Updates of different chats handled at once.
+    #[arg(long, env = "BOT_CONCURRENCY", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub bot_concurrency: u32,
+
+    /// How long a process's claim on an update holds before another process
+    /// (or this one after a restart) may take it over, in seconds.
+    #[arg(long, env = "BOT_CLAIM_LEASE_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub bot_claim_lease_secs: u64,
+
     /// The restaurant's menu file.
     #[arg(long, env = "MENU_PATH", default_value = "menu/demo/menu.toml")]
     pub menu_path: std::path::PathBuf,
@@ -85,6 +136,13 @@ pub struct Config {
     /// Log format: `text` or `json`.
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+}
+
+/// How the bot receives updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BotMode {
+    Webhook,
+    Polling,
 }
 
 impl Config {

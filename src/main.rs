@@ -45,6 +45,12 @@ enum Command {
         #[command(subcommand)]
         command: foodbot::cli::OrderCommand,
     },
+    /// The bot's registration with Telegram: `setup` (webhook, commands,
+    /// descriptions, menu button), `status` (getWebhookInfo).
+    Telegram {
+        #[command(subcommand)]
+        command: foodbot::cli::TelegramCommand,
+    },
     /// Analysts: a read model, table or view as CSV on stdout.
     Export {
         /// Read model, table or view name.
@@ -130,6 +136,10 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Telegram { command } => {
+            let out = &mut std::io::stdout().lock();
+            foodbot::cli::telegram::run(&cli.config, command, out).await
         }
         Command::Projections { command } => foodbot::cli::projections(&cli.config, command).await,
         Command::Audit { command } => {

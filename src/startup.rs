@@ -6,10 +6,15 @@ use crate::audit::{writer, AuditKey};
 use crate::config::Config;
 use crate::http::{self, ServerState};
 use crate::store::{idempotency, redact, Database};
+use crate::telegram::fake::FakeBotApi;
+use crate::telegram::runtime::{Api, BotRuntime};
 use foodbot_projections::{Projector, Visibility, Watcher};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 use tokio::net::TcpListener;
+
+/// The offline demo bot's username, as its fake Bot API reports it.
+pub const DEMO_BOT_USERNAME: &str = "foodbot_demo_bot";
 
 pub struct Server {
     listener: TcpListener,
@@ -19,6 +24,9 @@ pub struct Server {
     anchors: Option<AnchorWriter>,
     /// How long idempotency records are kept before the purge removes them.
     key_ttl: chrono::TimeDelta,
+    pub bot: BotRuntime,
+    /// The offline demo's fake Bot API (none when a real bot token is set).
+    pub fake: Option<FakeBotApi>,
     pub state: Arc<ServerState>,
     pub port: u16,
 }
@@ -58,14 +66,24 @@ impl Server {
         let key_ttl = config.idempotency_key_ttl()?;
         let projector = Projector::new(db.projection_db());
         let (visibility, watcher) = Visibility::new(db.projection_db(), projector.subscribe());
-        let app = App::new(
-            db,
-            menu.clone(),
-            config.staff()?,
-            config.aggregate_cache_size,
-            projector.wake(),
-        )
-        .sealed_by(audit_key.clone());
+        let app = Arc::new(
+            App::new(
+                db,
+                menu.clone(),
+                config.staff()?,
+                config.aggregate_cache_size,
+                projector.wake(),
+            )
+            .sealed_by(audit_key.clone()),
+        );
+        let (api, fake) = if demo {
+            // The offline demo's Telegram: an in-process fake Bot API.
+            let fake = FakeBotApi::start_with(bot_token.expose_secret(), DEMO_BOT_USERNAME).await?;
+            (Api::Fake(fake.url().to_string()), Some(fake))
+        } else {
+            (Api::Url(config.telegram_api_url.clone()), None)
+        };
+        let bot = BotRuntime::build(&config, app.clone(), &bot_token, api).await?;
         let state = Arc::new(ServerState {
             app,
             bot_token,
@@ -81,7 +99,8 @@ impl Server {
             .parent()
             .map(|p| p.to_path_buf())
             .unwrap_or_default();
-        let router = http::router(state.clone(), menu_dir, config.max_body_bytes);
+        let router =
+            http::router(state.clone(), menu_dir, config.max_body_bytes).merge(bot.router());
         let listener = TcpListener::bind(config.addr).await?;
         let port = listener.local_addr()?.port();
         tracing::info!(
@@ -99,6 +118,8 @@ impl Server {
             watcher,
             anchors,
             key_ttl,
+            bot,
+            fake,
             state,
             port,
         })
@@ -139,6 +160,7 @@ impl Server {
                 let _ = purge_stop.wait_for(|s| *s).await;
             },
         ));
+        let bot = self.bot.spawn(stopped.clone());
         let mut http_stop = stopped;
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {
@@ -155,6 +177,9 @@ impl Server {
             let _ = anchors.await;
         }
         let _ = purge.await;
+        for task in bot {
+            let _ = task.await;
+        }
         self.state.app.db.close().await;
         Ok(served?)
     }

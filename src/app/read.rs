@@ -69,9 +69,11 @@ const SUMMARIES: &str = "SELECT s.order_id AS id, s.short_id, s.status, s.curren
         CAST((SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = s.order_id) AS BIGINT) AS item_count,
         CAST(s.version AS BIGINT) AS version, s.created_at, s.updated_at
    FROM order_status s
-  WHERE s.customer_id = $1
+  WHERE s.customer_id = $1 AND ($4 OR s.status <> 'cart')
   ORDER BY s.created_at DESC, s.order_id
-  LIMIT $2";
+  LIMIT $2 OFFSET $3";
+const COUNT: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM order_status
+  WHERE customer_id = $1 AND ($2 OR status <> 'cart')";
 const HISTORY: &str =
     "SELECT eta_minutes, created_at, updated_at FROM order_status WHERE order_id = $1";
 const TIMELINE: &str =
@@ -85,11 +87,47 @@ impl App {
         customer: UserId,
         limit: i64,
     ) -> Result<Vec<OrderSummary>, AppError> {
+        self.order_page(customer, limit, 0, true).await
+    }
+
+    /// How many orders `customer` has (carts included or not).
+    pub async fn order_count(&self, customer: UserId, carts: bool) -> Result<i64, AppError> {
+        let n = match &self.db {
+            Database::Postgres(p) => {
+                sqlx::query_scalar(COUNT)
+                    .bind(customer.0)
+                    .bind(carts)
+                    .fetch_one(p)
+                    .await
+            }
+            Database::Sqlite(p) => {
+                sqlx::query_scalar(COUNT)
+                    .bind(customer.0)
+                    .bind(carts)
+                    .fetch_one(p)
+                    .await
+            }
+        };
+        n.map_err(AppError::storage)
+    }
+
+    /// A page of `customer`'s orders, newest first: at most `limit`, after
+    /// skipping `offset` (the bot's `/orders` pages through them), open
+    /// carts included or not.
+    pub async fn order_page(
+        &self,
+        customer: UserId,
+        limit: i64,
+        offset: i64,
+        carts: bool,
+    ) -> Result<Vec<OrderSummary>, AppError> {
         let rows = match &self.db {
             Database::Postgres(p) => {
                 sqlx::query_as(SUMMARIES)
                     .bind(customer.0)
                     .bind(limit)
+                    .bind(offset)
+                    .bind(carts)
                     .fetch_all(p)
                     .await
             }
@@ -97,6 +135,8 @@ impl App {
                 sqlx::query_as(SUMMARIES)
                     .bind(customer.0)
                     .bind(limit)
+                    .bind(offset)
+                    .bind(carts)
                     .fetch_all(p)
                     .await
             }

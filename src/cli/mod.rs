@@ -4,6 +4,7 @@
 
 mod audit;
 mod export;
+pub mod telegram;
 mod verify;
 
 use crate::audit::{AuditKey, TrustedKeys};
@@ -11,7 +12,9 @@ use crate::config::Config;
 use crate::store::Database;
 use clap::Subcommand;
 use foodbot_projections::{projector, Model};
+use std::io::Write;
 use std::path::PathBuf;
+pub use telegram::TelegramCommand;
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectionsCommand {
@@ -187,14 +190,11 @@ pub async fn audit(config: &Config, cmd: AuditCommand) -> anyhow::Result<bool> {
         AuditCommand::Replay {
             from, to, order, ..
         } => {
-            audit::replay(
-                &db.projection_db(),
-                from,
-                to,
-                order.as_deref(),
-                &mut std::io::stdout().lock(),
-            )
-            .await?;
+            // Buffered: stdout alone writes every line with its own call,
+            // which costs more than reading the event it reports.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            audit::replay(&db.projection_db(), from, to, order.as_deref(), &mut out).await?;
+            out.flush()?;
             Ok(true)
         }
         AuditCommand::Verify { anchors, .. } => {

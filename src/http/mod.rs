@@ -33,7 +33,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub type AppState = Arc<ServerState>;
 
 pub struct ServerState {
-    pub app: App,
+    pub app: Arc<App>,
     pub bot_token: SecretString,
     pub init_data_max_age: chrono::Duration,
     /// The menu as JSON, rendered at start.

@@ -1,5 +1,15 @@
-//! Telegram-specific edges: Mini App initData validation, outgoing Bot API calls, and a fake
-//! Bot API server for tests and the offline demo.
+//! Telegram's edges: Mini App initData validation, and the bot — outgoing
+//! Bot API calls ([`api`]), the inbox every update is stored in first
+//! ([`inbox`]), the two ways updates arrive ([`webhook`], [`polling`]),
+//! dispatch in order per chat ([`dispatch`]), the handlers ([`bot`]), how it
+//! all starts ([`runtime`]), and the fake Bot API of the tests and the
+//! offline demo ([`fake`]).
 pub mod api;
+pub mod bot;
+pub mod dispatch;
 pub mod fake;
+pub mod inbox;
 pub mod init_data;
+pub mod polling;
+pub mod runtime;
+pub mod webhook;

@@ -8,6 +8,7 @@
 use foodbot::config::Config;
 use foodbot::startup::Server;
 use foodbot::store::Database;
+use foodbot::telegram::fake::FakeBotApi;
 use foodbot_domain::catalog::Catalog;
 use reqwest::{Method, StatusCode};
 use secrecy::SecretString;
@@ -16,6 +17,12 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 
 pub const BOT_TOKEN: &str = "123456789:test-token-for-foodbot";
+/// The webhook secret every test server is configured with.
+pub const WEBHOOK_SECRET: &str = "test-webhook-secret_1";
+/// The test bot's username, as its fake Bot API reports it.
+pub const BOT_USERNAME: &str = "foodbot_test_bot";
+/// The public address test servers are configured with.
+pub const PUBLIC_URL: &str = "https://food.example/";
 pub const STAFF_ID: i64 = 900;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -116,6 +123,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Database,
     pub state: Arc<foodbot::http::ServerState>,
+    /// The Telegram this server talks to: every Bot API call it makes is
+    /// recorded there.
+    pub bot_api: FakeBotApi,
     stop: Option<oneshot::Sender<()>>,
     done: Option<tokio::task::JoinHandle<()>>,
     token: Arc<std::sync::Mutex<Option<String>>>,
@@ -130,10 +140,26 @@ impl TestApp {
 
     /// The same, with settings changed by `configure`.
     pub async fn spawn_with(db: &TestDb, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let bot_api = FakeBotApi::start_with(BOT_TOKEN, BOT_USERNAME)
+            .await
+            .expect("the fake Bot API starts");
+        TestApp::spawn_on(db, bot_api, configure).await
+    }
+
+    /// A server on `db` talking to the fake Bot API `bot_api` (two servers
+    /// may share one, as two processes of one bot share Telegram).
+    pub async fn spawn_on(
+        db: &TestDb,
+        bot_api: FakeBotApi,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let mut config = Config::defaults();
         config.addr = "127.0.0.1:0".parse().unwrap();
         config.database_url = db.url.clone();
         config.bot_token = Some(SecretString::from(BOT_TOKEN));
+        config.telegram_api_url = bot_api.url().to_string();
+        config.telegram_webhook_secret = Some(SecretString::from(WEBHOOK_SECRET));
+        config.public_url = Some(PUBLIC_URL.into());
         config.staff_user_ids = vec![STAFF_ID.to_string()];
         config.max_body_bytes = 16 * 1024;
         config.db_connections = 8;
@@ -169,6 +195,7 @@ impl TestApp {
             client,
             db: database,
             state,
+            bot_api,
             stop: Some(tx),
             done: Some(done),
             token: db.token.clone(),

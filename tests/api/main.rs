@@ -9,6 +9,8 @@ mod anchors;
 mod audit;
 mod auth;
 mod bot_api;
+mod bot_helpers;
+mod bot_ingest;
 mod bot_settings;
 mod concurrency;
 mod contract;

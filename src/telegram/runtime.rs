@@ -1,0 +1,159 @@
+//! Starting the bot beside the HTTP server: the Bot API client, the inbox,
+//! the dispatcher, and the way updates arrive (the webhook route, or the
+//! `getUpdates` loop).
+//!
+//! With a `BOT_TOKEN`, the Bot API is Telegram's (or `TELEGRAM_API_URL`).
+//! Without one the server runs the offline demo: an in-process fake Bot API
+//! plays Telegram, updates arrive by polling it, and `foodbot chat` talks to
+//! the bot through it (see [`super::fake`]).
+
+use super::bot::{self, BotContext, Links};
+use super::dispatch::Dispatcher;
+use super::inbox::Inbox;
+use super::webhook::{self, Webhook};
+use crate::app::App;
+use crate::config::{BotMode, Config};
+use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide::prelude::Requester;
+use teloxide::Bot;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// The running bot's parts.
+pub struct BotRuntime {
+    pub dispatcher: Dispatcher,
+    pub ctx: Arc<BotContext>,
+    webhook: Option<(String, Arc<Webhook>)>,
+    polling: bool,
+}
+
+/// Where the Bot API is.
+pub enum Api {
+    /// Telegram (or what `TELEGRAM_API_URL` names).
+    Url(String),
+    /// The in-process fake of the offline demo, at this address.
+    Fake(String),
+}
+
+impl BotRuntime {
+    /// Connects to the Bot API (getMe) and builds the pipeline.
+    pub async fn build(
+        config: &Config,
+        app: Arc<App>,
+        token: &SecretString,
+        api: Api,
+    ) -> anyhow::Result<BotRuntime> {
+        let (url, fake) = match &api {
+            Api::Url(u) => (u.as_str(), false),
+            Api::Fake(u) => (u.as_str(), true),
+        };
+        let bot = client(token, url)?;
+        let me = bot.get_me().await.with_context(|| {
+            format!("getMe at {url} failed: check BOT_TOKEN and TELEGRAM_API_URL")
+        })?;
+        let public_url = match &config.public_url {
+            Some(u) => Some(url::Url::parse(u).with_context(|| format!("PUBLIC_URL {u:?}"))?),
+            None if fake => url::Url::parse(&format!("http://{}/", config.addr)).ok(),
+            None => None,
+        };
+        let links = Links {
+            public_url,
+            bot_username: me.username().to_string(),
+            app_short_name: config.mini_app_short_name.clone(),
+        };
+        let ctx = Arc::new(BotContext {
+            app: app.clone(),
+            bot,
+            me,
+            links,
+        });
+        let me_id = format!(
+            "{}-{}",
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let inbox = Inbox::new(
+            app.db.clone(),
+            me_id,
+            Duration::from_secs(config.bot_claim_lease_secs),
+        );
+        let concurrency = usize::try_from(config.bot_concurrency).unwrap_or(32);
+        let dispatcher = Dispatcher::new(
+            inbox,
+            bot::handler(ctx.clone()),
+            concurrency,
+            config.bot_dispatch,
+        );
+        let polling = fake || config.bot_mode == BotMode::Polling;
+        let webhook = if polling {
+            None
+        } else {
+            let secret = config.telegram_webhook_secret.clone().context(
+                "TELEGRAM_WEBHOOK_SECRET is required in webhook mode (or set BOT_MODE=polling)",
+            )?;
+            check_secret(&secret)?;
+            Some((
+                config.telegram_webhook_path.clone(),
+                Arc::new(Webhook {
+                    secret,
+                    dispatcher: dispatcher.clone(),
+                }),
+            ))
+        };
+        tracing::info!(
+            bot = %ctx.me.username(),
+            mode = if polling { "polling" } else { "webhook" },
+            offline_demo = fake,
+            "Bot ready."
+        );
+        Ok(BotRuntime {
+            dispatcher,
+            ctx,
+            webhook,
+            polling,
+        })
+    }
+
+    /// The webhook route, when updates arrive that way.
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> axum::Router<S> {
+        match &self.webhook {
+            Some((path, hook)) => webhook::router(path, hook.clone()),
+            None => axum::Router::new(),
+        }
+    }
+
+    /// Runs the dispatcher (and the polling loop) until `stop` turns true.
+    pub fn spawn(&self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+        let mut tasks = vec![tokio::spawn(self.dispatcher.clone().run(stop.clone()))];
+        if self.polling {
+            tasks.push(tokio::spawn(super::polling::run(
+                self.ctx.bot.clone(),
+                self.dispatcher.clone(),
+                stop,
+            )));
+        }
+        tasks
+    }
+}
+
+/// The Bot API client for `token` at `api_url`.
+pub fn client(token: &SecretString, api_url: &str) -> anyhow::Result<Bot> {
+    let url = url::Url::parse(api_url).with_context(|| format!("TELEGRAM_API_URL {api_url:?}"))?;
+    Ok(super::api::bot(token, &url))
+}
+
+/// Telegram accepts 1-256 characters of `A-Z a-z 0-9 _ -` as a webhook secret.
+fn check_secret(secret: &SecretString) -> anyhow::Result<()> {
+    let s = secret.expose_secret();
+    let ok = (1..=256).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    anyhow::ensure!(
+        ok,
+        "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+    );
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Talking to the bot as Telegram does: updates posted to the webhook with
+//! the secret, answers read from the fake Bot API's transcript.
+
+use crate::helpers::*;
+use foodbot::telegram::fake::updates::update_callback;
+use foodbot::telegram::fake::{Call, ShownMessage};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// Posts `update` to the webhook with the right secret.
+pub async fn deliver(app: &TestApp, update: &Value) -> StatusCode {
+    deliver_with(app, update.to_string(), Some(WEBHOOK_SECRET)).await
+}
+
+/// Posts a raw body with the given secret header (none when `None`).
+pub async fn deliver_with(app: &TestApp, body: String, secret: Option<&str>) -> StatusCode {
+    let mut req = app
+        .client
+        .post(format!("{}/telegram/webhook", app.base))
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(s) = secret {
+        req = req.header("x-telegram-bot-api-secret-token", s);
+    }
+    req.send().await.unwrap().status()
+}
+
+/// The bot's messages in `chat` once there are at least `n` of them.
+pub async fn bot_messages(app: &TestApp, chat: i64, n: usize) -> Vec<ShownMessage> {
+    let count = |chat_now: Vec<ShownMessage>| chat_now.into_iter().filter(|m| m.from_bot).count();
+    app.bot_api
+        .wait_for(|_| count(app.bot_api.chat(chat)) >= n)
+        .await;
+    app.bot_api
+        .chat(chat)
+        .into_iter()
+        .filter(|m| m.from_bot)
+        .collect()
+}
+
+/// Delivers `update` and returns the bot's newest message in `chat` once
+/// there are `before + 1` (or more) of them.
+pub async fn say(app: &TestApp, chat: i64, update: &Value) -> ShownMessage {
+    let before = app.bot_api.chat(chat).iter().filter(|m| m.from_bot).count();
+    assert_eq!(deliver(app, update).await, StatusCode::OK);
+    bot_messages(app, chat, before + 1).await.pop().unwrap()
+}
+
+/// The callback data of every button of a message, in order.
+pub fn buttons(m: &ShownMessage) -> Vec<(String, Value)> {
+    m.reply_markup
+        .as_ref()
+        .and_then(|k| k["inline_keyboard"].as_array())
+        .map(|rows| {
+            rows.iter()
+                .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+                .map(|b| (b["text"].as_str().unwrap_or("").to_string(), b))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Presses the button with `data` under message `m`; returns the
+/// answerCallbackQuery call it got.
+pub async fn press(app: &TestApp, user: i64, chat: i64, m: &ShownMessage, data: &str) -> Call {
+    let message = app.bot_api.message(chat, m.message_id).unwrap();
+    let update = update_callback(user, message, data);
+    let id = update["callback_query"]["id"].as_str().unwrap().to_string();
+    assert_eq!(deliver(app, &update).await, StatusCode::OK);
+    let calls = app
+        .bot_api
+        .wait_for(|calls| {
+            calls
+                .iter()
+                .any(|c| c.is("answerCallbackQuery") && c.body["callback_query_id"] == id.as_str())
+        })
+        .await;
+    calls
+        .into_iter()
+        .find(|c| c.is("answerCallbackQuery") && c.body["callback_query_id"] == id.as_str())
+        .unwrap()
+}
+
+/// The data of the first button whose data starts with `prefix`.
+pub fn data_starting(m: &ShownMessage, prefix: &str) -> String {
+    buttons(m)
+        .into_iter()
+        .filter_map(|(_, b)| b["callback_data"].as_str().map(String::from))
+        .find(|d| d.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no button {prefix}… under {:?}", m.reply_markup))
+}
+
+/// Rows of the inbox in `state`.
+pub async fn inbox(app: &TestApp, state: &str) -> i64 {
+    app.scalar(&format!(
+        "SELECT COUNT(*) FROM telegram_updates WHERE state = '{state}'"
+    ))
+    .await
+}
