@@ -51,6 +51,9 @@ enum Command {
         #[command(subcommand)]
         command: foodbot::cli::TelegramCommand,
     },
+    /// A terminal chat with the offline demo's bot (a server running without
+    /// BOT_TOKEN), as a demo user: messages, commands, buttons by number.
+    Chat(foodbot::cli::chat::ChatArgs),
     /// Analysts: a read model, table or view as CSV on stdout.
     Export {
         /// Read model, table or view name.
@@ -136,6 +139,11 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Chat(args) => {
+            let stdin = std::io::stdin().lock();
+            let out = &mut std::io::stdout().lock();
+            foodbot::cli::chat::run(args, stdin, out).await
         }
         Command::Telegram { command } => {
             let out = &mut std::io::stdout().lock();

@@ -99,8 +99,15 @@ impl Server {
             .parent()
             .map(|p| p.to_path_buf())
             .unwrap_or_default();
-        let router =
+        let mut router =
             http::router(state.clone(), menu_dir, config.max_body_bytes).merge(bot.router());
+        if let Some(fake) = &fake {
+            // The demo's updates continue after those an earlier run stored.
+            if let Some(last) = bot.dispatcher.inbox().last_update_id().await? {
+                crate::telegram::fake::updates::continue_after(last);
+            }
+            router = router.merge(crate::telegram::demo::router(fake.clone()));
+        }
         let listener = TcpListener::bind(config.addr).await?;
         let port = listener.local_addr()?.port();
         tracing::info!(

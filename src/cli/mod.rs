@@ -3,6 +3,7 @@
 //! the server serves.
 
 mod audit;
+pub mod chat;
 mod export;
 pub mod telegram;
 mod verify;

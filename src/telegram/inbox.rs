@@ -410,6 +410,15 @@ impl Inbox {
         Ok(n)
     }
 
+    /// The largest `update_id` stored, if any.
+    pub async fn last_update_id(&self) -> Result<Option<i64>, sqlx::Error> {
+        let sql = "SELECT MAX(update_id) FROM telegram_updates";
+        match &self.db {
+            Database::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+            Database::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+        }
+    }
+
     /// How many updates are in each state.
     pub async fn counts(&self) -> Result<Counts, sqlx::Error> {
         let sql = "SELECT state, count(*) FROM telegram_updates GROUP BY state";

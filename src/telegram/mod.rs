@@ -3,9 +3,10 @@
 //! ([`inbox`]), the two ways updates arrive ([`webhook`], [`polling`]),
 //! dispatch in order per chat ([`dispatch`]), the handlers ([`bot`]), how it
 //! all starts ([`runtime`]), and the fake Bot API of the tests and the
-//! offline demo ([`fake`]).
+//! offline demo ([`fake`]) with its chat routes ([`demo`]).
 pub mod api;
 pub mod bot;
+pub mod demo;
 pub mod dispatch;
 pub mod fake;
 pub mod inbox;

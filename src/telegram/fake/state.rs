@@ -111,22 +111,37 @@ impl State {
             }
         };
         self.next_update_id = self.next_update_id.max(id + 1);
-        self.show_update(&update);
+        let update = self.show_update(&update);
         self.updates.push_back(update);
         id
     }
 
     /// Shows the message carried by a user's update in its chat's transcript.
-    pub fn show_update(&mut self, update: &Value) {
+    /// Returns the update as shown (its message renumbered if need be).
+    pub fn show_update(&mut self, update: &Value) -> Value {
         let message = &update["message"];
         let (Some(chat), Some(id)) = (
             message["chat"]["id"].as_i64(),
             message["message_id"].as_i64(),
         ) else {
-            return;
+            return update.clone();
         };
-        let last = self.last_message_id.entry(chat).or_default();
-        *last = (*last).max(id);
+        // Message ids are the chat's own sequence, shared with the bot's
+        // messages: an id the chat has already given out is taken anew.
+        let mut update = update.clone();
+        let id = if self
+            .last_message_id
+            .get(&chat)
+            .is_some_and(|last| *last >= id)
+        {
+            let fresh = self.next_message_id(chat);
+            update["message"]["message_id"] = json!(fresh);
+            fresh
+        } else {
+            self.last_message_id.insert(chat, id);
+            id
+        };
+        let message = &update["message"];
         self.chats.entry(chat).or_default().push(ShownMessage {
             message_id: id,
             from_bot: false,
@@ -138,6 +153,7 @@ impl State {
             edited: false,
             json: message.clone(),
         });
+        update
     }
 
     pub fn next_message_id(&mut self, chat: i64) -> i64 {

@@ -18,6 +18,12 @@ pub fn next_update_id() -> i64 {
     UPDATE_ID.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Makes every later update id larger than `update_id` (the offline demo
+/// continues after the updates its inbox already holds from an earlier run).
+pub fn continue_after(update_id: i64) {
+    UPDATE_ID.fetch_max(update_id.saturating_add(1), Ordering::Relaxed);
+}
+
 fn next_message_id() -> i64 {
     MESSAGE_ID.fetch_add(1, Ordering::Relaxed)
 }
