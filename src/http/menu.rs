@@ -2,31 +2,17 @@
 //! Rendered once at start, since the menu does not change while the server runs.
 //! `GET /menu/photos/{file}`: the photos themselves.
 
+use super::menu_views::Menu;
 use super::AppState;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use foodbot_domain::catalog::Catalog;
-use serde_json::Value;
 
+/// The menu as its JSON answer (rendered once: the menu does not change
+/// while the server runs).
 pub fn render(catalog: &Catalog) -> String {
-    let mut menu = serde_json::to_value(catalog).unwrap_or_default();
-    if let Some(items) = menu.get_mut("items").and_then(Value::as_array_mut) {
-        for item in items {
-            if let Some(photo) = item.get("photo").and_then(Value::as_str) {
-                let file = photo.strip_prefix("photos/").unwrap_or(photo);
-                item["photo_url"] = Value::String(format!("/menu/photos/{file}"));
-            }
-        }
-    }
-    menu.to_string()
+    serde_json::to_string(&Menu::from(catalog)).unwrap_or_default()
 }
-
-/// The menu: restaurant, categories, items with sizes, options and prices.
-/// Its shape is the menu file's (see `menu/demo/menu.toml`), with `photo_url`
-/// added to items that have a photo.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)] // The menu is rendered once as JSON; this is its documentation.
-pub struct Menu(serde_json::Map<String, serde_json::Value>);
 
 /// The public menu.
 #[utoipa::path(get, path = "/menu", tag = "menu", responses((status = 200, description = "The menu.", body = Menu)))]

@@ -8,6 +8,7 @@ mod error;
 mod me;
 mod me_views;
 pub mod menu;
+mod menu_views;
 mod orders;
 mod reorder_views;
 mod requests;

@@ -1,0 +1,183 @@
+//! The menu as the API shows it: its own types, mapped from the menu file's
+//! (`foodbot_domain::catalog`) here only, so the file's format and the API's
+//! shape change on their own schedules. Texts are maps from language code to
+//! text in the menu's languages (`restaurant.languages`, the first is the
+//! default every text falls back to); money is `{amount, currency}` like
+//! everywhere in the API, price differences of sizes and options included.
+
+use super::views::Money;
+use foodbot_domain::catalog::{self, Catalog, Localized};
+use foodbot_domain::Money as DomainMoney;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// Text in the menu's languages, keyed by language code.
+pub type Texts = BTreeMap<String, String>;
+
+#[derive(Serialize, ToSchema)]
+pub struct Menu {
+    pub restaurant: Restaurant,
+    pub categories: Vec<Category>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Restaurant {
+    pub id: String,
+    pub name: Texts,
+    /// ISO 4217 code every price is in.
+    pub currency: String,
+    /// The languages the menu is written in; the first is the default.
+    pub languages: Vec<String>,
+    pub delivery_fee: Money,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Category {
+    pub id: String,
+    pub name: Texts,
+}
+
+/// A tag customers can filter by.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tag {
+    Vegetarian,
+    Vegan,
+    Spicy,
+    New,
+    Popular,
+    GlutenFree,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Item {
+    pub id: String,
+    /// The id of its category.
+    pub category: String,
+    pub name: Texts,
+    pub description: Texts,
+    pub price: Money,
+    /// Where the photo is served (`/menu/photos/<file>`).
+    pub photo_url: String,
+    pub tags: Vec<Tag>,
+    /// False while the item cannot be ordered.
+    pub available: bool,
+    /// When not empty, one must be chosen; the first is the default.
+    pub sizes: Vec<Size>,
+    pub option_groups: Vec<OptionGroup>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Size {
+    pub id: String,
+    pub name: Texts,
+    /// Added to the item's price.
+    pub price_delta: Money,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OptionGroup {
+    pub id: String,
+    pub name: Texts,
+    /// How many options of the group must be chosen at least…
+    pub min: u32,
+    /// …and may be chosen at most.
+    pub max: u32,
+    pub options: Vec<ItemOption>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemOption {
+    pub id: String,
+    pub name: Texts,
+    /// Added to the item's price per item.
+    pub price_delta: Money,
+    pub available: bool,
+}
+
+fn texts(t: &Localized) -> Texts {
+    t.clone()
+}
+
+impl From<&Catalog> for Menu {
+    fn from(c: &Catalog) -> Menu {
+        let currency = c.currency();
+        let delta = |amount: i64| Money::from(DomainMoney::new(amount, currency));
+        Menu {
+            restaurant: Restaurant {
+                id: c.restaurant.id.clone(),
+                name: texts(&c.restaurant.name),
+                currency: currency.as_str().to_string(),
+                languages: c.restaurant.languages.clone(),
+                delivery_fee: c.restaurant.delivery_fee.into(),
+            },
+            categories: c
+                .categories
+                .iter()
+                .map(|k| Category {
+                    id: k.id.clone(),
+                    name: texts(&k.name),
+                })
+                .collect(),
+            items: c
+                .items
+                .iter()
+                .map(|i| Item {
+                    id: i.id.clone(),
+                    category: i.category.clone(),
+                    name: texts(&i.name),
+                    description: texts(&i.description),
+                    price: i.price.into(),
+                    photo_url: format!(
+                        "/menu/photos/{}",
+                        i.photo.strip_prefix("photos/").unwrap_or(&i.photo)
+                    ),
+                    tags: i.tags.iter().map(tag).collect(),
+                    available: i.available,
+                    sizes: i
+                        .sizes
+                        .iter()
+                        .map(|s| Size {
+                            id: s.id.clone(),
+                            name: texts(&s.name),
+                            price_delta: delta(s.price_delta),
+                        })
+                        .collect(),
+                    option_groups: i
+                        .option_groups
+                        .iter()
+                        .map(|g| OptionGroup {
+                            id: g.id.clone(),
+                            name: texts(&g.name),
+                            min: g.min,
+                            max: g.max,
+                            options: g
+                                .options
+                                .iter()
+                                .map(|o| ItemOption {
+                                    id: o.id.clone(),
+                                    name: texts(&o.name),
+                                    price_delta: delta(o.price_delta),
+                                    available: o.available,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn tag(t: &catalog::Tag) -> Tag {
+    match t {
+        catalog::Tag::Vegetarian => Tag::Vegetarian,
+        catalog::Tag::Vegan => Tag::Vegan,
+        catalog::Tag::Spicy => Tag::Spicy,
+        catalog::Tag::New => Tag::New,
+        catalog::Tag::Popular => Tag::Popular,
+        catalog::Tag::GlutenFree => Tag::GlutenFree,
+    }
+}
