@@ -24,6 +24,7 @@ mod webapp;
 
 pub use links::Links;
 
+use super::api::{classify, Failure};
 use super::dispatch::{backoff, Handler};
 use super::inbox::{Claimed, Finish};
 use crate::app::{App, AppError, CommandMeta};
@@ -66,9 +67,15 @@ pub enum Command {
 #[derive(Debug, thiserror::Error)]
 pub enum BotError {
     #[error("Bot API call failed: {0}")]
-    Telegram(#[from] RequestError),
+    Telegram(Failure),
     #[error(transparent)]
     App(#[from] AppError),
+}
+
+impl From<RequestError> for BotError {
+    fn from(e: RequestError) -> BotError {
+        BotError::Telegram(classify(e))
+    }
 }
 
 impl BotError {
@@ -79,8 +86,8 @@ impl BotError {
             after,
         };
         match self {
-            BotError::Telegram(RequestError::RetryAfter(s)) => retry(s.duration()),
-            BotError::Telegram(RequestError::Network(_) | RequestError::Io(_)) => {
+            BotError::Telegram(Failure::RetryAfter(wait)) => retry(*wait),
+            BotError::Telegram(Failure::Other(RequestError::Network(_) | RequestError::Io(_))) => {
                 retry(backoff(attempt))
             }
             BotError::App(AppError::Storage(_) | AppError::Conflict) => retry(backoff(attempt)),

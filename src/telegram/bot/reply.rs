@@ -5,6 +5,7 @@
 //! each message by its own text direction.
 
 use super::{BotContext, BotResult};
+use crate::telegram::api::{self, Failure};
 use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters, SendMessageSetters};
 use teloxide::prelude::Requester;
 use teloxide::types::{
@@ -101,15 +102,15 @@ pub async fn replace(
     if let Some(markup) = screen.markup() {
         req = req.reply_markup(markup);
     }
-    match req.await {
+    match api::call(req).await {
         Ok(_) => Ok(Edited::Changed),
-        Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(Edited::Same),
+        Err(Failure::NotModified) => Ok(Edited::Same),
         // Too old to edit, or deleted: show it anew.
-        Err(RequestError::Api(ApiError::MessageToEditNotFound | ApiError::MessageCantBeEdited)) => {
+        Err(Failure::MessageGone) => {
             send(ctx, chat, screen).await?;
             Ok(Edited::Changed)
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(super::BotError::Telegram(e)),
     }
 }
 
