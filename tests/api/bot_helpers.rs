@@ -97,3 +97,48 @@ pub async fn inbox(app: &TestApp, state: &str) -> i64 {
     ))
     .await
 }
+
+/// Waits until the read models have projected every event written so far,
+/// as a customer's next look (or the bot's /status) would see them.
+pub async fn caught_up(app: &TestApp) {
+    let sql = "SELECT aggregate_type || ':' || aggregate_id || ':' || CAST(sequence AS TEXT) \
+               FROM events ORDER BY position DESC LIMIT 1";
+    let token: Option<String> = match &app.db {
+        foodbot::store::Database::Postgres(p) => {
+            sqlx::query_scalar(sql).fetch_optional(p).await.unwrap()
+        }
+        foodbot::store::Database::Sqlite(p) => {
+            sqlx::query_scalar(sql).fetch_optional(p).await.unwrap()
+        }
+    };
+    if let Some(token) = token {
+        settle(app, &token).await;
+    }
+}
+
+/// What a message shows: its text, or a photo's caption.
+pub fn shown(m: &ShownMessage) -> &str {
+    m.text.as_deref().or(m.caption.as_deref()).unwrap_or("")
+}
+
+/// The button labelled `text`.
+pub fn button_labelled(m: &ShownMessage, text: &str) -> Value {
+    buttons(m)
+        .into_iter()
+        .find(|(t, _)| t == text)
+        .map(|(_, b)| b)
+        .unwrap_or_else(|| panic!("no button {text:?} under {:?}", m.reply_markup))
+}
+
+/// The number of events of the order `id`.
+pub async fn order_events(app: &TestApp, id: &str) -> usize {
+    app.events_of(id).await.len()
+}
+
+/// The events of `event_type` in the whole store.
+pub async fn events_named(app: &TestApp, event_type: &str) -> i64 {
+    app.scalar(&format!(
+        "SELECT COUNT(*) FROM events WHERE event_type = '{event_type}'"
+    ))
+    .await
+}
