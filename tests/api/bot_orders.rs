@@ -1,13 +1,12 @@
 //! Orders in the chat, in English and Arabic: /status with Refresh, /orders
-//! paged, /reorder, /cancel; and the buttons under them when they are stale,
-//! forged, someone else's, or pressed through a redelivered update.
+//! paged, /reorder (also through a redelivered or retried update), and the
+//! `/start order_…` and `reorder_…` links. /cancel is in `bot_cancel`.
 
 use crate::bot_helpers::*;
 use crate::helpers::*;
 use foodbot::i18n::{t, t_args, Lang};
 use foodbot::telegram::fake::updates::{update_callback, update_message};
 use foodbot::telegram::fake::Fault;
-use foodbot_domain::order::OrderAction;
 use foodbot_domain::{Actor, OrderId, UserId};
 use reqwest::StatusCode;
 
@@ -16,50 +15,13 @@ crate::both_stores!(
     orders_come_five_to_a_page_and_the_buttons_turn_the_page,
     reorder_makes_a_new_cart_and_offers_the_checkout,
     a_reorder_press_handled_twice_makes_one_cart,
-    cancel_asks_first_and_cancels_or_keeps_the_order,
-    a_cancel_confirmation_pressed_after_the_order_moved_on_changes_nothing,
-    forged_malformed_and_foreign_buttons_get_an_alert_and_change_nothing,
+    start_links_show_or_reorder_an_order_and_a_foreign_one_is_answered,
 );
 
 const LANGS: [(Lang, &str); 2] = [(Lang::En, "en"), (Lang::Ar, "ar")];
 
 fn chat_for(base: i64, lang: Lang) -> i64 {
     base + i64::from(lang == Lang::Ar)
-}
-
-/// Registers `chat`'s user in the bot in `code` (so the app's own contact
-/// does not pick the language).
-async fn start(app: &TestApp, chat: i64, code: &str) {
-    say(app, chat, &update_message(chat, chat, "/start", Some(code))).await;
-}
-
-/// A cart of one margherita taken to an open invoice; returns it and its total.
-async fn invoiced(app: &TestApp, user: i64) -> (OrderId, foodbot_domain::Money) {
-    let id = OrderId(app.cart(user).await.parse().unwrap());
-    let order = invoice(app, id, user).await;
-    (id, order.totals.unwrap().total)
-}
-
-async fn record_payment(app: &TestApp, id: OrderId, amount: foodbot_domain::Money) {
-    let paid = OrderAction::RecordPayment {
-        receipt: receipt(id, amount),
-    };
-    app.state
-        .app
-        .order_command(&meta(Actor::System), id, paid)
-        .await
-        .unwrap();
-}
-
-fn status_name(lang: Lang, status: &str) -> String {
-    let status = if status == "cart" { "new" } else { status };
-    t(lang, &format!("order-status-{}", status.replace('_', "-")))
-}
-
-async fn order_status(app: &TestApp, user: i64, id: OrderId) -> String {
-    let (status, body) = app.get(&format!("/api/v1/orders/{id}"), user).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["status"].as_str().unwrap().to_string()
 }
 
 async fn status_shows_active_orders_with_their_timeline_and_refresh_edits_it(store: Store) {
@@ -297,110 +259,64 @@ async fn a_reorder_press_handled_twice_makes_one_cart(store: Store) {
     assert_eq!(carts, 2, "{list}");
 }
 
-async fn cancel_asks_first_and_cancels_or_keeps_the_order(store: Store) {
+async fn start_links_show_or_reorder_an_order_and_a_foreign_one_is_answered(store: Store) {
     let db = TestDb::new(store).await;
     let app = TestApp::spawn(&db).await;
-    for (lang, code) in LANGS {
-        let chat = chat_for(740, lang);
-        start(&app, chat, code).await;
-        let m = say(
-            &app,
-            chat,
-            &update_message(chat, chat, "/cancel", Some(code)),
-        )
-        .await;
-        assert_eq!(m.text.as_deref(), Some(t(lang, "cancel-none").as_str()));
-
-        let (kept, _) = invoiced(&app, chat).await;
-        caught_up(&app).await;
-        let m = say(
-            &app,
-            chat,
-            &update_message(chat, chat, "/cancel", Some(code)),
-        )
-        .await;
-        let ask = t_args(lang, "cancel-confirm", &[("short_id", kept.short().into())]);
-        assert_eq!(m.text.as_deref(), Some(ask.as_str()));
-        press(&app, chat, chat, &m, "1:cn").await;
-        let shown_now = app.bot_api.message(chat, m.message_id).unwrap();
-        assert_eq!(shown_now["text"], t(lang, "cancel-kept"));
-        assert_eq!(order_status(&app, chat, kept).await, "awaiting_payment");
-
-        let m = say(
-            &app,
-            chat,
-            &update_message(chat, chat, "/cancel", Some(code)),
-        )
-        .await;
-        let yes = data_starting(&m, &format!("1:cy:{}:", kept.0.simple()));
-        let answer = press(&app, chat, chat, &m, &yes).await;
-        let done = t_args(lang, "cancel-done", &[("short_id", kept.short().into())]);
-        assert_eq!(answer.body["text"], done.as_str());
-        let shown_now = app.bot_api.message(chat, m.message_id).unwrap();
-        assert_eq!(shown_now["text"], done.as_str());
-        assert_eq!(order_status(&app, chat, kept).await, "cancelled");
-    }
-}
-
-async fn a_cancel_confirmation_pressed_after_the_order_moved_on_changes_nothing(store: Store) {
-    let db = TestDb::new(store).await;
-    let app = TestApp::spawn(&db).await;
-    let chat = 750;
-    start(&app, chat, "ar").await;
-    let (id, total) = invoiced(&app, chat).await;
+    let (owner, stranger) = (770, 771);
+    start(&app, owner, "en").await;
+    start(&app, stranger, "ar").await;
+    let (id, total) = invoiced(&app, owner).await;
     caught_up(&app).await;
+
+    let link = format!("/start order_{id}");
     let m = say(
         &app,
-        chat,
-        &update_message(chat, chat, "/cancel", Some("ar")),
+        owner,
+        &update_message(owner, owner, &link, Some("en")),
     )
     .await;
-    let yes = data_starting(&m, "1:cy:");
-    // Paid meanwhile: still cancellable, but not what was asked about.
-    record_payment(&app, id, total).await;
-    let before = order_events(&app, &id.to_string()).await;
-    let answer = press(&app, chat, chat, &m, &yes).await;
-    assert_eq!(answer.body["show_alert"], true);
-    assert_eq!(answer.body["text"], t(Lang::Ar, "button-stale"));
-    assert_eq!(order_events(&app, &id.to_string()).await, before);
-    caught_up(&app).await;
-    assert_eq!(order_status(&app, chat, id).await, "paid");
-}
+    let line = t_args(
+        Lang::En,
+        "status-line",
+        &[
+            ("short_id", id.short().into()),
+            ("status", status_name(Lang::En, "awaiting_payment").into()),
+            ("total", foodbot::i18n::format(Lang::En, &total).into()),
+        ],
+    );
+    assert!(shown(&m).starts_with(&line), "{m:?}");
+    let open = button_labelled(&m, &t(Lang::En, "start-open-app"));
+    assert_eq!(
+        open["web_app"]["url"],
+        format!("{PUBLIC_URL}app/?startapp=order_{}", id.0.simple())
+    );
 
-async fn forged_malformed_and_foreign_buttons_get_an_alert_and_change_nothing(store: Store) {
-    let db = TestDb::new(store).await;
-    let app = TestApp::spawn(&db).await;
-    let (me, other) = (760, 761);
-    start(&app, me, "en").await;
-    start(&app, other, "en").await;
-    let (theirs, _) = invoiced(&app, other).await;
-    let (mine, _) = invoiced(&app, me).await;
-    caught_up(&app).await;
-    let m = say(&app, me, &update_message(me, me, "/orders", Some("en"))).await;
-    let theirs_events = order_events(&app, &theirs.to_string()).await;
-    let mine_events = order_events(&app, &mine.to_string()).await;
-    let created = events_named(&app, "OrderCreated").await;
-    let messages = bot_messages(&app, me, 1).await.len();
-    let t_id = theirs.0.simple();
-    let invalid = t(Lang::En, "button-invalid");
-    let stale = t(Lang::En, "button-stale");
-    for (data, text) in [
-        ("1:od:xyz".to_string(), &invalid),
-        ("9:st".into(), &invalid),
-        ("1:cy:1:1".into(), &invalid),
-        (format!("1:od:{t_id}"), &stale),
-        (format!("1:ro:{t_id}"), &stale),
-        (format!("1:ca:{t_id}"), &stale),
-        (format!("1:cy:{t_id}:{theirs_events}"), &stale),
-    ] {
-        let answer = press(&app, me, me, &m, &data).await;
-        assert_eq!(answer.body["show_alert"], true, "{data}");
-        assert_eq!(answer.body["text"], text.as_str(), "{data}");
+    let link = format!("/start reorder_{}", id.0.simple());
+    let m = say(
+        &app,
+        owner,
+        &update_message(owner, owner, &link, Some("en")),
+    )
+    .await;
+    let done = t_args(Lang::En, "reorder-done", &[("count", 1i64.into())]);
+    assert_eq!(m.text.as_deref(), Some(done.as_str()));
+    assert_eq!(events_named(&app, "ReorderedFrom").await, 1);
+
+    // Someone else's order: an answer, not silence, and nothing happens.
+    let before = order_events(&app, &id.to_string()).await;
+    for link in [format!("/start order_{id}"), format!("/start reorder_{id}")] {
+        let m = say(
+            &app,
+            stranger,
+            &update_message(stranger, stranger, &link, Some("ar")),
+        )
+        .await;
+        assert_eq!(
+            m.text.as_deref(),
+            Some(t(Lang::Ar, "button-stale").as_str()),
+            "{link}"
+        );
     }
-    assert_eq!(order_events(&app, &theirs.to_string()).await, theirs_events);
-    assert_eq!(order_events(&app, &mine.to_string()).await, mine_events);
-    assert_eq!(events_named(&app, "OrderCreated").await, created);
-    assert_eq!(events_named(&app, "ReorderedFrom").await, 0);
-    assert_eq!(bot_messages(&app, me, 1).await.len(), messages);
-    assert_eq!(order_status(&app, other, theirs).await, "awaiting_payment");
+    assert_eq!(events_named(&app, "ReorderedFrom").await, 1);
+    assert_eq!(order_events(&app, &id.to_string()).await, before);
 }

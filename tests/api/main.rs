@@ -9,6 +9,7 @@ mod anchors;
 mod audit;
 mod auth;
 mod bot_api;
+mod bot_cancel;
 mod bot_commands;
 mod bot_helpers;
 mod bot_ingest;

@@ -382,7 +382,7 @@ pub async fn cancel_pick(ctx: &BotContext, turn: &Turn) -> super::BotResult {
             cancel_ask(ctx, turn, OrderId(id), None).await.map(|_| ())
         }
         several => {
-            let mut screen = Screen::text(tr(turn.lang, "reorder-pick", &[]));
+            let mut screen = Screen::text(tr(turn.lang, "cancel-pick", &[]));
             for s in several {
                 let Ok(id) = s.id.parse() else { continue };
                 let label = format!("{} · {}", s.short_id, status_text(turn.lang, &s.status));
