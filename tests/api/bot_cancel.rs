@@ -89,6 +89,33 @@ async fn a_cancel_confirmation_pressed_after_the_order_moved_on_changes_nothing(
     assert_eq!(order_events(&app, &id.to_string()).await, before);
     caught_up(&app).await;
     assert_eq!(order_status(&app, chat, id).await, "paid");
+
+    // The customer took the order back to the cart in the app meanwhile.
+    let chat = 751;
+    start(&app, chat, "en").await;
+    let (id, _) = invoiced(&app, chat).await;
+    caught_up(&app).await;
+    let m = say(
+        &app,
+        chat,
+        &update_message(chat, chat, "/cancel", Some("en")),
+    )
+    .await;
+    let yes = data_starting(&m, &format!("1:cy:{}:", id.0.simple()));
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/orders/{id}/reopen"),
+            chat,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let before = order_events(&app, &id.to_string()).await;
+    let answer = press(&app, chat, chat, &m, &yes).await;
+    assert_eq!(answer.body["show_alert"], true);
+    assert_eq!(answer.body["text"], t(Lang::En, "button-stale"));
+    assert_eq!(order_events(&app, &id.to_string()).await, before);
+    assert_eq!(order_status(&app, chat, id).await, "cart");
 }
 
 async fn forged_malformed_and_foreign_buttons_get_an_alert_and_change_nothing(store: Store) {
