@@ -215,11 +215,25 @@ async fn a_reorder_press_handled_twice_makes_one_cart(store: Store) {
 
     // Telegram delivers the same update twice.
     let update = update_callback(chat, message.clone(), &data);
+    let first = update["callback_query"]["id"].as_str().unwrap().to_string();
     assert_eq!(deliver(&app, &update).await, StatusCode::OK);
     assert_eq!(deliver(&app, &update).await, StatusCode::OK);
+    app.bot_api
+        .wait_for(|calls| {
+            calls.iter().any(|c| {
+                c.is("answerCallbackQuery") && c.body["callback_query_id"] == first.as_str()
+            })
+        })
+        .await;
     // The chat's next update is handled after both.
-    say(&app, chat, &update_message(chat, chat, "/help", Some("en"))).await;
+    let help = say(&app, chat, &update_message(chat, chat, "/help", Some("en"))).await;
+    assert_eq!(
+        help.text.as_deref(),
+        Some(t(Lang::En, "help-text").as_str())
+    );
     assert_eq!(events_named(&app, "ReorderedFrom").await, 1);
+    let answers = app.bot_api.calls_to("answerCallbackQuery");
+    assert_eq!(answers.len(), 1, "{answers:#?}");
 
     // The handler itself runs twice for one update: the answer to the press
     // hits flood control after the cart was made, and the update is retried.
