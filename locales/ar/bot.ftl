@@ -71,6 +71,7 @@ reorder-checkout = 🛒 أكمل الطلب في التطبيق
 ## /cancel
 
 cancel-none = لا يوجد طلب يمكنك إلغاؤه بعد الآن.
+cancel-pick = أي طلب تود إلغاءه؟
 cancel-confirm = هل تريد إلغاء الطلب #{ $short_id }؟
 cancel-yes = نعم، ألغِه
 cancel-no = لا، أبقِه

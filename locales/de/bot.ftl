@@ -70,6 +70,7 @@ reorder-checkout = 🛒 In der App bezahlen
 ## /cancel
 
 cancel-none = Es gibt keine Bestellung, die du noch stornieren kannst.
+cancel-pick = Welche Bestellung möchtest du stornieren?
 cancel-confirm = Bestellung #{ $short_id } stornieren?
 cancel-yes = Ja, stornieren
 cancel-no = Nein, behalten

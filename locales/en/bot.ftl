@@ -72,6 +72,7 @@ reorder-checkout = 🛒 Check out in the app
 ## /cancel
 
 cancel-none = There is no order you can still cancel.
+cancel-pick = Which order do you want to cancel?
 cancel-confirm = Cancel order #{ $short_id }?
 cancel-yes = Yes, cancel
 cancel-no = No, keep it

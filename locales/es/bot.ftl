@@ -70,6 +70,7 @@ reorder-checkout = 🛒 Pagar en la app
 ## /cancel
 
 cancel-none = No hay ningún pedido que puedas cancelar todavía.
+cancel-pick = ¿Qué pedido quieres cancelar?
 cancel-confirm = ¿Cancelar el pedido #{ $short_id }?
 cancel-yes = Sí, cancelar
 cancel-no = No, mantenerlo

@@ -72,6 +72,7 @@ reorder-checkout = 🛒 Payer dans l’app
 ## /cancel
 
 cancel-none = Aucune commande ne peut encore être annulée.
+cancel-pick = Quelle commande souhaitez-vous annuler ?
 cancel-confirm = Annuler la commande #{ $short_id } ?
 cancel-yes = Oui, annuler
 cancel-no = Non, la garder

@@ -70,6 +70,7 @@ reorder-checkout = 🛒 Paga nell’app
 ## /cancel
 
 cancel-none = Non c’è nessun ordine che puoi ancora annullare.
+cancel-pick = Quale ordine vuoi annullare?
 cancel-confirm = Annullare l’ordine #{ $short_id }?
 cancel-yes = Sì, annulla
 cancel-no = No, tienilo

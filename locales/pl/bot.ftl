@@ -71,6 +71,7 @@ reorder-checkout = 🛒 Zapłać w aplikacji
 ## /cancel
 
 cancel-none = Nie ma zamówienia, które można jeszcze anulować.
+cancel-pick = Które zamówienie chcesz anulować?
 cancel-confirm = Anulować zamówienie #{ $short_id }?
 cancel-yes = Tak, anuluj
 cancel-no = Nie, zostaw

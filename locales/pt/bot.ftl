@@ -70,6 +70,7 @@ reorder-checkout = 🛒 Finalizar no app
 ## /cancel
 
 cancel-none = Não há nenhum pedido que ainda possa ser cancelado.
+cancel-pick = Qual pedido você quer cancelar?
 cancel-confirm = Cancelar o pedido #{ $short_id }?
 cancel-yes = Sim, cancelar
 cancel-no = Não, manter

@@ -67,6 +67,7 @@ reorder-checkout = 🛒 Оформить в приложении
 ## /cancel
 
 cancel-none = Нет заказов, которые ещё можно отменить.
+cancel-pick = Какой заказ отменить?
 cancel-confirm = Отменить заказ #{ $short_id }?
 cancel-yes = Да, отменить
 cancel-no = Нет, оставить

@@ -62,6 +62,7 @@ reorder-checkout = 🛒 Uygulamada ödeme yap
 ## /cancel
 
 cancel-none = İptal edebileceğin bir sipariş yok.
+cancel-pick = Hangi siparişi iptal etmek istersin?
 cancel-confirm = #{ $short_id } numaralı sipariş iptal edilsin mi?
 cancel-yes = Evet, iptal et
 cancel-no = Hayır, kalsın

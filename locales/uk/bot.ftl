@@ -67,6 +67,7 @@ reorder-checkout = 🛒 Оформити в застосунку
 ## /cancel
 
 cancel-none = Немає замовлень, які ще можна скасувати.
+cancel-pick = Яке замовлення скасувати?
 cancel-confirm = Скасувати замовлення #{ $short_id }?
 cancel-yes = Так, скасувати
 cancel-no = Ні, залишити

@@ -62,6 +62,7 @@ reorder-checkout = 🛒 Ilovada rasmiylashtirish
 ## /cancel
 
 cancel-none = Bekor qilish mumkin boʻlgan buyurtma yoʻq.
+cancel-pick = Qaysi buyurtmani bekor qilmoqchisiz?
 cancel-confirm = #{ $short_id } buyurtmasi bekor qilinsinmi?
 cancel-yes = Ha, bekor qilish
 cancel-no = Yoʻq, qolsin

@@ -97,3 +97,98 @@ pub async fn inbox(app: &TestApp, state: &str) -> i64 {
     ))
     .await
 }
+
+/// Waits until the read models have projected every event written so far,
+/// as a customer's next look (or the bot's /status) would see them.
+pub async fn caught_up(app: &TestApp) {
+    let sql = "SELECT aggregate_type || ':' || aggregate_id || ':' || CAST(sequence AS TEXT) \
+               FROM events ORDER BY position DESC LIMIT 1";
+    let token: Option<String> = match &app.db {
+        foodbot::store::Database::Postgres(p) => {
+            sqlx::query_scalar(sql).fetch_optional(p).await.unwrap()
+        }
+        foodbot::store::Database::Sqlite(p) => {
+            sqlx::query_scalar(sql).fetch_optional(p).await.unwrap()
+        }
+    };
+    if let Some(token) = token {
+        settle(app, &token).await;
+    }
+}
+
+/// What a message shows: its text, or a photo's caption.
+pub fn shown(m: &ShownMessage) -> &str {
+    m.text.as_deref().or(m.caption.as_deref()).unwrap_or("")
+}
+
+/// The button labelled `text`.
+pub fn button_labelled(m: &ShownMessage, text: &str) -> Value {
+    buttons(m)
+        .into_iter()
+        .find(|(t, _)| t == text)
+        .map(|(_, b)| b)
+        .unwrap_or_else(|| panic!("no button {text:?} under {:?}", m.reply_markup))
+}
+
+/// The number of events of the order `id`.
+pub async fn order_events(app: &TestApp, id: &str) -> usize {
+    app.events_of(id).await.len()
+}
+
+/// The events of `event_type` in the whole store.
+pub async fn events_named(app: &TestApp, event_type: &str) -> i64 {
+    app.scalar(&format!(
+        "SELECT COUNT(*) FROM events WHERE event_type = '{event_type}'"
+    ))
+    .await
+}
+
+/// Registers `chat`'s user in the bot in `code` (so the app's own contact
+/// does not pick the language).
+pub async fn start(app: &TestApp, chat: i64, code: &str) {
+    say(
+        app,
+        chat,
+        &foodbot::telegram::fake::updates::update_message(chat, chat, "/start", Some(code)),
+    )
+    .await;
+}
+
+/// A cart of one margherita taken to an open invoice; returns it and its total.
+pub async fn invoiced(
+    app: &TestApp,
+    user: i64,
+) -> (foodbot_domain::OrderId, foodbot_domain::Money) {
+    let id = foodbot_domain::OrderId(app.cart(user).await.parse().unwrap());
+    let order = invoice(app, id, user).await;
+    (id, order.totals.unwrap().total)
+}
+
+/// Records the payment of an open invoice, as Telegram's `successful_payment` does.
+pub async fn record_payment(
+    app: &TestApp,
+    id: foodbot_domain::OrderId,
+    amount: foodbot_domain::Money,
+) {
+    let paid = foodbot_domain::order::OrderAction::RecordPayment {
+        receipt: receipt(id, amount),
+    };
+    app.state
+        .app
+        .order_command(&meta(foodbot_domain::Actor::System), id, paid)
+        .await
+        .unwrap();
+}
+
+/// The catalog's name of an order status.
+pub fn status_name(lang: foodbot::i18n::Lang, status: &str) -> String {
+    let status = if status == "cart" { "new" } else { status };
+    foodbot::i18n::t(lang, &format!("order-status-{}", status.replace('_', "-")))
+}
+
+/// The order's status as the Mini App's API shows it.
+pub async fn order_status(app: &TestApp, user: i64, id: foodbot_domain::OrderId) -> String {
+    let (status, body) = app.get(&format!("/api/v1/orders/{id}"), user).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["status"].as_str().unwrap().to_string()
+}

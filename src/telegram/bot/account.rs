@@ -12,11 +12,19 @@ use teloxide::types::{InlineKeyboardButton, Message, MessageId, User, WebAppInfo
 
 /// `/start`, with or without a payload from a `t.me/<bot>?start=…` link.
 pub async fn start(ctx: &BotContext, turn: &Turn, payload: &str) -> BotResult {
+    // A link's refusal (someone else's order, one that is gone) is what a
+    // button would show as an alert; with no button to answer, it is said.
+    let refused = |answer: Answer| async move {
+        match answer.text {
+            Some(text) => reply::send(ctx, turn.chat, Screen::text(text)).await,
+            None => Ok(()),
+        }
+    };
     if let Some(id) = payload.strip_prefix("order_").and_then(order_id) {
-        return orders::details(ctx, turn, id).await.map(|_| ());
+        return refused(orders::details(ctx, turn, id).await?).await;
     }
     if let Some(id) = payload.strip_prefix("reorder_").and_then(order_id) {
-        return orders::reorder(ctx, turn, id).await.map(|_| ());
+        return refused(orders::reorder(ctx, turn, id).await?).await;
     }
     let user = ctx.app.user(turn.user).await?;
     let restaurant = ctx

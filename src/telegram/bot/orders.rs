@@ -10,7 +10,7 @@ use super::callback::Callback;
 use super::reply::{self, button, Answer, Edited, Screen};
 use super::texts::{money, tr};
 use super::{account, BotContext, BotError, Turn};
-use crate::app::{AppError, OrderSummary};
+use crate::app::{AppError, OrderSummary, TimelineEntry};
 use crate::i18n::Lang;
 
 use foodbot_domain::order::{OrderAction, OrderError, OrderStatus};
@@ -43,6 +43,30 @@ fn summary_total(lang: Lang, s: &OrderSummary) -> String {
         Ok(c) => money(lang, &Money::new(amount, c)),
         Err(_) => format!("{amount} {}", s.currency),
     }
+}
+
+/// An order's steps, one line each. Steps that leave the status as it was
+/// (a cart's lines and fulfilment changing) are not steps to the customer:
+/// only changes of status are shown.
+fn timeline(lang: Lang, steps: &[TimelineEntry]) -> String {
+    let mut shown = String::new();
+    let mut last: Option<&str> = None;
+    for step in steps {
+        if last == Some(step.status.as_str()) {
+            continue;
+        }
+        last = Some(&step.status);
+        shown.push('\n');
+        shown.push_str(&tr(
+            lang,
+            "timeline-at",
+            &[
+                ("time", step.at.format("%H:%M").to_string().into()),
+                ("step", status_text(lang, &step.status).into()),
+            ],
+        ));
+    }
+    shown
 }
 
 /// An order that is under way: paid for or about to be, and not finished.
@@ -92,17 +116,7 @@ async fn status_screen(ctx: &BotContext, turn: &Turn) -> Result<Screen, BotError
             .app
             .order_detail(Actor::Customer(turn.user), OrderId(id))
             .await?;
-        for step in &detail.timeline {
-            text.push('\n');
-            text.push_str(&tr(
-                turn.lang,
-                "timeline-at",
-                &[
-                    ("time", step.at.format("%H:%M").to_string().into()),
-                    ("step", status_text(turn.lang, &step.status).into()),
-                ],
-            ));
-        }
+        text.push_str(&timeline(turn.lang, &detail.timeline));
     }
     Ok(Screen::text(text).row(vec![button(
         tr(turn.lang, "status-refresh", &[]),
@@ -253,17 +267,7 @@ pub async fn details(ctx: &BotContext, turn: &Turn, id: OrderId) -> Answered {
             money(lang, &line.item.line_total)
         ));
     }
-    for step in &detail.timeline {
-        text.push('\n');
-        text.push_str(&tr(
-            lang,
-            "timeline-at",
-            &[
-                ("time", step.at.format("%H:%M").to_string().into()),
-                ("step", status_text(lang, &step.status).into()),
-            ],
-        ));
-    }
+    text.push_str(&timeline(lang, &detail.timeline));
     let start = format!("order_{}", id.0.simple());
     let mut screen = Screen::text(text).row(account::open_app(ctx, lang, Some(&start)));
     if order.status.is_final() {
@@ -382,7 +386,7 @@ pub async fn cancel_pick(ctx: &BotContext, turn: &Turn) -> super::BotResult {
             cancel_ask(ctx, turn, OrderId(id), None).await.map(|_| ())
         }
         several => {
-            let mut screen = Screen::text(tr(turn.lang, "reorder-pick", &[]));
+            let mut screen = Screen::text(tr(turn.lang, "cancel-pick", &[]));
             for s in several {
                 let Ok(id) = s.id.parse() else { continue };
                 let label = format!("{} · {}", s.short_id, status_text(turn.lang, &s.status));
