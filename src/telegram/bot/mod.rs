@@ -14,6 +14,7 @@
 
 mod account;
 pub mod callback;
+mod cancel;
 mod inline;
 mod links;
 mod menu;
