@@ -17,6 +17,8 @@ crate::both_stores!(
     an_update_whose_claim_lapsed_with_its_process_is_taken_over,
 );
 
+crate::both_stores!(@postgres_only two_servers_on_one_database_handle_each_update_once_and_each_chat_in_order);
+
 async fn a_wrong_or_missing_secret_is_401_and_nothing_is_stored(store: Store) {
     let db = TestDb::new(store).await;
     let app = TestApp::spawn(&db).await;
@@ -174,4 +176,37 @@ fn greeting(lang: Lang, id: i64, restaurant: &str) -> String {
             ("restaurant", restaurant.into()),
         ],
     )
+}
+
+async fn two_servers_on_one_database_handle_each_update_once_and_each_chat_in_order(store: Store) {
+    let db = TestDb::new(store).await;
+    let one = TestApp::spawn(&db).await;
+    // The second process talks to the same Telegram.
+    let two = TestApp::spawn_on(&db, one.bot_api.clone(), |_| {}).await;
+    let chats: Vec<i64> = (601..611).collect();
+    let script = ["/help", "what is this?", "/help"];
+    // Each chat's updates in order, alternately to either server, as
+    // Telegram would spread them over two webhook receivers.
+    for (i, text) in script.iter().enumerate() {
+        for (j, chat) in chats.iter().enumerate() {
+            let to = if (i + j) % 2 == 0 { &one } else { &two };
+            let update = update_message(*chat, *chat, text, Some("en"));
+            assert_eq!(deliver(to, &update).await, StatusCode::OK);
+        }
+    }
+    let help = t(Lang::En, "help-text");
+    let unknown = t(Lang::En, "unknown-text");
+    for chat in &chats {
+        let texts: Vec<String> = bot_messages(&one, *chat, 3)
+            .await
+            .into_iter()
+            .filter_map(|m| m.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [help.clone(), unknown.clone(), help.clone()],
+            "chat {chat}"
+        );
+    }
+    assert_eq!(one.bot_api.calls_to("sendMessage").len(), chats.len() * 3);
 }
