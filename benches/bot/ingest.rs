@@ -100,7 +100,7 @@ pub(crate) async fn webhook(webhook: &str, secs: Duration) -> Result<Figures> {
                         record(&mut latency, start.elapsed());
                     }
                 }
-                Ok(latency)
+                Ok::<_, anyhow::Error>(latency)
             })
         })
         .collect();
@@ -109,8 +109,8 @@ pub(crate) async fn webhook(webhook: &str, secs: Duration) -> Result<Figures> {
 
 /// [`SENDERS`] connections each inserting one update row per (autocommit) statement.
 pub(crate) async fn raw(url: &str, secs: Duration) -> Result<Figures> {
-    let mut admin = sqlx::PgConnection::connect(url).await?;
-    sqlx::raw_sql(RAW_TABLE).execute(&mut admin).await?;
+    let admin = sqlx::PgPool::connect(url).await?;
+    sqlx::raw_sql(RAW_TABLE).execute(&admin).await?;
     let mut connections = Vec::with_capacity(SENDERS);
     for _ in 0..SENDERS {
         connections.push(sqlx::PgConnection::connect(url).await?);
@@ -131,15 +131,15 @@ pub(crate) async fn raw(url: &str, secs: Duration) -> Result<Figures> {
                     }
                 }
                 conn.close().await?;
-                Ok(latency)
+                Ok::<_, anyhow::Error>(latency)
             })
         })
         .collect();
     let figures = gather(tasks).await;
     sqlx::raw_sql("DROP TABLE bench_raw_updates")
-        .execute(&mut admin)
+        .execute(&admin)
         .await?;
-    admin.close().await?;
+    admin.close().await;
     Ok(with_rate(figures?, secs))
 }
 

@@ -54,7 +54,7 @@ async fn replies(server: &Running, n: usize) -> Result<()> {
         Ok(_) => Ok(()),
         Err(calls) => bail!(
             "{} of {n} replies came within {DRAIN:?} of the last update",
-            count(&calls)
+            count(calls.as_slice())
         ),
     }
 }
