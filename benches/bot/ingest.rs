@@ -165,7 +165,7 @@ pub(crate) fn report(ingest: &Figures, raw: &Figures) {
     );
     println!("raw PostgreSQL, per row on each of {SENDERS} connections (a table with the inbox's row shape,");
     println!(
-        "primary key only; the inbox also has two partial/secondary indexes):\n  {RAW_INSERT}"
+        "primary key only; the inbox has two more indexes, on pending lanes and on arrival time):\n  {RAW_INSERT}"
     );
     let ratio = ingest.rate / raw.rate;
     println!(

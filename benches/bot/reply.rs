@@ -117,12 +117,13 @@ pub(crate) async fn measure(server: &Running, secs: Duration) -> Result<Replies>
         });
     }
     replies(server, total).await?;
-    Ok(matched(server, posted, span))
+    matched(server, posted, span)
 }
 
 /// Pairs each chat's updates, in the order they were posted, with the `sendMessage` calls
-/// to that chat in the order the fake received them.
-fn matched(server: &Running, posted: Vec<Posted>, span: Duration) -> Replies {
+/// to that chat in the order the fake received them. A chat with more or fewer replies than
+/// updates makes the pairing meaningless, so it fails the run.
+fn matched(server: &Running, posted: Vec<Posted>, span: Duration) -> Result<Replies> {
     let mut answers: HashMap<i64, VecDeque<Instant>> = HashMap::new();
     for call in server.bot_api.calls_to("sendMessage") {
         if let Some(chat) = chat_of(&call) {
@@ -140,13 +141,19 @@ fn matched(server: &Running, posted: Vec<Posted>, span: Duration) -> Replies {
     for p in posted {
         record(&mut r.ack, p.ack);
         let Some(at) = answers.get_mut(&p.chat).and_then(VecDeque::pop_front) else {
-            continue;
+            bail!("chat {} got fewer replies than it sent updates", p.chat);
         };
         let took = at.saturating_duration_since(p.start);
         record(&mut r.all, took);
         record(if p.status { &mut r.status } else { &mut r.help }, took);
     }
-    r
+    if let Some((chat, extra)) = answers.iter().find(|(_, left)| !left.is_empty()) {
+        bail!(
+            "chat {chat} got {} more replies than it sent updates",
+            extra.len()
+        );
+    }
+    Ok(r)
 }
 
 pub(crate) fn report(r: &Replies) {
