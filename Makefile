@@ -14,10 +14,11 @@ run:
 test: check-postgres
 	$(CARGO) test --workspace --lib --bins --tests
 
-## Print command-path and read-side figures beside raw PostgreSQL (and plain cqrs-es).
+## Print command-path, read-side and bot figures beside raw PostgreSQL (and plain cqrs-es).
 bench: check-postgres
 	$(CARGO) bench --bench command_path
 	$(CARGO) bench --bench read_side
+	$(CARGO) bench --bench bot
 
 lint:
 	$(CARGO) fmt --all -- --check
