@@ -20,7 +20,6 @@ CREATE TABLE telegram_updates
     CHECK (state <> 'pending' OR lane IS NOT NULL)
 );
 CREATE INDEX telegram_updates_pending ON telegram_updates (lane, update_id) WHERE state = 'pending';
-CREATE INDEX telegram_updates_received_at ON telegram_updates (received_at);
 
 COMMENT ON TABLE telegram_updates IS 'The bot''s inbox: one row per Telegram update, stored before the webhook answers 200 (or before getUpdates moves its offset), so no acknowledged update is lost and a redelivered one is handled once.';
 COMMENT ON COLUMN telegram_updates.update_id IS 'Telegram''s update_id, unique: a redelivery finds its row and does nothing more.';

@@ -19,4 +19,3 @@ CREATE TABLE telegram_updates
     CHECK (state <> 'pending' OR lane IS NOT NULL)
 ) STRICT;
 CREATE INDEX telegram_updates_pending ON telegram_updates (lane, update_id) WHERE state = 'pending';
-CREATE INDEX telegram_updates_received_at ON telegram_updates (received_at);

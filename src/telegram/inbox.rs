@@ -56,6 +56,16 @@ const KNOWN_KINDS: [&str; 23] = [
 /// its chat's later updates are not held back forever.
 pub const MAX_ATTEMPTS: i32 = 5;
 
+const PG_INSERT: &str =
+    "INSERT INTO telegram_updates (update_id, kind, lane, body, state, error, handled_at)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, CASE WHEN $5 = 'ignored' THEN now() END)
+     ON CONFLICT (update_id) DO NOTHING";
+const SQLITE_INSERT: &str =
+    "INSERT INTO telegram_updates (update_id, kind, lane, body, state, error, handled_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+             CASE WHEN ?5 = 'ignored' THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END)
+     ON CONFLICT (update_id) DO NOTHING";
+
 /// Why a request body is not an update.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum BadUpdate {
@@ -194,9 +204,32 @@ impl Inbox {
         &self.me
     }
 
-    /// Stores one update. Returns only once the row is durable (or was there).
+    /// Stores one update in one statement (the webhook's path: one round
+    /// trip). Returns only once the row is durable (or was there).
     pub async fn store(&self, u: &Incoming) -> Result<Stored, sqlx::Error> {
-        Ok(self.store_all(std::slice::from_ref(u)).await?[0])
+        let n = match &self.db {
+            Database::Postgres(pool) => sqlx::query(PG_INSERT)
+                .bind(u.update_id)
+                .bind(&u.kind)
+                .bind(u.lane)
+                .bind(&u.body)
+                .bind(state_of(u))
+                .bind(&u.ignored)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Database::Sqlite(pool) => sqlx::query(SQLITE_INSERT)
+                .bind(u.update_id)
+                .bind(&u.kind)
+                .bind(u.lane)
+                .bind(&u.body)
+                .bind(state_of(u))
+                .bind(&u.ignored)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
+        Ok(if n == 1 { Stored::New } else { Stored::Again })
     }
 
     /// Stores a batch in one transaction (a `getUpdates` answer).
@@ -206,11 +239,7 @@ impl Inbox {
             Database::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 for u in updates {
-                    let n = sqlx::query(
-                        "INSERT INTO telegram_updates (update_id, kind, lane, body, state, error, handled_at)
-                         VALUES ($1, $2, $3, $4::jsonb, $5, $6, CASE WHEN $5 = 'ignored' THEN now() END)
-                         ON CONFLICT (update_id) DO NOTHING",
-                    )
+                    let n = sqlx::query(PG_INSERT)
                     .bind(u.update_id)
                     .bind(&u.kind)
                     .bind(u.lane)
@@ -227,12 +256,7 @@ impl Inbox {
             Database::Sqlite(pool) => {
                 let mut tx = pool.begin().await?;
                 for u in updates {
-                    let n = sqlx::query(
-                        "INSERT INTO telegram_updates (update_id, kind, lane, body, state, error, handled_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-                                 CASE WHEN ?5 = 'ignored' THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END)
-                         ON CONFLICT (update_id) DO NOTHING",
-                    )
+                    let n = sqlx::query(SQLITE_INSERT)
                     .bind(u.update_id)
                     .bind(&u.kind)
                     .bind(u.lane)
