@@ -240,15 +240,15 @@ impl Inbox {
                 let mut tx = pool.begin().await?;
                 for u in updates {
                     let n = sqlx::query(PG_INSERT)
-                    .bind(u.update_id)
-                    .bind(&u.kind)
-                    .bind(u.lane)
-                    .bind(&u.body)
-                    .bind(state_of(u))
-                    .bind(&u.ignored)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                        .bind(u.update_id)
+                        .bind(&u.kind)
+                        .bind(u.lane)
+                        .bind(&u.body)
+                        .bind(state_of(u))
+                        .bind(&u.ignored)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
                     out.push(if n == 1 { Stored::New } else { Stored::Again });
                 }
                 tx.commit().await?;
@@ -257,15 +257,15 @@ impl Inbox {
                 let mut tx = pool.begin().await?;
                 for u in updates {
                     let n = sqlx::query(SQLITE_INSERT)
-                    .bind(u.update_id)
-                    .bind(&u.kind)
-                    .bind(u.lane)
-                    .bind(&u.body)
-                    .bind(state_of(u))
-                    .bind(&u.ignored)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                        .bind(u.update_id)
+                        .bind(&u.kind)
+                        .bind(u.lane)
+                        .bind(&u.body)
+                        .bind(state_of(u))
+                        .bind(&u.ignored)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
                     out.push(if n == 1 { Stored::New } else { Stored::Again });
                 }
                 tx.commit().await?;

@@ -15,6 +15,7 @@ crate::both_stores!(
     a_redelivered_update_is_answered_200_and_has_one_effect,
     an_update_stored_by_a_server_that_stops_before_handling_it_is_handled_once_by_the_next,
     an_update_whose_claim_lapsed_with_its_process_is_taken_over,
+    in_a_group_only_commands_are_answered,
 );
 
 crate::both_stores!(@postgres_only two_servers_on_one_database_handle_each_update_once_and_each_chat_in_order);
@@ -209,4 +210,24 @@ async fn two_servers_on_one_database_handle_each_update_once_and_each_chat_in_or
         );
     }
     assert_eq!(one.bot_api.calls_to("sendMessage").len(), chats.len() * 3);
+}
+
+async fn in_a_group_only_commands_are_answered(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let group = -100_777;
+    let chatter = update_message(701, group, "who is ordering lunch today?", Some("en"));
+    assert_eq!(deliver(&app, &chatter).await, StatusCode::OK);
+    // The group's next update is handled after the chatter.
+    let help = say(
+        &app,
+        group,
+        &update_message(702, group, "/help", Some("en")),
+    )
+    .await;
+    assert_eq!(
+        help.text.as_deref(),
+        Some(t(Lang::En, "help-text").as_str())
+    );
+    assert_eq!(bot_messages(&app, group, 1).await.len(), 1);
 }

@@ -8,7 +8,7 @@ use super::{orders, BotContext, BotResult, Turn};
 use crate::i18n::Lang;
 
 use foodbot_domain::OrderId;
-use teloxide::types::{InlineKeyboardButton, Message, MessageId, User, WebAppInfo};
+use teloxide::types::{InlineKeyboardButton, Message, MessageId, WebAppInfo};
 
 /// `/start`, with or without a payload from a `t.me/<bot>?start=…` link.
 pub async fn start(ctx: &BotContext, turn: &Turn, payload: &str) -> BotResult {
@@ -103,18 +103,13 @@ pub async fn language_set(
     Ok(Answer::notice(done))
 }
 
-/// Any message that is not a command the bot knows: a helpful answer,
-/// never silence.
-pub async fn other_message(
-    ctx: std::sync::Arc<BotContext>,
-    turn: Turn,
-    m: Message,
-    from: User,
-) -> BotResult {
-    let _ = from;
-    // Someone else's service message in a group (a member joined, …) needs
-    // no answer; a private chat always gets one.
-    if !m.chat.is_private() && m.text().is_none() {
+/// Any message in a private chat that is not a command the bot knows: a
+/// helpful answer, never silence.
+pub async fn other_message(ctx: std::sync::Arc<BotContext>, turn: Turn, m: Message) -> BotResult {
+    // In a group (the staff chat, or any group the bot was added to) people
+    // talk to each other: only commands are for the bot. A private chat
+    // always gets an answer.
+    if !m.chat.is_private() {
         return Ok(());
     }
     let screen =
