@@ -44,7 +44,7 @@ static ALLOCATOR: foodbot::Allocator = mimalloc::MiMalloc;
 
 const BOT_TOKEN: &str = "123456:bench-token";
 const BOT_USERNAME: &str = "foodbot_bench_bot";
-const WEBHOOK_SECRET: &str = "bench-webhook-secret";
+pub(crate) const WEBHOOK_SECRET: &str = "bench-webhook-secret";
 /// Concurrent senders in the ingest measurement, and connections in its raw baseline.
 const SENDERS: usize = 16;
 /// Time before a measurement's counted window, not counted.
@@ -114,16 +114,34 @@ async fn start_server(url: &str, menu: Arc<Catalog>, dispatch: bool) -> Result<R
 
 /// Posts one update's JSON to the webhook as Telegram does; fails unless it is answered 200.
 pub(crate) async fn post(client: &reqwest::Client, webhook: &str, body: String) -> Result<()> {
+    post_with(
+        client,
+        webhook,
+        body,
+        WEBHOOK_SECRET,
+        reqwest::StatusCode::OK,
+    )
+    .await
+}
+
+/// Posts `body` with `secret` and expects `status`.
+pub(crate) async fn post_with(
+    client: &reqwest::Client,
+    webhook: &str,
+    body: String,
+    secret: &str,
+    expect: reqwest::StatusCode,
+) -> Result<()> {
     let response = client
         .post(webhook)
         .header("content-type", "application/json")
-        .header("x-telegram-bot-api-secret-token", WEBHOOK_SECRET)
+        .header("x-telegram-bot-api-secret-token", secret)
         .body(body)
         .send()
         .await?;
     let status = response.status();
     let text = response.text().await?;
-    anyhow::ensure!(status.is_success(), "webhook: {status} {text}");
+    anyhow::ensure!(status == expect, "webhook: {status} {text}");
     Ok(())
 }
 
@@ -135,10 +153,12 @@ async fn run(url: String) -> Result<()> {
     eprintln!("  webhook ingest ({SENDERS} senders, dispatch off)");
     let server = start_server(&url, menu.clone(), false).await?;
     let ingest = ingest::webhook(&server.webhook, secs).await?;
+    eprintln!("  the same requests refused for their secret (HTTP alone, nothing stored)");
+    let floor = ingest::refused(&server.webhook, secs).await?;
     server.stop().await?;
     eprintln!("  raw PostgreSQL inserts ({SENDERS} connections)");
     let raw = ingest::raw(&url, secs).await?;
-    ingest::report(&ingest, &raw);
+    ingest::report(&ingest, &floor, &raw);
 
     // The ingest left its updates pending; a handling server would work through them
     // first, so they go before the reply measurement starts.

@@ -14,7 +14,7 @@ const RATE: u32 = 100;
 /// Chats the updates come from, in turn.
 const CHATS: usize = 200;
 const FIRST_CHAT: i64 = 2_000_000;
-/// Every this many rounds through the chats, each chat sends `/status` instead of `/help`.
+/// One update in this many is `/status` instead of `/help` (rotating over the chats).
 const STATUS_EVERY: usize = 5;
 /// How long after the last update its replies may still come.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -100,7 +100,7 @@ pub(crate) async fn measure(server: &Running, secs: Duration) -> Result<Replies>
     for i in 0..total {
         ticks.tick().await;
         let chat = FIRST_CHAT + (i % CHATS) as i64;
-        let status = (i / CHATS) % STATUS_EVERY == STATUS_EVERY - 1;
+        let status = (i + i / CHATS) % STATUS_EVERY == STATUS_EVERY - 1;
         let text = if status { "/status" } else { "/help" };
         let task = spawn_post(&client, &server.webhook, chat, text);
         tasks.push((chat, status, task));
@@ -162,7 +162,7 @@ pub(crate) fn report(r: &Replies) {
         "\nupdate to reply: {} updates open-loop at {RATE}/s (sent at {rate:.1}/s) from {CHATS} chats,",
         r.sent
     );
-    println!("every {STATUS_EVERY}th round /status, else /help; from the POST's start to the fake's sendMessage");
+    println!("one in {STATUS_EVERY} /status, else /help; from the POST's start to the fake's sendMessage");
     println!("                 count  p50 ms  p90 ms  p99 ms  max ms");
     let row = |name: &str, h: &Histogram<u64>| {
         println!(
