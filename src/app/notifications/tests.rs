@@ -14,14 +14,17 @@ fn row(kind: &str, params: Option<&str>) -> OutboxRow {
     }
 }
 
-/// A stored row of every kind, with the arguments its message takes, named
-/// and valued as the catalogs expect (written out here, not derived from the
-/// code under test).
-fn every_kind() -> Vec<(
+/// A kind, its stored params and the arguments its message takes.
+type Case = (
     NotificationKind,
     &'static str,
     Vec<(&'static str, Arg<'static>)>,
-)> {
+);
+
+/// A stored row of every kind, with the arguments its message takes, named
+/// and valued as the catalogs expect (written out here, not derived from the
+/// code under test).
+fn every_kind() -> Vec<Case> {
     let eur = |minor| Arg::Money(Money::new(minor, "EUR".parse().unwrap()));
     let short = || ("short_id", Arg::from("0B5D3E"));
     vec![
