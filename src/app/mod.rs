@@ -7,12 +7,14 @@
 //! handlers hold business rules or SQL of their own.
 
 mod execute;
+pub mod notifications;
 mod orders;
 mod read;
 mod refusal;
 mod users;
 
 pub use execute::{CommandMeta, Outcome};
+pub use notifications::{Notification, NotificationError, NotificationKind, NotificationParams};
 pub use read::{OrderDetail, OrderHistory, OrderSummary, TimelineEntry};
 pub use refusal::Refusal;
 

@@ -155,6 +155,22 @@ fn value(lang: Lang, arg: &Arg<'_>) -> FluentValue<'static> {
     }
 }
 
+/// The message `key` in exactly `lang` with its arguments, or Fluent's
+/// errors as text: for tests that must see a missing or unrenderable
+/// message instead of the English fallback.
+#[cfg(test)]
+pub(crate) fn t_args_exact(
+    lang: Lang,
+    key: &str,
+    args: &[(&str, Arg<'_>)],
+) -> Result<String, String> {
+    let values: HashMap<&str, FluentValue<'static>> = args
+        .iter()
+        .map(|(name, arg)| (*name, value(lang, arg)))
+        .collect();
+    render(lang, key, &values)
+}
+
 /// Renders `key` in exactly `lang`, with no fallback, reporting Fluent's
 /// errors (a missing message, an unknown argument) as text for the log.
 fn render(

@@ -26,6 +26,7 @@ mod languages;
 mod lifecycle;
 mod long_transaction;
 mod orders;
+mod outbox;
 mod read_side;
 mod schema;
 mod surface;

@@ -103,7 +103,8 @@ impl Model {
 
     /// Tables emptied before a rebuild. The outbox keeps its notifications, so
     /// that what was sent is not sent again: a rebuild recreates the same rows
-    /// (same ids) and leaves the existing ones, with their delivery state, alone.
+    /// (same ids), writing the projector's columns of existing ones again and
+    /// leaving their delivery state alone.
     pub fn reset_tables(self) -> Vec<&'static str> {
         match self {
             Model::Outbox => vec!["outbox_recipients", "outbox_orders"],

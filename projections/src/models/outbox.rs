@@ -1,11 +1,15 @@
-//! `notification_outbox`: what to push to whom and why, in the user's language.
+//! `notification_outbox`: what to push to whom and why.
+//!
+//! The projector stores what happened (the kind and its facts, `params`), not
+//! text: the sender renders the text from the message catalogs when it sends,
+//! in the user's language at that time.
 //!
 //! One notification per causing event, keyed `<order id>:<sequence>`, so a
 //! rebuild recreates the same rows and a user never gets the same one twice.
 //! Whether a kind is sent follows the user's preference at that point of the log.
 
 use super::{order_events, stored_orders, stored_users};
-use crate::db::Kind::{Int, Text, Time};
+use crate::db::Kind::{Int, Json, Text, Time};
 use crate::db::{Tx, Val};
 use crate::event::{Decoded, Envelope};
 use crate::storage::{ints, Record, Rows, Table, Write};
@@ -50,26 +54,48 @@ fn kind(ev: &OrderEvent) -> Option<(&'static str, bool)> {
     })
 }
 
-/// The message text in `lang` (English when the language has no text).
-pub fn text(kind: &str, lang: &str, short: &str, ev: &OrderEvent) -> String {
-    // What the texts fill in: the reason, the amount, the estimate (empty
-    // strings do not allocate).
-    let (reason, amount, eta) = match ev {
-        OrderEvent::OrderRejected { reason, .. } => (reason.clone(), String::new(), String::new()),
-        OrderEvent::OrderCancelled { reason, .. } => (
-            reason.clone().unwrap_or_default(),
-            String::new(),
-            String::new(),
-        ),
+/// An amount of money as `params` stores it: minor units and the ISO code.
+#[derive(Clone, Serialize, Deserialize)]
+struct Amount {
+    amount: i64,
+    currency: String,
+}
+
+/// What a notification's text needs to know, stored as JSON in `params`:
+/// the order's short id always, and only the facts its kind uses (the amount
+/// paid or refunded, the reason of a rejection or cancellation, the estimate
+/// of an acceptance). The text itself is rendered when the notification is
+/// sent, in the user's language then (see the server's `app::notifications`).
+#[derive(Clone, Serialize, Deserialize)]
+struct Params {
+    short_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    amount: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    eta_minutes: Option<u32>,
+}
+
+/// The facts of `ev` that its notification's text fills in.
+fn params(short_id: String, ev: &OrderEvent) -> Params {
+    let mut p = Params {
+        short_id,
+        amount: None,
+        reason: None,
+        eta_minutes: None,
+    };
+    match ev {
         OrderEvent::PaymentReceived { amount, .. } | OrderEvent::RefundCompleted { amount, .. } => {
-            (String::new(), amount.to_string(), String::new())
+            p.amount = Some(Amount {
+                amount: amount.amount,
+                currency: amount.currency.to_string(),
+            });
         }
-        OrderEvent::OrderAccepted { eta_minutes, .. } => (
-            String::new(),
-            String::new(),
-            eta_minutes.map(|m| m.to_string()).unwrap_or_default(),
-        ),
-        // The texts of these events fill nothing in.
+        OrderEvent::OrderAccepted { eta_minutes, .. } => p.eta_minutes = *eta_minutes,
+        OrderEvent::OrderRejected { reason, .. } => p.reason = Some(reason.clone()),
+        OrderEvent::OrderCancelled { reason, .. } => p.reason.clone_from(reason),
+        // The texts of these events need the short id only.
         OrderEvent::OrderCreated { .. }
         | OrderEvent::ReorderedFrom { .. }
         | OrderEvent::ItemAdded { .. }
@@ -85,43 +111,9 @@ pub fn text(kind: &str, lang: &str, short: &str, ev: &OrderEvent) -> String {
         | OrderEvent::OutForDelivery { .. }
         | OrderEvent::OrderDelivered { .. }
         | OrderEvent::OrderPickedUp { .. }
-        | OrderEvent::RefundRequested { .. } => (String::new(), String::new(), String::new()),
-    };
-    match (lang, kind) {
-        ("de", "payment_received") => {
-            format!("Zahlung von {amount} für Bestellung #{short} erhalten. Danke!")
-        }
-        ("de", "order_accepted") if !eta.is_empty() => {
-            format!("Bestellung #{short} angenommen – fertig in etwa {eta} Minuten.")
-        }
-        ("de", "order_accepted") => format!("Bestellung #{short} wurde angenommen."),
-        ("de", "order_rejected") => format!(
-            "Bestellung #{short} wurde leider abgelehnt: {reason}. Das Geld wird erstattet."
-        ),
-        ("de", "order_ready") => format!("Deine Bestellung #{short} ist fertig!"),
-        ("de", "out_for_delivery") => format!("Deine Bestellung #{short} ist unterwegs."),
-        ("de", "order_delivered") => format!("Bestellung #{short} wurde geliefert. Guten Appetit!"),
-        ("de", "order_picked_up") => format!("Bestellung #{short} abgeholt. Guten Appetit!"),
-        ("de", "order_cancelled") => format!("Bestellung #{short} wurde storniert: {reason}."),
-        ("de", "refund_completed") => format!("{amount} für Bestellung #{short} wurden erstattet."),
-        (_, "payment_received") => {
-            format!("Payment of {amount} received for order #{short}. Thank you!")
-        }
-        (_, "order_accepted") if !eta.is_empty() => {
-            format!("Order #{short} accepted – ready in about {eta} minutes.")
-        }
-        (_, "order_accepted") => format!("Order #{short} has been accepted."),
-        (_, "order_rejected") => {
-            format!("Sorry, order #{short} was rejected: {reason}. Your money will be refunded.")
-        }
-        (_, "order_ready") => format!("Your order #{short} is ready!"),
-        (_, "out_for_delivery") => format!("Your order #{short} is on its way."),
-        (_, "order_delivered") => format!("Order #{short} has been delivered. Enjoy your meal!"),
-        (_, "order_picked_up") => format!("Order #{short} picked up. Enjoy your meal!"),
-        (_, "order_cancelled") => format!("Order #{short} was cancelled: {reason}."),
-        (_, "refund_completed") => format!("{amount} for order #{short} has been refunded."),
-        _ => format!("Order #{short}: {kind}"),
+        | OrderEvent::RefundRequested { .. } => {}
     }
+    p
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -167,16 +159,21 @@ impl Record for OrderRow {
     }
 }
 
-/// A notification as the projector writes it; its delivery state belongs to
-/// the sender and is never overwritten.
+/// A notification as the projector writes it: what happened, not text. Its
+/// delivery state (`sent_at`, `attempts`, `last_error`) belongs to the sender
+/// and is not described here, so the projector never writes it: a rebuild
+/// writes the described columns of an existing row again (with the same
+/// values, the log being the same) and leaves its delivery state alone.
 #[derive(Clone, Serialize, Deserialize)]
 struct NotificationRow {
     notification_id: String,
     user_id: i64,
     order_id: String,
     kind: String,
+    /// The user's language when the event happened (the sender renders in
+    /// the user's language at send time; this says what it was then).
     language: String,
-    text: String,
+    params: Params,
     position: i64,
     created_at: String,
 }
@@ -190,12 +187,12 @@ impl Record for NotificationRow {
             ("order_id", Text),
             ("kind", Text),
             ("language", Text),
-            ("text", Text),
+            ("params", Json),
             ("position", Int),
             ("created_at", Time),
         ],
         key: 1,
-        write: Write::Keep,
+        write: Write::Upsert,
     };
     type Key = String;
     fn key(&self) -> String {
@@ -288,14 +285,19 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                 if wants == "none" || (wants == "essential" && !essential) {
                     continue;
                 }
-                let short = id.parse::<OrderId>().map(|o| o.short()).unwrap_or_default();
+                // An order's events are stored under its id: one that is not
+                // an order id stops the model, with the cause.
+                let short = id
+                    .parse::<OrderId>()
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
+                    .short();
                 notifications.put_new(NotificationRow {
                     notification_id: format!("{id}:{}", e.sequence),
                     user_id: user,
                     order_id: id.to_string(),
                     kind: kind.into(),
-                    text: text(kind, &lang, &short, ev),
                     language: lang,
+                    params: params(short, ev),
                     position: e.position(),
                     created_at: ts(ev.at()),
                 });
