@@ -80,7 +80,7 @@ impl Callback {
 
     /// Reads a pressed button's data.
     pub fn read(data: Option<&str>) -> Result<Callback, BadCallback> {
-        let data = data.ok_or(BadCallback::Missing)?;
+        let data = data.filter(|d| !d.is_empty()).ok_or(BadCallback::Missing)?;
         if data.len() > MAX_BYTES {
             return Err(BadCallback::TooLong);
         }
@@ -143,8 +143,7 @@ mod tests {
     fn malformed_foreign_and_old_data_is_refused() {
         let o = id().0.simple().to_string();
         for data in [
-            "".to_string(),
-            "1".into(),
+            "1".to_string(),
             "1:".into(),
             "1:zz".into(),
             "1:st:extra".into(),
@@ -168,6 +167,7 @@ mod tests {
             Err(BadCallback::Version("0".into()))
         );
         assert_eq!(Callback::read(None), Err(BadCallback::Missing));
+        assert_eq!(Callback::read(Some("")), Err(BadCallback::Missing));
         assert_eq!(
             Callback::read(Some(&"1:st".repeat(20))),
             Err(BadCallback::TooLong)
