@@ -10,6 +10,7 @@ mod me_views;
 pub mod menu;
 mod menu_views;
 mod orders;
+mod read_views;
 mod reorder_views;
 mod requests;
 mod views;
