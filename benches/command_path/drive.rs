@@ -250,15 +250,26 @@ pub(crate) async fn start_server(
     let mut config = Config::defaults();
     config.addr = "127.0.0.1:0".parse()?;
     config.bot_token = Some(secrecy::SecretString::from(BOT_TOKEN));
+    // Telegram is played by the fake Bot API, as in the tests.
+    let bot_api =
+        foodbot::telegram::fake::FakeBotApi::start_with(BOT_TOKEN, "foodbot_bench_bot").await?;
+    config.telegram_api_url = bot_api.url().to_string();
+    config.telegram_webhook_secret = Some(secrecy::SecretString::from("bench-webhook-secret"));
     config.database_url = url.to_string();
     config.menu_path = menu_path();
     let db = Database::connect(url, config.db_connections).await?;
     let server = Server::build_with(config, db, menu).await?;
     let base = format!("http://127.0.0.1:{}", server.port);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server.run_until(async {
-        let _ = stopped.await;
-    }));
+    let serving = tokio::spawn(async move {
+        // The fake lives as long as the server that talks to it.
+        let _telegram = bot_api;
+        server
+            .run_until(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
     let client = reqwest::Client::new();
     Ok((Arc::new(Driver::Http { client, base }), stop, serving))
 }

@@ -258,6 +258,11 @@ pub(crate) async fn run(url: &str, held_open: bool) -> Result<Live> {
     let mut config = Config::defaults();
     config.addr = "127.0.0.1:0".parse()?;
     config.bot_token = Some(secrecy::SecretString::from(BOT_TOKEN));
+    // Telegram is played by the fake Bot API, as in the tests.
+    let bot_api =
+        foodbot::telegram::fake::FakeBotApi::start_with(BOT_TOKEN, "foodbot_bench_bot").await?;
+    config.telegram_api_url = bot_api.url().to_string();
+    config.telegram_webhook_secret = Some(secrecy::SecretString::from("bench-webhook-secret"));
     config.database_url = url.to_string();
     config.menu_path = menu_path();
     config.staff_user_ids = vec![STAFF_ID.to_string()];
@@ -266,9 +271,15 @@ pub(crate) async fn run(url: &str, held_open: bool) -> Result<Live> {
     let server = Server::build_with(config, db, menu).await?;
     let state = server.state.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server.run_until(async {
-        let _ = stopped.await;
-    }));
+    let serving = tokio::spawn(async move {
+        // The fake lives as long as the server that talks to it.
+        let _telegram = bot_api;
+        server
+            .run_until(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
 
     // Each run has customers of its own.
     let customers = LIVE_CUSTOMERS + if held_open { 1_000_000 } else { 0 };
