@@ -206,7 +206,8 @@ impl<R: Record> Rows<R> {
         if changed.is_empty() {
             return Ok(());
         }
-        insert(tx, &changed, &on_conflict(&R::TABLE)).await
+        let sqlite = matches!(tx, Tx::Sqlite(_));
+        insert(tx, &changed, &on_conflict(&R::TABLE, sqlite)).await
     }
 }
 

@@ -11,17 +11,25 @@ use super::schema::{Kind, Record, Table, Write};
 use crate::db::{Tx, Val};
 
 /// The `ON CONFLICT` clause that writes a row over a stored one as `table`
-/// wants it.
-pub(super) fn on_conflict(table: &Table) -> String {
+/// wants it. An upsert leaves a stored row that already holds the same values
+/// alone: a rebuild over rows that are kept (the outbox's) then writes nothing
+/// that is already right, and no row version or WAL is spent on it.
+pub(super) fn on_conflict(table: &Table, sqlite: bool) -> String {
     let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
     let target = names[..table.key].join(", ");
     match table.write {
         Write::Upsert => {
-            let set: Vec<String> = names[table.key..]
-                .iter()
-                .map(|c| format!("{c} = excluded.{c}"))
-                .collect();
-            format!(" ON CONFLICT ({target}) DO UPDATE SET {}", set.join(", "))
+            let rest = &names[table.key..];
+            let set: Vec<String> = rest.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+            let stored: Vec<String> = rest.iter().map(|c| format!("{}.{c}", table.name)).collect();
+            let given: Vec<String> = rest.iter().map(|c| format!("excluded.{c}")).collect();
+            let differs = if sqlite { "IS NOT" } else { "IS DISTINCT FROM" };
+            format!(
+                " ON CONFLICT ({target}) DO UPDATE SET {} WHERE ({}) {differs} ({})",
+                set.join(", "),
+                stored.join(", "),
+                given.join(", ")
+            )
         }
         Write::Keep => format!(" ON CONFLICT ({target}) DO NOTHING"),
         Write::Append => String::new(),
