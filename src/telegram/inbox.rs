@@ -208,26 +208,8 @@ impl Inbox {
     /// trip). Returns only once the row is durable (or was there).
     pub async fn store(&self, u: &Incoming) -> Result<Stored, sqlx::Error> {
         let n = match &self.db {
-            Database::Postgres(pool) => sqlx::query(PG_INSERT)
-                .bind(u.update_id)
-                .bind(&u.kind)
-                .bind(u.lane)
-                .bind(&u.body)
-                .bind(state_of(u))
-                .bind(&u.ignored)
-                .execute(pool)
-                .await?
-                .rows_affected(),
-            Database::Sqlite(pool) => sqlx::query(SQLITE_INSERT)
-                .bind(u.update_id)
-                .bind(&u.kind)
-                .bind(u.lane)
-                .bind(&u.body)
-                .bind(state_of(u))
-                .bind(&u.ignored)
-                .execute(pool)
-                .await?
-                .rows_affected(),
+            Database::Postgres(pool) => insert_pg(u).execute(pool).await?.rows_affected(),
+            Database::Sqlite(pool) => insert_sqlite(u).execute(pool).await?.rows_affected(),
         };
         Ok(if n == 1 { Stored::New } else { Stored::Again })
     }
@@ -239,16 +221,7 @@ impl Inbox {
             Database::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 for u in updates {
-                    let n = sqlx::query(PG_INSERT)
-                        .bind(u.update_id)
-                        .bind(&u.kind)
-                        .bind(u.lane)
-                        .bind(&u.body)
-                        .bind(state_of(u))
-                        .bind(&u.ignored)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
+                    let n = insert_pg(u).execute(&mut *tx).await?.rows_affected();
                     out.push(if n == 1 { Stored::New } else { Stored::Again });
                 }
                 tx.commit().await?;
@@ -256,16 +229,7 @@ impl Inbox {
             Database::Sqlite(pool) => {
                 let mut tx = pool.begin().await?;
                 for u in updates {
-                    let n = sqlx::query(SQLITE_INSERT)
-                        .bind(u.update_id)
-                        .bind(&u.kind)
-                        .bind(u.lane)
-                        .bind(&u.body)
-                        .bind(state_of(u))
-                        .bind(&u.ignored)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
+                    let n = insert_sqlite(u).execute(&mut *tx).await?.rows_affected();
                     out.push(if n == 1 { Stored::New } else { Stored::Again });
                 }
                 tx.commit().await?;
@@ -467,6 +431,25 @@ impl Inbox {
         Ok(c)
     }
 }
+
+/// The insert of one update, its values bound.
+macro_rules! insert_of {
+    ($name:ident, $db:ty, $sql:expr) => {
+        fn $name(
+            u: &Incoming,
+        ) -> sqlx::query::Query<'_, $db, <$db as sqlx::Database>::Arguments<'_>> {
+            sqlx::query($sql)
+                .bind(u.update_id)
+                .bind(&u.kind)
+                .bind(u.lane)
+                .bind(&u.body)
+                .bind(state_of(u))
+                .bind(&u.ignored)
+        }
+    };
+}
+insert_of!(insert_pg, sqlx::Postgres, PG_INSERT);
+insert_of!(insert_sqlite, sqlx::Sqlite, SQLITE_INSERT);
 
 fn state_of(u: &Incoming) -> &'static str {
     if u.ignored.is_some() {

@@ -52,14 +52,18 @@ fn order_id(s: &str) -> Option<OrderId> {
 /// The button that opens the Mini App (at `start`), when the server's public
 /// address is known.
 pub fn open_app(ctx: &BotContext, lang: Lang, start: Option<&str>) -> Vec<InlineKeyboardButton> {
+    open_app_as(ctx, tr(lang, "start-open-app", &[]), start)
+}
+
+/// The same button with its own label.
+pub fn open_app_as(
+    ctx: &BotContext,
+    label: String,
+    start: Option<&str>,
+) -> Vec<InlineKeyboardButton> {
     ctx.links
         .app(start)
-        .map(|url| {
-            vec![InlineKeyboardButton::web_app(
-                tr(lang, "start-open-app", &[]),
-                WebAppInfo { url },
-            )]
-        })
+        .map(|url| vec![InlineKeyboardButton::web_app(label, WebAppInfo { url })])
         .unwrap_or_default()
 }
 

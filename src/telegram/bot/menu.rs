@@ -79,13 +79,7 @@ async fn send_item(ctx: &BotContext, turn: &Turn, item: &Item) -> BotResult {
         ],
     );
     let start = format!("item_{}", item.id);
-    let open = account::open_app(ctx, lang, Some(&start))
-        .into_iter()
-        .map(|mut b| {
-            b.text = tr(lang, "menu-open-item", &[]);
-            b
-        })
-        .collect::<Vec<_>>();
+    let open = account::open_app_as(ctx, tr(lang, "menu-open-item", &[]), Some(&start));
     match ctx.links.photo(&item.photo) {
         Some(photo) => {
             let mut req = ctx

@@ -348,13 +348,7 @@ pub async fn reorder(ctx: &BotContext, turn: &Turn, source: OrderId) -> Answered
         ));
     }
     let start = format!("order_{}", new_id.0.simple());
-    let open = account::open_app(ctx, lang, Some(&start))
-        .into_iter()
-        .map(|mut b| {
-            b.text = tr(lang, "reorder-checkout", &[]);
-            b
-        })
-        .collect();
+    let open = account::open_app_as(ctx, tr(lang, "reorder-checkout", &[]), Some(&start));
     reply::send(ctx, turn.chat, Screen::text(text).row(open)).await?;
     Ok(Answer::none())
 }

@@ -113,13 +113,7 @@ pub async fn web_app_data(ctx: Arc<BotContext>, turn: Turn, data: WebAppData) ->
         &[("count", count.into()), ("total", total.into())],
     );
     let start = format!("order_{}", id.0.simple());
-    let open = account::open_app(&ctx, lang, Some(&start))
-        .into_iter()
-        .map(|mut b| {
-            b.text = tr(lang, "reorder-checkout", &[]);
-            b
-        })
-        .collect();
+    let open = account::open_app_as(&ctx, tr(lang, "reorder-checkout", &[]), Some(&start));
     reply::send(&ctx, turn.chat, Screen::text(text).row(open)).await
 }
 
