@@ -60,6 +60,17 @@ const PG_INSERT: &str =
     "INSERT INTO telegram_updates (update_id, kind, lane, body, state, error, handled_at)
      VALUES ($1, $2, $3, $4::jsonb, $5, $6, CASE WHEN $5 = 'ignored' THEN now() END)
      ON CONFLICT (update_id) DO NOTHING";
+/// Many updates in one statement, one array per column. A row whose
+/// `update_id` is already stored (or repeated in the batch) is skipped; the
+/// ids actually inserted come back.
+const PG_INSERT_MANY: &str =
+    "INSERT INTO telegram_updates (update_id, kind, lane, body, state, error, handled_at)
+     SELECT u.update_id, u.kind, u.lane, u.body::jsonb, u.state, u.error,
+            CASE WHEN u.state = 'ignored' THEN now() END
+       FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])
+            AS u(update_id, kind, lane, body, state, error)
+     ON CONFLICT (update_id) DO NOTHING
+     RETURNING update_id";
 const SQLITE_INSERT: &str =
     "INSERT INTO telegram_updates (update_id, kind, lane, body, state, error, handled_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6,
@@ -214,28 +225,51 @@ impl Inbox {
         Ok(if n == 1 { Stored::New } else { Stored::Again })
     }
 
-    /// Stores a batch in one transaction (a `getUpdates` answer).
+    /// Stores a batch: on PostgreSQL in one statement, on SQLite in one
+    /// transaction. Used for a `getUpdates` answer and for the webhook's
+    /// updates filed together by the [`Filer`](super::filer::Filer). Returns,
+    /// for each update in order, whether it was new; an update that appears
+    /// twice in the batch is new at most once.
     pub async fn store_all(&self, updates: &[Incoming]) -> Result<Vec<Stored>, sqlx::Error> {
-        let mut out = Vec::with_capacity(updates.len());
         match &self.db {
             Database::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                for u in updates {
-                    let n = insert_pg(u).execute(&mut *tx).await?.rows_affected();
-                    out.push(if n == 1 { Stored::New } else { Stored::Again });
-                }
-                tx.commit().await?;
+                let inserted: Vec<i64> = sqlx::query_scalar(PG_INSERT_MANY)
+                    .bind(updates.iter().map(|u| u.update_id).collect::<Vec<_>>())
+                    .bind(updates.iter().map(|u| u.kind.as_str()).collect::<Vec<_>>())
+                    .bind(updates.iter().map(|u| u.lane).collect::<Vec<_>>())
+                    .bind(updates.iter().map(|u| u.body.as_str()).collect::<Vec<_>>())
+                    .bind(updates.iter().map(state_of).collect::<Vec<_>>())
+                    .bind(
+                        updates
+                            .iter()
+                            .map(|u| u.ignored.as_deref())
+                            .collect::<Vec<_>>(),
+                    )
+                    .fetch_all(pool)
+                    .await?;
+                let mut inserted: std::collections::HashSet<i64> = inserted.into_iter().collect();
+                Ok(updates
+                    .iter()
+                    .map(|u| {
+                        if inserted.remove(&u.update_id) {
+                            Stored::New
+                        } else {
+                            Stored::Again
+                        }
+                    })
+                    .collect())
             }
             Database::Sqlite(pool) => {
+                let mut out = Vec::with_capacity(updates.len());
                 let mut tx = pool.begin().await?;
                 for u in updates {
                     let n = insert_sqlite(u).execute(&mut *tx).await?.rows_affected();
                     out.push(if n == 1 { Stored::New } else { Stored::Again });
                 }
                 tx.commit().await?;
+                Ok(out)
             }
         }
-        Ok(out)
     }
 
     /// Claims up to `limit` updates: the oldest pending one of each lane

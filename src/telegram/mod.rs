@@ -1,6 +1,6 @@
 //! Telegram's edges: Mini App initData validation, and the bot — outgoing
 //! Bot API calls ([`api`]), the inbox every update is stored in first
-//! ([`inbox`]), the two ways updates arrive ([`webhook`], [`polling`]),
+//! ([`inbox`]) and the webhook's updates are filed in together ([`filer`]), the two ways updates arrive ([`webhook`], [`polling`]),
 //! dispatch in order per chat ([`dispatch`]), the handlers ([`bot`]), how it
 //! all starts ([`runtime`]), and the fake Bot API of the tests and the
 //! offline demo ([`fake`]) with its chat routes ([`demo`]).
@@ -9,6 +9,7 @@ pub mod bot;
 pub mod demo;
 pub mod dispatch;
 pub mod fake;
+pub mod filer;
 pub mod inbox;
 pub mod init_data;
 pub mod polling;

@@ -9,6 +9,7 @@
 
 use super::bot::{self, BotContext, Links};
 use super::dispatch::Dispatcher;
+use super::filer::Filer;
 use super::inbox::Inbox;
 use super::webhook::{self, Webhook};
 use crate::app::App;
@@ -99,6 +100,7 @@ impl BotRuntime {
                 config.telegram_webhook_path.clone(),
                 Arc::new(Webhook {
                     secret,
+                    filer: Filer::start(dispatcher.inbox().clone()),
                     dispatcher: dispatcher.clone(),
                 }),
             ))

@@ -9,6 +9,7 @@
 //! update again later.
 
 use super::dispatch::Dispatcher;
+use super::filer::Filer;
 use super::inbox::{Incoming, Stored};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -30,9 +31,11 @@ pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 /// below this.
 pub const MAX_UPDATE_BYTES: usize = 256 * 1024;
 
-/// What the route needs: the secret, and the dispatcher to hand updates to.
+/// What the route needs: the secret, the inbox's filer, and the dispatcher
+/// to hand stored updates to.
 pub struct Webhook {
     pub secret: SecretString,
+    pub filer: Filer,
     pub dispatcher: Dispatcher,
 }
 
@@ -73,16 +76,16 @@ async fn receive(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Byt
         Err(e) => return refuse(StatusCode::BAD_REQUEST, "malformed_update", e.to_string()),
     };
     let span = tracing::info_span!("update", update_id = update.update_id, kind = %update.kind);
-    store(&hook, &update).instrument(span).await
+    store(&hook, update).instrument(span).await
 }
 
-async fn store(hook: &Webhook, update: &Incoming) -> Response {
-    match hook.dispatcher.inbox().store(update).await {
-        Ok(Stored::New) => {
-            hook.dispatcher.arrived(update);
+async fn store(hook: &Webhook, update: Incoming) -> Response {
+    match hook.filer.file(update).await {
+        Ok((Stored::New, update)) => {
+            hook.dispatcher.arrived(&update);
             StatusCode::OK.into_response()
         }
-        Ok(Stored::Again) => {
+        Ok((Stored::Again, _)) => {
             tracing::info!("Update delivered again; already stored.");
             StatusCode::OK.into_response()
         }

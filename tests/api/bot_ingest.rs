@@ -6,13 +6,16 @@ use crate::bot_helpers::*;
 use crate::helpers::*;
 use foodbot::i18n::{t, t_args, Lang};
 use foodbot::telegram::fake::updates::update_message;
+use foodbot::telegram::inbox::{Inbox, Incoming, Stored};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
+use std::time::Duration;
 
 crate::both_stores!(
     a_wrong_or_missing_secret_is_401_and_nothing_is_stored,
     malformed_bodies_are_refused_and_unknown_updates_stored_as_ignored,
     a_redelivered_update_is_answered_200_and_has_one_effect,
+    a_burst_of_deliveries_filed_together_stores_and_answers_each_update_once,
     an_update_stored_by_a_server_that_stops_before_handling_it_is_handled_once_by_the_next,
     an_update_whose_claim_lapsed_with_its_process_is_taken_over,
     in_a_group_only_commands_are_answered,
@@ -98,6 +101,49 @@ async fn a_redelivered_update_is_answered_200_and_has_one_effect(store: Store) {
         .scalar("SELECT COUNT(*) FROM events WHERE event_type = 'UserRegistered'")
         .await;
     assert_eq!(registered, 1);
+}
+
+/// Many deliveries at once are filed in shared inserts; each distinct update
+/// is stored and answered once, however its copies were batched.
+async fn a_burst_of_deliveries_filed_together_stores_and_answers_each_update_once(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let chats: Vec<i64> = (0..20).map(|i| 600 + i).collect();
+    let updates: Vec<Value> = chats
+        .iter()
+        .flat_map(|&c| [0, 1].map(|_| update_message(c, c, "/help", Some("en"))))
+        .collect();
+    // Every update twice, all at the same time.
+    let deliveries = updates.iter().chain(&updates).map(|u| deliver(&app, u));
+    let statuses = futures::future::join_all(deliveries).await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM telegram_updates").await,
+        40
+    );
+    // A chat's updates are handled in order: once a third update is
+    // answered, a second answer to either of the first two would be there.
+    for &chat in &chats {
+        say(&app, chat, &update_message(chat, chat, "/help", Some("en"))).await;
+        assert_eq!(bot_messages(&app, chat, 3).await.len(), 3, "chat {chat}");
+    }
+    assert_eq!(app.bot_api.calls_to("sendMessage").len(), 60);
+
+    // One batch holding an update twice, and one stored before: the first
+    // copy of the new one is new, every other copy is a redelivery.
+    let filed = |v: &Value| Incoming::parse(v.to_string().as_bytes()).unwrap();
+    let fresh = filed(&update_message(650, 650, "/help", Some("en")));
+    let old = filed(&updates[0]);
+    let store = Inbox::new(app.db.clone(), "test".into(), Duration::from_secs(30));
+    let stored = store.store_all(&[fresh.clone(), old, fresh]).await.unwrap();
+    assert_eq!(stored, [Stored::New, Stored::Again, Stored::Again]);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM telegram_updates").await,
+        61
+    );
 }
 
 async fn an_update_stored_by_a_server_that_stops_before_handling_it_is_handled_once_by_the_next(
