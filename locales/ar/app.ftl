@@ -58,3 +58,7 @@ app-back = رجوع
 app-error = حدث خطأ ما.
 app-error-network = لا يوجد اتصال. تحقّق من الإنترنت.
 app-retry = حاول مرة أخرى
+
+## Opening hours
+app-opens-again = نفتح مجددًا:
+app-closed = نحن مغلقون الآن.

@@ -155,3 +155,8 @@ notify-order-cancelled = ❌ تم إلغاء الطلب #{ $short_id }. { $reaso
 notify-refund-completed = 💸 تمت إعادة { $amount } عن الطلب #{ $short_id }.
 notify-open-order = افتح الطلب
 notify-reorder = 🔁 اطلب مرة أخرى
+
+## Opening hours
+closed-opens-today = نحن مغلقون الآن. نفتح اليوم في الساعة { $time }.
+closed-opens-later = نحن مغلقون الآن. نفتح يوم { $date } في الساعة { $time }.
+closed-indefinitely = نحن مغلقون الآن ولا نستقبل الطلبات.

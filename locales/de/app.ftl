@@ -58,3 +58,7 @@ app-back = Zurück
 app-error = Etwas ist schiefgelaufen.
 app-error-network = Keine Verbindung. Prüfe dein Internet.
 app-retry = Erneut versuchen
+
+## Opening hours
+app-opens-again = Wir öffnen wieder:
+app-closed = Wir haben gerade geschlossen.

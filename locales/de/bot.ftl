@@ -150,3 +150,8 @@ notify-order-cancelled = ❌ Bestellung #{ $short_id } wurde storniert. { $reaso
 notify-refund-completed = 💸 { $amount } für Bestellung #{ $short_id } wurden erstattet.
 notify-open-order = Bestellung öffnen
 notify-reorder = 🔁 Nochmal bestellen
+
+## Opening hours
+closed-opens-today = Wir haben gerade geschlossen. Heute öffnen wir um { $time } Uhr.
+closed-opens-later = Wir haben gerade geschlossen. Wir öffnen am { $date } um { $time } Uhr.
+closed-indefinitely = Wir haben gerade geschlossen und nehmen keine Bestellungen an.

@@ -59,3 +59,7 @@ app-back = Back
 app-error = Something went wrong.
 app-error-network = No connection. Check your internet.
 app-retry = Try again
+
+## Opening hours
+app-opens-again = We open again:
+app-closed = We’re closed right now.

@@ -152,3 +152,8 @@ notify-order-cancelled = ❌ Order #{ $short_id } has been cancelled. { $reason 
 notify-refund-completed = 💸 { $amount } for order #{ $short_id } has been refunded.
 notify-open-order = Open order
 notify-reorder = 🔁 Order again
+
+## Opening hours
+closed-opens-today = We’re closed right now. We open today at { $time }.
+closed-opens-later = We’re closed right now. We open on { $date } at { $time }.
+closed-indefinitely = We’re closed right now and not taking orders.

@@ -58,3 +58,7 @@ app-back = Atrás
 app-error = Algo ha salido mal.
 app-error-network = Sin conexión. Comprueba tu internet.
 app-retry = Reintentar
+
+## Opening hours
+app-opens-again = Volvemos a abrir:
+app-closed = Ahora mismo estamos cerrados.

@@ -150,3 +150,8 @@ notify-order-cancelled = ❌ El pedido #{ $short_id } ha sido cancelado. { $reas
 notify-refund-completed = 💸 Te hemos devuelto { $amount } del pedido #{ $short_id }.
 notify-open-order = Ver pedido
 notify-reorder = 🔁 Pedir de nuevo
+
+## Opening hours
+closed-opens-today = Ahora mismo estamos cerrados. Hoy abrimos a las { $time }.
+closed-opens-later = Ahora mismo estamos cerrados. Abrimos el { $date } a las { $time }.
+closed-indefinitely = Ahora mismo estamos cerrados y no aceptamos pedidos.

@@ -58,3 +58,7 @@ app-back = Retour
 app-error = Un problème est survenu.
 app-error-network = Pas de connexion. Vérifiez votre accès à Internet.
 app-retry = Réessayer
+
+## Opening hours
+app-opens-again = Réouverture :
+app-closed = Nous sommes fermés pour le moment.

@@ -152,3 +152,8 @@ notify-order-cancelled = ❌ La commande #{ $short_id } a été annulée. { $rea
 notify-refund-completed = 💸 { $amount } ont été remboursés pour la commande #{ $short_id }.
 notify-open-order = Voir la commande
 notify-reorder = 🔁 Recommander
+
+## Opening hours
+closed-opens-today = Nous sommes fermés pour le moment. Nous ouvrons aujourd’hui à { $time }.
+closed-opens-later = Nous sommes fermés pour le moment. Nous ouvrons le { $date } à { $time }.
+closed-indefinitely = Nous sommes fermés pour le moment et ne prenons pas de commandes.

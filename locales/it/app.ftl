@@ -58,3 +58,7 @@ app-back = Indietro
 app-error = Qualcosa è andato storto.
 app-error-network = Nessuna connessione. Controlla internet.
 app-retry = Riprova
+
+## Opening hours
+app-opens-again = Riapriamo:
+app-closed = Al momento siamo chiusi.

@@ -150,3 +150,8 @@ notify-order-cancelled = ❌ L’ordine #{ $short_id } è stato annullato. { $re
 notify-refund-completed = 💸 Ti abbiamo rimborsato { $amount } per l’ordine #{ $short_id }.
 notify-open-order = Apri l’ordine
 notify-reorder = 🔁 Ordina di nuovo
+
+## Opening hours
+closed-opens-today = Al momento siamo chiusi. Oggi apriamo alle { $time }.
+closed-opens-later = Al momento siamo chiusi. Apriamo il { $date } alle { $time }.
+closed-indefinitely = Al momento siamo chiusi e non accettiamo ordini.

@@ -58,3 +58,7 @@ app-back = Wstecz
 app-error = Coś poszło nie tak.
 app-error-network = Brak połączenia. Sprawdź internet.
 app-retry = Spróbuj ponownie
+
+## Opening hours
+app-opens-again = Otwieramy ponownie:
+app-closed = W tej chwili mamy zamknięte.

@@ -152,3 +152,8 @@ notify-order-cancelled = ❌ Zamówienie #{ $short_id } zostało anulowane. { $r
 notify-refund-completed = 💸 Zwróciliśmy { $amount } za zamówienie #{ $short_id }.
 notify-open-order = Otwórz zamówienie
 notify-reorder = 🔁 Zamów ponownie
+
+## Opening hours
+closed-opens-today = W tej chwili mamy zamknięte. Dziś otwieramy o { $time }.
+closed-opens-later = W tej chwili mamy zamknięte. Otwieramy { $date } o { $time }.
+closed-indefinitely = W tej chwili mamy zamknięte i nie przyjmujemy zamówień.

@@ -58,3 +58,7 @@ app-back = Voltar
 app-error = Algo deu errado.
 app-error-network = Sem conexão. Verifique sua internet.
 app-retry = Tentar de novo
+
+## Opening hours
+app-opens-again = Reabrimos:
+app-closed = Estamos fechados agora.

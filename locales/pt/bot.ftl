@@ -150,3 +150,8 @@ notify-order-cancelled = ❌ O pedido #{ $short_id } foi cancelado. { $reason }
 notify-refund-completed = 💸 { $amount } do pedido #{ $short_id } foram reembolsados.
 notify-open-order = Abrir pedido
 notify-reorder = 🔁 Pedir de novo
+
+## Opening hours
+closed-opens-today = Estamos fechados agora. Hoje abrimos às { $time }.
+closed-opens-later = Estamos fechados agora. Abrimos em { $date } às { $time }.
+closed-indefinitely = Estamos fechados agora e não aceitamos pedidos.

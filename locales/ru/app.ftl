@@ -58,3 +58,7 @@ app-back = Назад
 app-error = Что-то пошло не так.
 app-error-network = Нет соединения. Проверьте интернет.
 app-retry = Повторить
+
+## Opening hours
+app-opens-again = Откроемся:
+app-closed = Сейчас мы закрыты.

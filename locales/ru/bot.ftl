@@ -148,3 +148,8 @@ notify-order-cancelled = ❌ Заказ #{ $short_id } отменён. { $reason
 notify-refund-completed = 💸 { $amount } за заказ #{ $short_id } возвращены.
 notify-open-order = Открыть заказ
 notify-reorder = 🔁 Заказать снова
+
+## Opening hours
+closed-opens-today = Сейчас мы закрыты. Сегодня откроемся в { $time }.
+closed-opens-later = Сейчас мы закрыты. Откроемся { $date } в { $time }.
+closed-indefinitely = Сейчас мы закрыты и не принимаем заказы.

@@ -58,3 +58,7 @@ app-back = Geri
 app-error = Bir şeyler ters gitti.
 app-error-network = Bağlantı yok. İnternetini kontrol et.
 app-retry = Tekrar dene
+
+## Opening hours
+app-opens-again = Yeniden açılış:
+app-closed = Şu anda kapalıyız.

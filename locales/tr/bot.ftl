@@ -138,3 +138,8 @@ notify-order-cancelled = ❌ #{ $short_id } numaralı sipariş iptal edildi. { $
 notify-refund-completed = 💸 #{ $short_id } numaralı sipariş için { $amount } iade edildi.
 notify-open-order = Siparişi aç
 notify-reorder = 🔁 Tekrar sipariş ver
+
+## Opening hours
+closed-opens-today = Şu anda kapalıyız. Bugün saat { $time }’de açıyoruz.
+closed-opens-later = Şu anda kapalıyız. { $date } tarihinde saat { $time }’de açıyoruz.
+closed-indefinitely = Şu anda kapalıyız ve sipariş almıyoruz.

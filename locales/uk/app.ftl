@@ -58,3 +58,7 @@ app-back = Назад
 app-error = Щось пішло не так.
 app-error-network = Немає з’єднання. Перевірте інтернет.
 app-retry = Спробувати ще
+
+## Opening hours
+app-opens-again = Відкриємося:
+app-closed = Зараз ми зачинені.

@@ -148,3 +148,8 @@ notify-order-cancelled = ❌ Замовлення #{ $short_id } скасова�
 notify-refund-completed = 💸 { $amount } за замовлення #{ $short_id } повернуто.
 notify-open-order = Відкрити замовлення
 notify-reorder = 🔁 Замовити знову
+
+## Opening hours
+closed-opens-today = Зараз ми зачинені. Сьогодні відкриємося о { $time }.
+closed-opens-later = Зараз ми зачинені. Відкриємося { $date } о { $time }.
+closed-indefinitely = Зараз ми зачинені й не приймаємо замовлень.

@@ -58,3 +58,7 @@ app-back = Orqaga
 app-error = Nimadir xato ketdi.
 app-error-network = Aloqa yoʻq. Internetni tekshiring.
 app-retry = Qayta urinish
+
+## Opening hours
+app-opens-again = Qayta ochilish:
+app-closed = Hozir yopiqmiz.

@@ -138,3 +138,8 @@ notify-order-cancelled = ❌ #{ $short_id } buyurtmasi bekor qilindi. { $reason 
 notify-refund-completed = 💸 #{ $short_id } buyurtmasi uchun { $amount } qaytarildi.
 notify-open-order = Buyurtmani ochish
 notify-reorder = 🔁 Yana buyurtma berish
+
+## Opening hours
+closed-opens-today = Hozir yopiqmiz. Bugun soat { $time } da ochamiz.
+closed-opens-later = Hozir yopiqmiz. { $date } kuni soat { $time } da ochamiz.
+closed-indefinitely = Hozir yopiqmiz va buyurtma qabul qilmayapmiz.

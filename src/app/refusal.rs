@@ -139,6 +139,10 @@ fn order_refusal(e: &OrderError) -> Refusal {
         NotForDelivery | NotForPickup => (StatusCode::CONFLICT, "wrong_fulfilment"),
         NothingToReorder => (StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_reorder"),
         AmountOutOfRange => (StatusCode::UNPROCESSABLE_ENTITY, "amount_out_of_range"),
+        Closed { opens_at } => {
+            return Refusal::new(StatusCode::CONFLICT, "restaurant_closed", message)
+                .with_details(json!({ "opens_at": opens_at }));
+        }
     };
     Refusal::new(status, code, message)
 }

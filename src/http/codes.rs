@@ -55,6 +55,9 @@ pub enum ErrorCode {
     OrderExists,
     /// HTTP 409.
     RefundExists,
+    /// HTTP 409. Checkout outside the opening hours; `details.opens_at` is
+    /// the next opening (RFC 3339), or null.
+    RestaurantClosed,
     /// HTTP 409.
     WrongFulfilment,
     /// HTTP 413.
@@ -125,6 +128,7 @@ impl ErrorCode {
         ErrorCode::NotPaid,
         ErrorCode::OrderExists,
         ErrorCode::RefundExists,
+        ErrorCode::RestaurantClosed,
         ErrorCode::WrongFulfilment,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
@@ -174,6 +178,7 @@ impl ErrorCode {
             NotPaid => StatusCode::CONFLICT,
             OrderExists => StatusCode::CONFLICT,
             RefundExists => StatusCode::CONFLICT,
+            RestaurantClosed => StatusCode::CONFLICT,
             WrongFulfilment => StatusCode::CONFLICT,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -224,6 +229,7 @@ impl ErrorCode {
             NotPaid => "not_paid",
             OrderExists => "order_exists",
             RefundExists => "refund_exists",
+            RestaurantClosed => "restaurant_closed",
             WrongFulfilment => "wrong_fulfilment",
             PayloadTooLarge => "payload_too_large",
             UnsupportedMediaType => "unsupported_media_type",
@@ -275,6 +281,7 @@ mod tests {
             crate::app::Refusal::from(&OrderError::EmptyCart),
             crate::app::Refusal::from(&OrderError::AlreadyPaid),
             crate::app::Refusal::from(&OrderError::NotFound),
+            crate::app::Refusal::from(&OrderError::Closed { opens_at: None }),
             crate::app::Refusal::from(&UserError::BadLabel),
         ];
         for r in refusals {

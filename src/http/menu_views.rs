@@ -31,6 +31,49 @@ pub struct Restaurant {
     /// The languages the menu is written in; the first is the default.
     pub languages: Vec<String>,
     pub delivery_fee: Money,
+    /// When orders are taken; absent when at any time. Checkout outside
+    /// these hours is refused with `restaurant_closed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Hours>,
+}
+
+/// Opening hours as wall-clock times in the restaurant's time zone.
+#[derive(Serialize, ToSchema)]
+pub struct Hours {
+    /// IANA time zone name, e.g. `Europe/Berlin`.
+    #[schema(example = "Europe/Berlin")]
+    pub time_zone: String,
+    /// Monday first, every day present; a day without spans is closed.
+    pub week: Vec<Day>,
+    /// Dates (`YYYY-MM-DD`, in the restaurant's zone) closed all day.
+    pub closed_on: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Day {
+    #[schema(example = "monday")]
+    pub day: String,
+    /// Spans `HH:MM-HH:MM`; one whose end is not after its start runs past
+    /// midnight, `24:00` is the end of the day.
+    #[schema(example = json!(["11:30-15:00", "17:30-22:30"]))]
+    pub spans: Vec<String>,
+}
+
+impl From<&catalog::OpeningHours> for Hours {
+    fn from(h: &catalog::OpeningHours) -> Hours {
+        Hours {
+            time_zone: h.time_zone.name().to_string(),
+            week: h
+                .week()
+                .into_iter()
+                .map(|(day, spans)| Day {
+                    day: day.to_string(),
+                    spans: spans.iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+            closed_on: h.closed_on.iter().map(ToString::to_string).collect(),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -112,6 +155,7 @@ impl From<&Catalog> for Menu {
                 currency: currency.as_str().to_string(),
                 languages: c.restaurant.languages.clone(),
                 delivery_fee: c.restaurant.delivery_fee.into(),
+                hours: c.restaurant.hours.as_ref().map(Hours::from),
             },
             categories: c
                 .categories

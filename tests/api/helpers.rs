@@ -153,6 +153,23 @@ impl TestApp {
         bot_api: FakeBotApi,
         configure: impl FnOnce(&mut Config),
     ) -> TestApp {
+        TestApp::spawn_serving(db, bot_api, menu(), configure).await
+    }
+
+    /// A server with its own fake Bot API serving `menu` instead of the demo's.
+    pub async fn spawn_with_menu(db: &TestDb, menu: Arc<Catalog>) -> TestApp {
+        let bot_api = FakeBotApi::start_with(BOT_TOKEN, BOT_USERNAME)
+            .await
+            .expect("the fake Bot API starts");
+        TestApp::spawn_serving(db, bot_api, menu, |_| {}).await
+    }
+
+    async fn spawn_serving(
+        db: &TestDb,
+        bot_api: FakeBotApi,
+        menu: Arc<Catalog>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let mut config = Config::defaults();
         config.addr = "127.0.0.1:0".parse().unwrap();
         config.database_url = db.url.clone();
@@ -167,7 +184,7 @@ impl TestApp {
         let database = Database::connect(&config.database_url, config.db_connections)
             .await
             .unwrap();
-        let server = Server::build_with(config, database.clone(), menu())
+        let server = Server::build_with(config, database.clone(), menu)
             .await
             .unwrap();
         let base = format!("http://127.0.0.1:{}", server.port);

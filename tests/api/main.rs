@@ -21,6 +21,7 @@ mod bot_setup;
 mod concurrency;
 mod contract;
 mod failures;
+mod hours;
 mod idempotency;
 mod languages;
 mod lifecycle;

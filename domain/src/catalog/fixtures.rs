@@ -23,6 +23,7 @@ pub fn catalog() -> Catalog {
             currency: "EUR".parse().unwrap(),
             languages: vec!["en".into(), "de".into()],
             delivery_fee: eur(299),
+            hours: None,
         },
         categories: vec![
             Category {

@@ -6,9 +6,11 @@
 //! is pure code, so the Order aggregate can freeze prices without doing IO: the
 //! application layer puts the current catalog into the command.
 
+mod hours;
 mod pricing;
 mod validate;
 
+pub use hours::{BadSpan, OpeningHours, Span};
 pub use pricing::{ChosenOption, ChosenSize, LineRequest, PricedLine, PricingError};
 pub use validate::CatalogIssue;
 
@@ -50,6 +52,9 @@ pub struct Restaurant {
     /// every text falls back to. Independent of the interface languages.
     pub languages: Vec<String>,
     pub delivery_fee: Money,
+    /// When orders are taken; without it, at any time.
+    #[serde(default)]
+    pub hours: Option<OpeningHours>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -101,6 +101,22 @@ impl Catalog {
         if r.delivery_fee.amount < 0 {
             c.fail("restaurant", "delivery_fee", "must not be negative");
         }
+        if let Some(hours) = &r.hours {
+            if hours.never_opens() {
+                c.fail(
+                    "restaurant.hours",
+                    "monday..sunday",
+                    "no day has an opening span, so no order could ever be checked out",
+                );
+            }
+            for (day, spans) in hours.week() {
+                let mut starts: Vec<_> = spans.iter().map(|s| s.opens).collect();
+                starts.sort();
+                if starts.windows(2).any(|w| w[0] == w[1]) {
+                    c.fail("restaurant.hours", day, "two spans open at the same time");
+                }
+            }
+        }
         if self.categories.is_empty() {
             c.fail("menu", "categories", "at least one category is required");
         }

@@ -183,6 +183,13 @@ impl Order {
                 if self.lines.is_empty() {
                     return Err(OrderError::EmptyCart);
                 }
+                if let Some(hours) = &menu.restaurant.hours {
+                    if !hours.is_open(at) {
+                        return Err(OrderError::Closed {
+                            opens_at: hours.next_opening(at),
+                        });
+                    }
+                }
                 let fulfilment = self
                     .fulfilment
                     .as_ref()

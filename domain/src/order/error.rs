@@ -66,6 +66,12 @@ pub enum OrderError {
     NotForPickup,
     #[error("none of the items of that order can be ordered now")]
     NothingToReorder,
+    /// Checkout outside the opening hours; `opens_at` is the next opening,
+    /// if there is one within a year.
+    #[error("the restaurant is closed now")]
+    Closed {
+        opens_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
     #[error("amount out of range")]
     AmountOutOfRange,
 }

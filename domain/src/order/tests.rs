@@ -329,6 +329,46 @@ fn checkout_refuses_items_that_became_unavailable() {
 }
 
 #[test]
+fn checkout_outside_the_opening_hours_is_refused_with_the_next_opening() {
+    // now() is Saturday 2026-11-21, 12:00 UTC = 13:00 in Berlin.
+    let with_hours = |saturday: &str| {
+        let mut c = catalog();
+        c.restaurant.hours = Some(
+            serde_json::from_value(serde_json::json!({
+                "time_zone": "Europe/Berlin",
+                "saturday": [saturday],
+                "monday": ["11:00-22:00"],
+            }))
+            .unwrap(),
+        );
+        Arc::new(c)
+    };
+    let pickup = with(
+        cart_with_cola(),
+        vec![OrderEvent::FulfilmentChosen {
+            fulfilment: Fulfilment::Pickup,
+            at: now(),
+        }],
+    );
+    Given::with(())
+        .given(pickup.clone())
+        .when(alice(OrderAction::Checkout {
+            menu: with_hours("17:00-23:00"),
+        }))
+        .then_expect_error(OrderError::Closed {
+            opens_at: Some(Utc.with_ymd_and_hms(2026, 11, 21, 16, 0, 0).unwrap()),
+        });
+    let events = Given::with(())
+        .given(pickup)
+        .when(alice(OrderAction::Checkout {
+            menu: with_hours("12:00-14:00"),
+        }))
+        .inspect_result()
+        .unwrap();
+    assert!(matches!(events[0], OrderEvent::CheckedOut { .. }));
+}
+
+#[test]
 fn a_checked_out_order_cannot_be_edited() {
     Given::with(())
         .given(checked_out(Fulfilment::Pickup))

@@ -4,7 +4,7 @@
 
 use super::callback::Callback;
 use super::reply::{self, button, Answer, Screen};
-use super::texts::{money, tr};
+use super::texts::{closed, money, tr};
 use super::{account, BotContext, BotError, BotResult, Turn};
 use foodbot_domain::catalog::Item;
 use teloxide::payloads::SendPhotoSetters;
@@ -13,7 +13,15 @@ use teloxide::types::{ChatId, InlineKeyboardMarkup, InputFile};
 
 pub async fn menu(ctx: &BotContext, turn: &Turn) -> BotResult {
     let lang = turn.lang;
-    let mut screen = Screen::text(tr(lang, "menu-title", &[]));
+    let mut title = tr(lang, "menu-title", &[]);
+    // Carts can be filled while closed; say when checkout is possible again.
+    if let Some(hours) = &ctx.app.menu.restaurant.hours {
+        let now = chrono::Utc::now();
+        if !hours.is_open(now) {
+            title = format!("{}\n\n{title}", closed(lang, hours, now));
+        }
+    }
+    let mut screen = Screen::text(title);
     let buttons: Vec<_> = ctx
         .app
         .menu

@@ -20,7 +20,7 @@ mod links;
 mod menu;
 mod orders;
 mod reply;
-mod texts;
+pub mod texts;
 mod webapp;
 
 pub use links::Links;
