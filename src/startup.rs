@@ -88,7 +88,7 @@ impl Server {
             app,
             bot_token,
             init_data_max_age: chrono::Duration::seconds(config.init_data_max_age_secs),
-            menu_json: http::menu::render(&menu),
+            menu_json: http::menu::Rendered::default(),
             demo,
             visibility,
             read_after_timeout: std::time::Duration::from_millis(config.read_after_timeout_ms),

@@ -18,6 +18,7 @@
 //! Pure: serde only, no IO.
 
 use crate::order::OrderEvent;
+use crate::stoplist::StopListEvent;
 use crate::user::UserEvent;
 use cqrs_es::DomainEvent;
 use serde::de::DeserializeOwned;
@@ -88,6 +89,7 @@ pub enum DecodeCause {
 pub enum Decoded {
     Order(OrderEvent),
     User(UserEvent),
+    StopList(StopListEvent),
 }
 
 /// Decodes a stored event of any aggregate type (the read side).
@@ -103,6 +105,9 @@ pub fn decode(
         }
         UserEvent::AGGREGATE_TYPE => {
             decode_event::<UserEvent>(event_type, version, payload).map(Decoded::User)
+        }
+        StopListEvent::AGGREGATE_TYPE => {
+            decode_event::<StopListEvent>(event_type, version, payload).map(Decoded::StopList)
         }
         other => Err(unknown_aggregate(other, event_type, version)),
     }
@@ -133,6 +138,7 @@ pub fn decode_for<E: DomainEvent>(
     let versions = match aggregate_type {
         OrderEvent::AGGREGATE_TYPE => Versions::of::<OrderEvent>(),
         UserEvent::AGGREGATE_TYPE => Versions::of::<UserEvent>(),
+        StopListEvent::AGGREGATE_TYPE => Versions::of::<StopListEvent>(),
         other => return Err(unknown_aggregate(other, event_type, version)),
     };
     decode_with(&versions, event_type, version, payload, |e: &E| {

@@ -1,7 +1,7 @@
 //! The pure core of foodbot.
 //!
 //! This crate holds every business decision the product makes and nothing else:
-//! the [`order::Order`] and [`user::User`] aggregates, the menu [`catalog`] they are
+//! the [`order::Order`], [`user::User`] and [`stoplist::StopList`] aggregates, the menu [`catalog`] they are
 //! priced against, and the value types ([`money::Money`], ids) they are built from.
 //!
 //! It does no IO. It reads no clock and draws no random numbers: whatever a decision
@@ -20,6 +20,7 @@ pub mod codec;
 pub mod ids;
 pub mod money;
 pub mod order;
+pub mod stoplist;
 pub mod user;
 
 pub use actor::{Actor, Channel};

@@ -160,3 +160,15 @@ notify-reorder = 🔁 اطلب مرة أخرى
 closed-opens-today = نحن مغلقون الآن. نفتح اليوم في الساعة { $time }.
 closed-opens-later = نحن مغلقون الآن. نفتح يوم { $date } في الساعة { $time }.
 closed-indefinitely = نحن مغلقون الآن ولا نستقبل الطلبات.
+
+## Stop-list (staff)
+stoplist-title = 🛑 قائمة النفاد. اختر فئة لتحديد الأطباق كنافدة أو متوفرة من جديد.
+stoplist-none = لا شيء نافد.
+stoplist-sold-out-now = نافد الآن: { $dishes }
+stoplist-category = { $category }: اضغط على طبق لتبديله. ⛔ نافد، ✅ متوفر.
+stoplist-options = خيارات { $item }: ⛔ نافد، ✅ متوفر.
+stoplist-options-button = الخيارات
+stoplist-back = « رجوع
+stoplist-staff-only = فقط طاقم المطعم يمكنه تغيير قائمة النفاد.
+stoplist-marked-sold-out = { $dish } نفد.
+stoplist-marked-back = { $dish } متوفر من جديد.

@@ -155,3 +155,15 @@ notify-reorder = 🔁 Nochmal bestellen
 closed-opens-today = Wir haben gerade geschlossen. Heute öffnen wir um { $time } Uhr.
 closed-opens-later = Wir haben gerade geschlossen. Wir öffnen am { $date } um { $time } Uhr.
 closed-indefinitely = Wir haben gerade geschlossen und nehmen keine Bestellungen an.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Stoppliste. Wähle eine Kategorie, um Gerichte als ausverkauft oder wieder verfügbar zu markieren.
+stoplist-none = Nichts ist ausverkauft.
+stoplist-sold-out-now = Gerade ausverkauft: { $dishes }
+stoplist-category = { $category }: Tippe auf ein Gericht, um es umzuschalten. ⛔ ausverkauft, ✅ verfügbar.
+stoplist-options = Optionen von { $item }: ⛔ ausverkauft, ✅ verfügbar.
+stoplist-options-button = Optionen
+stoplist-back = « Zurück
+stoplist-staff-only = Nur das Personal des Restaurants kann die Stoppliste ändern.
+stoplist-marked-sold-out = { $dish } ist ausverkauft.
+stoplist-marked-back = { $dish } ist wieder verfügbar.

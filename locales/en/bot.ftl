@@ -157,3 +157,15 @@ notify-reorder = 🔁 Order again
 closed-opens-today = We’re closed right now. We open today at { $time }.
 closed-opens-later = We’re closed right now. We open on { $date } at { $time }.
 closed-indefinitely = We’re closed right now and not taking orders.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Stop-list. Choose a category to mark dishes sold out or back on sale.
+stoplist-none = Nothing is sold out.
+stoplist-sold-out-now = Sold out now: { $dishes }
+stoplist-category = { $category }: tap a dish to switch it. ⛔ sold out, ✅ on sale.
+stoplist-options = Options of { $item }: ⛔ sold out, ✅ on sale.
+stoplist-options-button = Options
+stoplist-back = « Back
+stoplist-staff-only = Only the restaurant’s staff can change the stop-list.
+stoplist-marked-sold-out = { $dish } is sold out.
+stoplist-marked-back = { $dish } is back on sale.

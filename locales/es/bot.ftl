@@ -155,3 +155,15 @@ notify-reorder = 🔁 Pedir de nuevo
 closed-opens-today = Ahora mismo estamos cerrados. Hoy abrimos a las { $time }.
 closed-opens-later = Ahora mismo estamos cerrados. Abrimos el { $date } a las { $time }.
 closed-indefinitely = Ahora mismo estamos cerrados y no aceptamos pedidos.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Lista de agotados. Elige una categoría para marcar platos como agotados o disponibles.
+stoplist-none = No hay nada agotado.
+stoplist-sold-out-now = Agotado ahora: { $dishes }
+stoplist-category = { $category }: toca un plato para cambiarlo. ⛔ agotado, ✅ disponible.
+stoplist-options = Opciones de { $item }: ⛔ agotado, ✅ disponible.
+stoplist-options-button = Opciones
+stoplist-back = « Atrás
+stoplist-staff-only = Solo el personal del restaurante puede cambiar la lista de agotados.
+stoplist-marked-sold-out = { $dish } está agotado.
+stoplist-marked-back = { $dish } vuelve a estar disponible.

@@ -60,5 +60,5 @@ app-error-network = Pas de connexion. Vérifiez votre accès à Internet.
 app-retry = Réessayer
 
 ## Opening hours
-app-opens-again = Réouverture :
+app-opens-again = Réouverture :
 app-closed = Nous sommes fermés pour le moment.

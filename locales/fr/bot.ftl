@@ -157,3 +157,15 @@ notify-reorder = 🔁 Recommander
 closed-opens-today = Nous sommes fermés pour le moment. Nous ouvrons aujourd’hui à { $time }.
 closed-opens-later = Nous sommes fermés pour le moment. Nous ouvrons le { $date } à { $time }.
 closed-indefinitely = Nous sommes fermés pour le moment et ne prenons pas de commandes.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Liste des ruptures. Choisissez une catégorie pour marquer des plats en rupture ou de nouveau disponibles.
+stoplist-none = Rien n’est en rupture.
+stoplist-sold-out-now = En rupture : { $dishes }
+stoplist-category = { $category } : touchez un plat pour le basculer. ⛔ en rupture, ✅ disponible.
+stoplist-options = Options de { $item } : ⛔ en rupture, ✅ disponible.
+stoplist-options-button = Options
+stoplist-back = ← Retour
+stoplist-staff-only = Seul le personnel du restaurant peut modifier la liste des ruptures.
+stoplist-marked-sold-out = { $dish } est en rupture.
+stoplist-marked-back = { $dish } est de nouveau disponible.

@@ -155,3 +155,15 @@ notify-reorder = 🔁 Ordina di nuovo
 closed-opens-today = Al momento siamo chiusi. Oggi apriamo alle { $time }.
 closed-opens-later = Al momento siamo chiusi. Apriamo il { $date } alle { $time }.
 closed-indefinitely = Al momento siamo chiusi e non accettiamo ordini.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Lista esauriti. Scegli una categoria per segnare i piatti come esauriti o di nuovo disponibili.
+stoplist-none = Non c’è nulla di esaurito.
+stoplist-sold-out-now = Esauriti ora: { $dishes }
+stoplist-category = { $category }: tocca un piatto per cambiarlo. ⛔ esaurito, ✅ disponibile.
+stoplist-options = Opzioni di { $item }: ⛔ esaurito, ✅ disponibile.
+stoplist-options-button = Opzioni
+stoplist-back = « Indietro
+stoplist-staff-only = Solo il personale del ristorante può modificare la lista esauriti.
+stoplist-marked-sold-out = { $dish } è esaurito.
+stoplist-marked-back = { $dish } è di nuovo disponibile.

@@ -157,3 +157,15 @@ notify-reorder = 🔁 Zamów ponownie
 closed-opens-today = W tej chwili mamy zamknięte. Dziś otwieramy o { $time }.
 closed-opens-later = W tej chwili mamy zamknięte. Otwieramy { $date } o { $time }.
 closed-indefinitely = W tej chwili mamy zamknięte i nie przyjmujemy zamówień.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Lista wstrzymanych. Wybierz kategorię, aby oznaczyć dania jako wyprzedane lub znów dostępne.
+stoplist-none = Nic nie jest wyprzedane.
+stoplist-sold-out-now = Teraz wyprzedane: { $dishes }
+stoplist-category = { $category }: dotknij dania, aby je przełączyć. ⛔ wyprzedane, ✅ dostępne.
+stoplist-options = Opcje { $item }: ⛔ wyprzedane, ✅ dostępne.
+stoplist-options-button = Opcje
+stoplist-back = « Wstecz
+stoplist-staff-only = Tylko obsługa restauracji może zmieniać listę wstrzymanych.
+stoplist-marked-sold-out = { $dish }: wyprzedane.
+stoplist-marked-back = { $dish }: znów dostępne.

@@ -155,3 +155,15 @@ notify-reorder = 🔁 Pedir de novo
 closed-opens-today = Estamos fechados agora. Hoje abrimos às { $time }.
 closed-opens-later = Estamos fechados agora. Abrimos em { $date } às { $time }.
 closed-indefinitely = Estamos fechados agora e não aceitamos pedidos.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Lista de esgotados. Escolha uma categoria para marcar pratos como esgotados ou de volta à venda.
+stoplist-none = Nada está esgotado.
+stoplist-sold-out-now = Esgotado agora: { $dishes }
+stoplist-category = { $category }: toque num prato para alterá-lo. ⛔ esgotado, ✅ à venda.
+stoplist-options = Opções de { $item }: ⛔ esgotado, ✅ à venda.
+stoplist-options-button = Opções
+stoplist-back = « Voltar
+stoplist-staff-only = Só a equipa do restaurante pode alterar a lista de esgotados.
+stoplist-marked-sold-out = { $dish } está esgotado.
+stoplist-marked-back = { $dish } está de volta à venda.

@@ -153,3 +153,15 @@ notify-reorder = 🔁 Заказать снова
 closed-opens-today = Сейчас мы закрыты. Сегодня откроемся в { $time }.
 closed-opens-later = Сейчас мы закрыты. Откроемся { $date } в { $time }.
 closed-indefinitely = Сейчас мы закрыты и не принимаем заказы.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Стоп-лист. Выберите категорию, чтобы отметить блюда как закончившиеся или снова доступные.
+stoplist-none = Ничего не закончилось.
+stoplist-sold-out-now = Сейчас нет: { $dishes }
+stoplist-category = { $category }: нажмите на блюдо, чтобы переключить. ⛔ закончилось, ✅ в продаже.
+stoplist-options = Опции { $item }: ⛔ закончилось, ✅ в продаже.
+stoplist-options-button = Опции
+stoplist-back = « Назад
+stoplist-staff-only = Стоп-лист может менять только персонал ресторана.
+stoplist-marked-sold-out = { $dish }: закончилось.
+stoplist-marked-back = { $dish }: снова в продаже.

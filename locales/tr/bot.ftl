@@ -143,3 +143,15 @@ notify-reorder = 🔁 Tekrar sipariş ver
 closed-opens-today = Şu anda kapalıyız. Bugün saat { $time }’de açıyoruz.
 closed-opens-later = Şu anda kapalıyız. { $date } tarihinde saat { $time }’de açıyoruz.
 closed-indefinitely = Şu anda kapalıyız ve sipariş almıyoruz.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Stop listesi. Yemekleri tükendi veya yeniden satışta olarak işaretlemek için bir kategori seçin.
+stoplist-none = Tükenen bir şey yok.
+stoplist-sold-out-now = Şu an tükendi: { $dishes }
+stoplist-category = { $category }: değiştirmek için bir yemeğe dokunun. ⛔ tükendi, ✅ satışta.
+stoplist-options = { $item } seçenekleri: ⛔ tükendi, ✅ satışta.
+stoplist-options-button = Seçenekler
+stoplist-back = « Geri
+stoplist-staff-only = Stop listesini yalnızca restoran personeli değiştirebilir.
+stoplist-marked-sold-out = { $dish } tükendi.
+stoplist-marked-back = { $dish } yeniden satışta.

@@ -153,3 +153,15 @@ notify-reorder = 🔁 Замовити знову
 closed-opens-today = Зараз ми зачинені. Сьогодні відкриємося о { $time }.
 closed-opens-later = Зараз ми зачинені. Відкриємося { $date } о { $time }.
 closed-indefinitely = Зараз ми зачинені й не приймаємо замовлень.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Стоп-лист. Оберіть категорію, щоб позначити страви як закінчені або знову доступні.
+stoplist-none = Нічого не закінчилося.
+stoplist-sold-out-now = Зараз немає: { $dishes }
+stoplist-category = { $category }: натисніть на страву, щоб перемкнути. ⛔ закінчилося, ✅ у продажу.
+stoplist-options = Опції { $item }: ⛔ закінчилося, ✅ у продажу.
+stoplist-options-button = Опції
+stoplist-back = « Назад
+stoplist-staff-only = Стоп-лист може змінювати лише персонал ресторану.
+stoplist-marked-sold-out = { $dish }: закінчилося.
+stoplist-marked-back = { $dish }: знову в продажу.

@@ -143,3 +143,15 @@ notify-reorder = 🔁 Yana buyurtma berish
 closed-opens-today = Hozir yopiqmiz. Bugun soat { $time } da ochamiz.
 closed-opens-later = Hozir yopiqmiz. { $date } kuni soat { $time } da ochamiz.
 closed-indefinitely = Hozir yopiqmiz va buyurtma qabul qilmayapmiz.
+
+## Stop-list (staff)
+stoplist-title = 🛑 Stop-list. Taomlarni tugagan yoki yana sotuvda deb belgilash uchun toifani tanlang.
+stoplist-none = Hech narsa tugamagan.
+stoplist-sold-out-now = Hozir yo‘q: { $dishes }
+stoplist-category = { $category }: almashtirish uchun taomni bosing. ⛔ tugagan, ✅ sotuvda.
+stoplist-options = { $item } variantlari: ⛔ tugagan, ✅ sotuvda.
+stoplist-options-button = Variantlar
+stoplist-back = « Orqaga
+stoplist-staff-only = Stop-listni faqat restoran xodimlari o‘zgartira oladi.
+stoplist-marked-sold-out = { $dish } tugadi.
+stoplist-marked-back = { $dish } yana sotuvda.

@@ -11,16 +11,19 @@ pub mod notifications;
 mod orders;
 mod read;
 mod refusal;
+mod stoplist;
 mod users;
 
 pub use execute::{CommandMeta, Outcome};
 pub use notifications::{Notification, NotificationError, NotificationKind, NotificationParams};
 pub use read::{OrderDetail, OrderHistory, OrderSummary, TimelineEntry};
 pub use refusal::Refusal;
+pub use stoplist::MenuNow;
 
 use crate::store::{AggregateStore, Database};
 use foodbot_domain::catalog::Catalog;
 use foodbot_domain::order::{Order, OrderError};
+use foodbot_domain::stoplist::{StopList, StopListError};
 use foodbot_domain::user::{User, UserError};
 use foodbot_domain::UserId;
 use std::collections::HashSet;
@@ -33,6 +36,8 @@ pub enum AppError {
     Order(#[from] OrderError),
     #[error(transparent)]
     User(#[from] UserError),
+    #[error(transparent)]
+    StopList(#[from] StopListError),
     /// The same key was used before for a different command on this aggregate.
     #[error("idempotency key {0:?} was already used for another request")]
     IdempotencyKeyReused(String),
@@ -62,9 +67,14 @@ impl AppError {
 
 pub struct App {
     pub db: Database,
+    /// The menu as the file states it; [`App::menu_now`] is the menu with
+    /// the stop-list applied, which carts and checkouts are priced against.
     pub menu: Arc<Catalog>,
     pub orders: AggregateStore<Order>,
     pub users: AggregateStore<User>,
+    pub stop_lists: AggregateStore<StopList>,
+    /// The last menu made by [`App::menu_now`].
+    menu_now: parking_lot::Mutex<Option<MenuNow>>,
     staff: HashSet<UserId>,
     locks: execute::StripedLocks,
     /// Told after every append, so the projector need not wait for its poll.
@@ -82,7 +92,9 @@ impl App {
         let repo = Arc::new(db.repository());
         App {
             orders: AggregateStore::new(db.clone(), repo.clone(), cache_size),
-            users: AggregateStore::new(db.clone(), repo, cache_size),
+            users: AggregateStore::new(db.clone(), repo.clone(), cache_size),
+            stop_lists: AggregateStore::new(db.clone(), repo, 1),
+            menu_now: parking_lot::Mutex::new(None),
             db,
             menu,
             staff,
@@ -95,7 +107,8 @@ impl App {
     /// `crate::audit::seal`); without a key events are not sealed.
     pub fn sealed_by(mut self, key: Option<Arc<crate::audit::AuditKey>>) -> Self {
         self.orders.seal_with(key.clone());
-        self.users.seal_with(key);
+        self.users.seal_with(key.clone());
+        self.stop_lists.seal_with(key);
         self
     }
 

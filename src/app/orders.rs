@@ -63,7 +63,7 @@ impl App {
         let order_id = new_order_id(meta, customer);
         let action = OrderAction::Create {
             order_id,
-            menu: self.menu.clone(),
+            menu: self.menu_now().await?.menu,
             items,
         };
         let outcome = self.run_order_command(meta, order_id, true, action).await?;
@@ -105,7 +105,7 @@ impl App {
             order_id,
             source,
             lines,
-            menu: self.menu.clone(),
+            menu: self.menu_now().await?.menu,
         };
         let outcome = self.run_order_command(meta, order_id, true, action).await?;
         Ok((order_id, outcome))

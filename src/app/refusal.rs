@@ -11,6 +11,7 @@ use super::AppError;
 use crate::store::idempotency::StoredRefusal;
 use axum::http::StatusCode;
 use foodbot_domain::order::OrderError;
+use foodbot_domain::stoplist::StopListError;
 use foodbot_domain::user::UserError;
 use serde_json::{json, Value};
 use std::borrow::Cow;
@@ -52,6 +53,7 @@ impl Refusal {
         match error {
             AppError::Order(e) => Some(e.into()),
             AppError::User(e) => Some(e.into()),
+            AppError::StopList(e) => Some(e.into()),
             AppError::Refused(r) => Some(r.clone()),
             AppError::IdempotencyKeyReused(_) | AppError::Conflict | AppError::Storage(_) => None,
         }
@@ -145,6 +147,18 @@ fn order_refusal(e: &OrderError) -> Refusal {
         }
     };
     Refusal::new(status, code, message)
+}
+
+impl From<&StopListError> for Refusal {
+    fn from(e: &StopListError) -> Refusal {
+        let message = e.to_string();
+        match e {
+            StopListError::StaffOnly => Refusal::new(StatusCode::FORBIDDEN, "forbidden", message),
+            StopListError::UnknownItem(_) | StopListError::UnknownOption { .. } => {
+                Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_item", message)
+            }
+        }
+    }
 }
 
 fn user_refusal(e: &UserError) -> Refusal {

@@ -173,6 +173,7 @@ impl From<AppError> for ApiError {
         match e {
             AppError::Order(e) => Refusal::from(&e).into(),
             AppError::User(e) => Refusal::from(&e).into(),
+            AppError::StopList(e) => Refusal::from(&e).into(),
             AppError::Refused(r) => r.into(),
             AppError::IdempotencyKeyReused(_) => {
                 ApiError::new(ErrorCode::IdempotencyKeyReused, e.to_string())

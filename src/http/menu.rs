@@ -1,26 +1,48 @@
-//! `GET /api/v1/menu`: the public menu, with photo URLs the Mini App can load.
-//! Rendered once at start, since the menu does not change while the server runs.
+//! `GET /api/v1/menu`: the public menu, with photo URLs the Mini App can load,
+//! and every sold-out dish shown as unavailable. Rendered again only when the
+//! stop-list changes.
 //! `GET /menu/photos/{file}`: the photos themselves.
 
+use super::error::ApiError;
 use super::menu_views::Menu;
 use super::AppState;
+use crate::app::MenuNow;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use foodbot_domain::catalog::Catalog;
+use std::sync::Arc;
 
-/// The menu as its JSON answer (rendered once: the menu does not change
-/// while the server runs).
+/// The menu as its JSON answer.
 pub fn render(catalog: &Catalog) -> String {
     serde_json::to_string(&Menu::from(catalog)).unwrap_or_default()
 }
 
-/// The public menu.
-#[utoipa::path(get, path = "/menu", tag = "menu", responses((status = 200, description = "The menu.", body = Menu)))]
-pub async fn menu(State(state): State<AppState>) -> impl IntoResponse {
-    (
+/// The last rendered menu, and the stop-list version it shows.
+#[derive(Default)]
+pub struct Rendered(parking_lot::Mutex<Option<(usize, Arc<str>)>>);
+
+impl Rendered {
+    fn get(&self, now: &MenuNow) -> Arc<str> {
+        let mut last = self.0.lock();
+        if let Some((version, json)) = last.as_ref() {
+            if *version == now.version {
+                return json.clone();
+            }
+        }
+        let json: Arc<str> = render(&now.menu).into();
+        *last = Some((now.version, json.clone()));
+        json
+    }
+}
+
+/// The public menu, sold-out dishes marked `available: false`.
+#[utoipa::path(get, path = "/menu", tag = "menu", responses((status = 200, description = "The menu.", body = Menu), (status = 500, description = "The stop-list could not be read.", body = super::error::ErrorBody)))]
+pub async fn menu(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let now = state.app.menu_now().await?;
+    Ok((
         [("content-type", "application/json")],
-        state.menu_json.clone(),
-    )
+        state.menu_json.get(&now).to_string(),
+    ))
 }
 
 /// The longest file name a file system takes (bytes); a longer name in the URL

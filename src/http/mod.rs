@@ -38,8 +38,8 @@ pub struct ServerState {
     pub app: Arc<App>,
     pub bot_token: SecretString,
     pub init_data_max_age: chrono::Duration,
-    /// The menu as JSON, rendered at start.
-    pub menu_json: String,
+    /// The menu as JSON, rendered again when the stop-list changes.
+    pub menu_json: menu::Rendered,
     /// What the read models show, watched once for every read-your-writes wait.
     pub visibility: foodbot_projections::Visibility,
     /// How long a read given `?after=` waits before `not_yet_visible`.

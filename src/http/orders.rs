@@ -21,7 +21,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use foodbot_domain::catalog::LineRequest;
+use foodbot_domain::catalog::{Catalog, LineRequest};
 use foodbot_domain::order::{Fulfilment, Order, OrderAction};
 use foodbot_domain::Actor;
 use foodbot_domain::{LineId, OrderId};
@@ -43,9 +43,9 @@ fn line_id(raw: &str) -> Result<LineId, ApiError> {
 /// your own write from the read models.
 pub const READ_AFTER: &str = "x-read-after";
 
-fn render(id: OrderId, out: &Outcome<Order>, status: StatusCode) -> Response {
+fn render(id: OrderId, out: &Outcome<Order>, status: StatusCode, menu: &Catalog) -> Response {
     let token = read_token("Order", &id.to_string(), out.version);
-    let view = OrderBody::new(id, &out.state, out.version);
+    let view = OrderBody::new(id, &out.state, out.version, menu);
     (status, [(READ_AFTER, token)], Json(view)).into_response()
 }
 
@@ -122,7 +122,8 @@ pub async fn show(
     let id = order_id(&id)?;
     read_after(&state, q).await?;
     let detail = state.app.order_detail(Actor::Customer(who.id), id).await?;
-    let detail = OrderDetail::try_from(detail).map_err(ApiError::internal)?;
+    let menu = state.app.menu_now().await?.menu;
+    let detail = OrderDetail::new(detail, &menu).map_err(ApiError::internal)?;
     Ok(Json(detail).into_response())
 }
 
@@ -148,7 +149,7 @@ pub async fn create(
     } else {
         StatusCode::CREATED
     };
-    Ok(render(id, &out, status))
+    Ok(render(id, &out, status, &state.app.menu_now().await?.menu))
 }
 
 /// Runs one command on an existing order. `request` (the path and body) is what
@@ -164,7 +165,12 @@ async fn act(
         .app
         .order_command(&who.meta_for(&request), id, action)
         .await?;
-    Ok(render(id, &out, StatusCode::OK))
+    Ok(render(
+        id,
+        &out,
+        StatusCode::OK,
+        &state.app.menu_now().await?.menu,
+    ))
 }
 
 /// Adds a line to the cart.
@@ -180,7 +186,7 @@ pub async fn add_item(
     let item = LineRequest::from(item);
     let request = json!(["add_item", id, &item]);
     let action = OrderAction::AddItem {
-        menu: state.app.menu.clone(),
+        menu: state.app.menu_now().await?.menu,
         item,
     };
     act(&state, &who, id, request, action).await
@@ -249,7 +255,7 @@ pub async fn checkout(
 ) -> Result<Response, ApiError> {
     let id = order_id(&id)?;
     let action = OrderAction::Checkout {
-        menu: state.app.menu.clone(),
+        menu: state.app.menu_now().await?.menu,
     };
     act(&state, &who, id, json!(["checkout", id]), action).await
 }
@@ -317,7 +323,12 @@ pub async fn reorder(
         StatusCode::CREATED
     };
     let view = Reorder {
-        order: OrderBody::new(new_id, &out.state, out.version),
+        order: OrderBody::new(
+            new_id,
+            &out.state,
+            out.version,
+            &state.app.menu_now().await?.menu,
+        ),
         unavailable: out
             .state
             .reorder_unavailable

@@ -5,6 +5,7 @@
 use super::views::{Fulfilment, Line, Money, Order, Refund, Status};
 use crate::app::{OrderDetail as AppOrderDetail, OrderSummary as AppOrderSummary, TimelineEntry};
 use chrono::{DateTime, Utc};
+use foodbot_domain::catalog::Catalog;
 use foodbot_domain::OrderId;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -72,16 +73,15 @@ pub struct OrderDetail {
     pub timeline: Vec<Step>,
 }
 
-impl TryFrom<AppOrderDetail> for OrderDetail {
-    type Error = UnknownStatus;
-
-    fn try_from(d: AppOrderDetail) -> Result<Self, UnknownStatus> {
+impl OrderDetail {
+    /// The detail's view; `menu` is the menu now (see [`Order::new`]).
+    pub fn new(d: AppOrderDetail, menu: &Catalog) -> Result<Self, UnknownStatus> {
         let timeline = d
             .timeline
             .into_iter()
             .map(Step::try_from)
             .collect::<Result<_, _>>()?;
-        let o = Order::new(d.id, &d.order, d.version);
+        let o = Order::new(d.id, &d.order, d.version, menu);
         Ok(OrderDetail {
             id: o.id,
             short_id: o.short_id,

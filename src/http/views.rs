@@ -9,7 +9,7 @@
 //! `{amount, currency}`, times RFC 3339 in UTC.
 
 use foodbot_domain::address::Address as DomainAddress;
-use foodbot_domain::catalog::{Localized, PricedLine};
+use foodbot_domain::catalog::{Catalog, Localized, PricedLine};
 use foodbot_domain::order::{
     CartLine, Fulfilment as DomainFulfilment, Order as DomainOrder, OrderStatus, RefundState,
 };
@@ -159,6 +159,21 @@ pub struct Line {
     pub note: Option<String>,
     pub unit_price: Money,
     pub line_total: Money,
+    /// In a cart: false when the dish, its size or one of its options cannot
+    /// be ordered now (sold out, or no longer on the menu), so checkout would
+    /// refuse the line. Once checked out, always true: the line is bought.
+    pub available: bool,
+}
+
+impl Line {
+    /// The line, `available` as `menu` (the menu now) says for a cart.
+    fn of(l: &CartLine, cart: bool, menu: &Catalog) -> Self {
+        let available = !cart || menu.price(&l.item.to_request()).is_ok();
+        Line {
+            available,
+            ..Line::from(l)
+        }
+    }
 }
 
 impl From<&CartLine> for Line {
@@ -192,6 +207,7 @@ impl From<&CartLine> for Line {
             note: p.note.clone(),
             unit_price: p.unit_price.into(),
             line_total: p.line_total.into(),
+            available: true,
         }
     }
 }
@@ -241,12 +257,19 @@ pub struct Order {
 }
 
 impl Order {
-    pub fn new(id: OrderId, order: &DomainOrder, version: usize) -> Self {
+    /// The order's view; `menu` is the menu now, which says whether a cart's
+    /// lines can still be ordered.
+    pub fn new(id: OrderId, order: &DomainOrder, version: usize, menu: &Catalog) -> Self {
+        let cart = order.status == OrderStatus::Cart;
         Order {
             id,
             short_id: id.short(),
             status: Status::of(order.status),
-            lines: order.lines.iter().map(Line::from).collect(),
+            lines: order
+                .lines
+                .iter()
+                .map(|l| Line::of(l, cart, menu))
+                .collect(),
             subtotal: order.subtotal().into(),
             delivery_fee: order.totals.as_ref().map(|t| t.delivery_fee.into()),
             total: order.totals.as_ref().map(|t| t.total.into()),

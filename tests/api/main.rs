@@ -30,6 +30,7 @@ mod orders;
 mod outbox;
 mod read_side;
 mod schema;
+mod stoplist;
 mod surface;
 mod tampering;
 mod versions;

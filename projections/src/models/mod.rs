@@ -157,7 +157,7 @@ pub(crate) fn order_events<'a>(
 ) -> impl Iterator<Item = (&'a Envelope, &'a OrderEvent)> + 'a {
     events.iter().filter_map(|e| match &e.event {
         Decoded::Order(ev) => Some((*e, ev)),
-        Decoded::User(_) => None,
+        Decoded::User(_) | Decoded::StopList(_) => None,
     })
 }
 
@@ -167,7 +167,7 @@ pub(crate) fn user_events<'a>(
 ) -> impl Iterator<Item = (i64, &'a UserEvent)> + 'a {
     events.iter().filter_map(|e| match &e.event {
         Decoded::User(ev) => Some((e.aggregate_id.parse().unwrap_or_default(), ev)),
-        Decoded::Order(_) => None,
+        Decoded::Order(_) | Decoded::StopList(_) => None,
     })
 }
 

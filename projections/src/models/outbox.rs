@@ -263,6 +263,9 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                     | UserEvent::BotUnblocked { .. } => {}
                 }
             }
+            // What the kitchen runs out of is shown on the menu, not sent to
+            // anyone.
+            Decoded::StopList(_) => {}
             Decoded::Order(ev) => {
                 let id = e.aggregate_id.as_str();
                 if let OrderEvent::OrderCreated { customer, .. } = ev {

@@ -6,6 +6,7 @@
 //! only well-formed data and every argument is checked again where it is used
 //! (the order must be the presser's, the version current).
 
+use super::stoplist::{Target, View};
 use crate::i18n::Lang;
 use foodbot_domain::OrderId;
 use uuid::Uuid;
@@ -30,6 +31,10 @@ pub enum Callback {
     CancelNo,
     /// A category of the menu, by its position.
     MenuCategory(u32),
+    /// A view of the stop-list (staff only).
+    StopList(View),
+    /// Sets a dish sold out (`true`) or back on sale (staff only).
+    StopListSet(Target, bool),
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -59,6 +64,14 @@ fn number<T: std::str::FromStr>(s: &str) -> Option<T> {
     canonical.then(|| s.parse().ok()).flatten()
 }
 
+fn flag(s: &str) -> Option<bool> {
+    match s {
+        "0" => Some(false),
+        "1" => Some(true),
+        _ => None,
+    }
+}
+
 impl Callback {
     /// The data to put on a button.
     pub fn write(&self) -> String {
@@ -73,6 +86,20 @@ impl Callback {
             Callback::CancelYes(id, v) => format!("{VERSION}:cy:{}:{v}", o(id)),
             Callback::CancelNo => format!("{VERSION}:cn"),
             Callback::MenuCategory(i) => format!("{VERSION}:mc:{i}"),
+            Callback::StopList(View::Categories) => format!("{VERSION}:sl"),
+            Callback::StopList(View::Category(c)) => format!("{VERSION}:sc:{c}"),
+            Callback::StopList(View::Options(i)) => format!("{VERSION}:sg:{i}"),
+            Callback::StopListSet(Target::Item(i), on) => {
+                format!("{VERSION}:si:{i}:{}", u8::from(*on))
+            }
+            Callback::StopListSet(
+                Target::Option {
+                    item,
+                    group,
+                    option,
+                },
+                on,
+            ) => format!("{VERSION}:sp:{item}:{group}:{option}:{}", u8::from(*on)),
         };
         debug_assert!(s.len() <= MAX_BYTES, "{s}");
         s
@@ -104,6 +131,21 @@ impl Callback {
             }
             ("cn", []) => Callback::CancelNo,
             ("mc", [i]) => Callback::MenuCategory(number(i).ok_or_else(bad)?),
+            ("sl", []) => Callback::StopList(View::Categories),
+            ("sc", [c]) => Callback::StopList(View::Category(number(c).ok_or_else(bad)?)),
+            ("sg", [i]) => Callback::StopList(View::Options(number(i).ok_or_else(bad)?)),
+            ("si", [i, on]) => Callback::StopListSet(
+                Target::Item(number(i).ok_or_else(bad)?),
+                flag(on).ok_or_else(bad)?,
+            ),
+            ("sp", [i, g, o, on]) => Callback::StopListSet(
+                Target::Option {
+                    item: number(i).ok_or_else(bad)?,
+                    group: number(g).ok_or_else(bad)?,
+                    option: number(o).ok_or_else(bad)?,
+                },
+                flag(on).ok_or_else(bad)?,
+            ),
             _ => return Err(bad()),
         };
         Ok(cb)
@@ -131,6 +173,18 @@ mod tests {
             Callback::CancelYes(id(), u64::MAX),
             Callback::CancelNo,
             Callback::MenuCategory(7),
+            Callback::StopList(View::Categories),
+            Callback::StopList(View::Category(3)),
+            Callback::StopList(View::Options(u32::MAX)),
+            Callback::StopListSet(Target::Item(12), true),
+            Callback::StopListSet(
+                Target::Option {
+                    item: u32::MAX,
+                    group: u32::MAX,
+                    option: u32::MAX,
+                },
+                false,
+            ),
         ];
         for cb in all {
             let data = cb.write();
@@ -156,6 +210,11 @@ mod tests {
             format!("1:cy:{o}"),
             format!("1:cy:{o}:1.5"),
             "1:od:not-a-uuid-but-32-characters!!".into(),
+            "1:si:1:2".into(),
+            "1:si:1".into(),
+            "1:sp:1:2:3".into(),
+            "1:sc:-1".into(),
+            "1:sl:0".into(),
         ] {
             assert!(
                 matches!(Callback::read(Some(&data)), Err(BadCallback::Malformed(_))),

@@ -48,7 +48,8 @@ pub fn matching<'a>(menu: &'a Catalog, query: &str, lang: &str) -> Vec<&'a Item>
 
 pub async fn inline_query(ctx: Arc<BotContext>, turn: Turn, q: InlineQuery) -> BotResult {
     let lang = turn.lang;
-    let all = matching(&ctx.app.menu, &q.query, lang.code());
+    let menu = ctx.app.menu_now().await?.menu;
+    let all = matching(&menu, &q.query, lang.code());
     // The offset is ours, echoed back by the client: untrusted, so a bad one
     // starts from the beginning.
     let start: usize = q.offset.parse().unwrap_or(0).min(all.len());

@@ -49,7 +49,8 @@ pub async fn menu(ctx: &BotContext, turn: &Turn) -> BotResult {
 
 /// A category's items, one message each.
 pub async fn menu_category(ctx: &BotContext, turn: &Turn, index: u32) -> Result<Answer, BotError> {
-    let menu = &ctx.app.menu;
+    // Sold-out dishes are left out.
+    let menu = ctx.app.menu_now().await?.menu;
     let Some(category) = usize::try_from(index)
         .ok()
         .and_then(|i| menu.categories.get(i))

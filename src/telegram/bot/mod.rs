@@ -20,6 +20,7 @@ mod links;
 mod menu;
 mod orders;
 mod reply;
+mod stoplist;
 pub mod texts;
 mod webapp;
 
@@ -62,6 +63,8 @@ pub enum Command {
     Cancel,
     Language,
     Help,
+    /// Staff only: what the kitchen has run out of.
+    Stoplist,
 }
 
 /// Why a handler failed.
@@ -218,6 +221,7 @@ async fn on_command(ctx: Arc<BotContext>, turn: Turn, cmd: Command) -> BotResult
         Command::Cancel => orders::cancel_pick(&ctx, &turn).await,
         Command::Language => account::language_pick(&ctx, &turn).await,
         Command::Help => account::help(&ctx, &turn).await,
+        Command::Stoplist => stoplist::command(&ctx, &turn).await,
     }
 }
 
@@ -245,6 +249,10 @@ async fn on_button(
             }
             Callback::CancelNo => orders::cancel_no(&ctx, &turn, message).await?,
             Callback::MenuCategory(i) => orders::menu_category(&ctx, &turn, i).await?,
+            Callback::StopList(view) => stoplist::show(&ctx, &turn, message, view).await?,
+            Callback::StopListSet(target, sold_out) => {
+                stoplist::set(&ctx, &turn, message, target, sold_out).await?
+            }
         },
     };
     // Every button press is answered, also when nothing is to be said, so
