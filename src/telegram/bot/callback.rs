@@ -30,6 +30,8 @@ pub enum Callback {
     CancelNo,
     /// A category of the menu, by its position.
     MenuCategory(u32),
+    /// Sends the order's invoice.
+    Pay(OrderId),
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -73,6 +75,7 @@ impl Callback {
             Callback::CancelYes(id, v) => format!("{VERSION}:cy:{}:{v}", o(id)),
             Callback::CancelNo => format!("{VERSION}:cn"),
             Callback::MenuCategory(i) => format!("{VERSION}:mc:{i}"),
+            Callback::Pay(id) => format!("{VERSION}:pay:{}", o(id)),
         };
         debug_assert!(s.len() <= MAX_BYTES, "{s}");
         s
@@ -104,6 +107,7 @@ impl Callback {
             }
             ("cn", []) => Callback::CancelNo,
             ("mc", [i]) => Callback::MenuCategory(number(i).ok_or_else(bad)?),
+            ("pay", [id]) => Callback::Pay(order(id).ok_or_else(bad)?),
             _ => return Err(bad()),
         };
         Ok(cb)
@@ -131,6 +135,7 @@ mod tests {
             Callback::CancelYes(id(), u64::MAX),
             Callback::CancelNo,
             Callback::MenuCategory(7),
+            Callback::Pay(id()),
         ];
         for cb in all {
             let data = cb.write();
