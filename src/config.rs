@@ -23,6 +23,17 @@ pub struct Config {
     #[arg(long, env = "BOT_TOKEN", hide_env_values = true)]
     pub bot_token: Option<SecretString>,
 
+    /// The payment provider token from @BotFather (Payments), for invoices in
+    /// real money (food). Without it food cannot be paid; digital goods, paid
+    /// in Telegram Stars, need none.
+    #[arg(long, env = "PAYMENT_PROVIDER_TOKEN", hide_env_values = true)]
+    pub payment_provider_token: Option<SecretString>,
+
+    /// How often the server looks for Stars payments to refund, in milliseconds.
+    #[arg(long, env = "STAR_REFUND_INTERVAL_MS", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u64).range(50..))]
+    pub star_refund_interval_ms: u64,
+
     /// Where the bot's Bot API calls go (tests and the offline demo point it at a fake).
     #[arg(
         long,

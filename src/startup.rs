@@ -74,7 +74,8 @@ impl Server {
                 config.aggregate_cache_size,
                 projector.wake(),
             )
-            .sealed_by(audit_key.clone()),
+            .sealed_by(audit_key.clone())
+            .paid_through(config.payment_provider_token.clone()),
         );
         let (api, fake) = if demo {
             // The offline demo's Telegram: an in-process fake Bot API.
@@ -93,6 +94,7 @@ impl Server {
             visibility,
             read_after_timeout: std::time::Duration::from_millis(config.read_after_timeout_ms),
             projector: projector.counters(),
+            telegram: bot.ctx.bot.clone(),
         });
         let menu_dir = config
             .menu_path

@@ -172,3 +172,20 @@ stoplist-back = « رجوع
 stoplist-staff-only = فقط طاقم المطعم يمكنه تغيير قائمة النفاد.
 stoplist-marked-sold-out = { $dish } نفد.
 stoplist-marked-back = { $dish } متوفر من جديد.
+## Payments (المدفوعات): invoices, the pre-checkout answer, thanks
+
+invoice-title = الطلب #{ $short_id }
+invoice-description = طلبك: { $items }
+invoice-delivery-fee = التوصيل
+status-pay = 💳 ادفع للطلب #{ $short_id }
+pay-unavailable = الدفع عبر الإنترنت غير متاح الآن. يرجى المحاولة لاحقًا.
+pay-already-paid = هذا الطلب مدفوع بالفعل.
+precheckout-unknown = هذه الفاتورة لم تعد صالحة.
+precheckout-changed = تغيّر طلبك منذ إصدار هذه الفاتورة. افتح الطلب مرة أخرى للدفع.
+precheckout-amount = المبلغ لا يطابق طلبك. افتح الطلب مرة أخرى للدفع.
+precheckout-closed = المطعم لا يستقبل الطلبات الآن.
+precheckout-unavailable = تعذّر علينا التحقق من طلبك الآن. يرجى المحاولة بعد قليل.
+payment-thanks = 🎉 شكرًا لك! تم دفع الطلب #{ $short_id } ({ $total }).
+webapp-mixed = تُدفع بطاقات الهدايا بنجوم Telegram والطعام بالبطاقة، لذا لا يمكن جمعهما في طلب واحد. يرجى طلبهما بشكل منفصل.
+webapp-need-fulfilment = يرجى اختيار التوصيل أو الاستلام أولًا.
+webapp-bad-address = عنوان التوصيل هذا غير مكتمل.

@@ -167,3 +167,20 @@ stoplist-back = « Zurück
 stoplist-staff-only = Nur das Personal des Restaurants kann die Stoppliste ändern.
 stoplist-marked-sold-out = { $dish } ist ausverkauft.
 stoplist-marked-back = { $dish } ist wieder verfügbar.
+## Payments (Zahlungen): invoices, the pre-checkout answer, thanks
+
+invoice-title = Bestellung #{ $short_id }
+invoice-description = Deine Bestellung: { $items }
+invoice-delivery-fee = Lieferung
+status-pay = 💳 #{ $short_id } bezahlen
+pay-unavailable = Online-Zahlung ist gerade nicht möglich. Bitte versuche es später noch einmal.
+pay-already-paid = Diese Bestellung ist bereits bezahlt.
+precheckout-unknown = Diese Rechnung ist nicht mehr gültig.
+precheckout-changed = Deine Bestellung hat sich seit dieser Rechnung geändert. Bitte öffne die Bestellung erneut, um zu bezahlen.
+precheckout-amount = Der Betrag passt nicht zu deiner Bestellung. Bitte öffne die Bestellung erneut, um zu bezahlen.
+precheckout-closed = Das Restaurant nimmt gerade keine Bestellungen an.
+precheckout-unavailable = Wir konnten deine Bestellung gerade nicht prüfen. Bitte versuche es gleich noch einmal.
+payment-thanks = 🎉 Danke! Bestellung #{ $short_id } ist bezahlt ({ $total }).
+webapp-mixed = Gutscheine werden mit Telegram Stars bezahlt, Essen mit Karte – sie können nicht in einer Bestellung sein. Bitte bestelle sie getrennt.
+webapp-need-fulfilment = Bitte wähle zuerst Lieferung oder Abholung.
+webapp-bad-address = Diese Lieferadresse ist unvollständig.

@@ -169,3 +169,21 @@ stoplist-back = « Back
 stoplist-staff-only = Only the restaurant’s staff can change the stop-list.
 stoplist-marked-sold-out = { $dish } is sold out.
 stoplist-marked-back = { $dish } is back on sale.
+
+## Payments (Payments): invoices, the pre-checkout answer, thanks
+
+invoice-title = Order #{ $short_id }
+invoice-description = Your order: { $items }
+invoice-delivery-fee = Delivery
+status-pay = 💳 Pay for #{ $short_id }
+pay-unavailable = Online payment is not available right now. Please try again later.
+pay-already-paid = This order is already paid.
+precheckout-unknown = This invoice is no longer valid.
+precheckout-changed = Your order has changed since this invoice was made. Please open the order again to pay.
+precheckout-amount = The amount does not match your order. Please open the order again to pay.
+precheckout-closed = The restaurant is not taking orders right now.
+precheckout-unavailable = We could not check your order just now. Please try again in a moment.
+payment-thanks = 🎉 Thank you! Order #{ $short_id } is paid ({ $total }).
+webapp-mixed = Gift cards are paid with Telegram Stars and food by card, so they cannot be in one order. Please order them separately.
+webapp-need-fulfilment = Please choose delivery or pickup first.
+webapp-bad-address = That delivery address is incomplete.

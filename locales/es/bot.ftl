@@ -167,3 +167,20 @@ stoplist-back = « Atrás
 stoplist-staff-only = Solo el personal del restaurante puede cambiar la lista de agotados.
 stoplist-marked-sold-out = { $dish } está agotado.
 stoplist-marked-back = { $dish } vuelve a estar disponible.
+## Payments (Pagos): invoices, the pre-checkout answer, thanks
+
+invoice-title = Pedido #{ $short_id }
+invoice-description = Tu pedido: { $items }
+invoice-delivery-fee = Envío
+status-pay = 💳 Pagar #{ $short_id }
+pay-unavailable = El pago en línea no está disponible ahora. Inténtalo de nuevo más tarde.
+pay-already-paid = Este pedido ya está pagado.
+precheckout-unknown = Esta factura ya no es válida.
+precheckout-changed = Tu pedido ha cambiado desde que se creó esta factura. Abre el pedido de nuevo para pagar.
+precheckout-amount = El importe no coincide con tu pedido. Abre el pedido de nuevo para pagar.
+precheckout-closed = El restaurante no acepta pedidos en este momento.
+precheckout-unavailable = No hemos podido comprobar tu pedido ahora. Inténtalo de nuevo en un momento.
+payment-thanks = 🎉 ¡Gracias! El pedido #{ $short_id } está pagado ({ $total }).
+webapp-mixed = Las tarjetas regalo se pagan con Telegram Stars y la comida con tarjeta, así que no pueden ir en el mismo pedido. Pídelas por separado.
+webapp-need-fulfilment = Elige primero envío a domicilio o recogida.
+webapp-bad-address = Esa dirección de entrega está incompleta.

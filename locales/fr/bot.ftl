@@ -169,3 +169,20 @@ stoplist-back = ← Retour
 stoplist-staff-only = Seul le personnel du restaurant peut modifier la liste des ruptures.
 stoplist-marked-sold-out = { $dish } est en rupture.
 stoplist-marked-back = { $dish } est de nouveau disponible.
+## Payments (Paiements): invoices, the pre-checkout answer, thanks
+
+invoice-title = Commande #{ $short_id }
+invoice-description = Votre commande : { $items }
+invoice-delivery-fee = Livraison
+status-pay = 💳 Payer #{ $short_id }
+pay-unavailable = Le paiement en ligne n’est pas disponible pour le moment. Veuillez réessayer plus tard.
+pay-already-paid = Cette commande est déjà payée.
+precheckout-unknown = Cette facture n’est plus valable.
+precheckout-changed = Votre commande a changé depuis la création de cette facture. Rouvrez la commande pour payer.
+precheckout-amount = Le montant ne correspond pas à votre commande. Rouvrez la commande pour payer.
+precheckout-closed = Le restaurant ne prend pas de commandes pour le moment.
+precheckout-unavailable = Nous n’avons pas pu vérifier votre commande. Réessayez dans un instant.
+payment-thanks = 🎉 Merci ! La commande #{ $short_id } est payée ({ $total }).
+webapp-mixed = Les cartes cadeaux se paient en Telegram Stars et les plats par carte : ils ne peuvent pas être dans la même commande. Commandez-les séparément.
+webapp-need-fulfilment = Choisissez d’abord la livraison ou le retrait.
+webapp-bad-address = Cette adresse de livraison est incomplète.

@@ -167,3 +167,20 @@ stoplist-back = « Indietro
 stoplist-staff-only = Solo il personale del ristorante può modificare la lista esauriti.
 stoplist-marked-sold-out = { $dish } è esaurito.
 stoplist-marked-back = { $dish } è di nuovo disponibile.
+## Payments (Pagamenti): invoices, the pre-checkout answer, thanks
+
+invoice-title = Ordine #{ $short_id }
+invoice-description = Il tuo ordine: { $items }
+invoice-delivery-fee = Consegna
+status-pay = 💳 Paga #{ $short_id }
+pay-unavailable = Il pagamento online non è disponibile al momento. Riprova più tardi.
+pay-already-paid = Questo ordine è già pagato.
+precheckout-unknown = Questa fattura non è più valida.
+precheckout-changed = Il tuo ordine è cambiato da quando è stata creata questa fattura. Riapri l’ordine per pagare.
+precheckout-amount = L’importo non corrisponde al tuo ordine. Riapri l’ordine per pagare.
+precheckout-closed = Il ristorante non accetta ordini in questo momento.
+precheckout-unavailable = Non siamo riusciti a verificare il tuo ordine. Riprova tra un attimo.
+payment-thanks = 🎉 Grazie! L’ordine #{ $short_id } è pagato ({ $total }).
+webapp-mixed = Le carte regalo si pagano con Telegram Stars e il cibo con carta, quindi non possono stare nello stesso ordine. Ordinale separatamente.
+webapp-need-fulfilment = Scegli prima consegna o ritiro.
+webapp-bad-address = Questo indirizzo di consegna è incompleto.

@@ -169,3 +169,20 @@ stoplist-back = « Wstecz
 stoplist-staff-only = Tylko obsługa restauracji może zmieniać listę wstrzymanych.
 stoplist-marked-sold-out = { $dish }: wyprzedane.
 stoplist-marked-back = { $dish }: znów dostępne.
+## Payments (Płatności): invoices, the pre-checkout answer, thanks
+
+invoice-title = Zamówienie #{ $short_id }
+invoice-description = Twoje zamówienie: { $items }
+invoice-delivery-fee = Dostawa
+status-pay = 💳 Zapłać za #{ $short_id }
+pay-unavailable = Płatność online jest teraz niedostępna. Spróbuj ponownie później.
+pay-already-paid = To zamówienie jest już opłacone.
+precheckout-unknown = Ta faktura nie jest już ważna.
+precheckout-changed = Twoje zamówienie zmieniło się od wystawienia tej faktury. Otwórz zamówienie ponownie, aby zapłacić.
+precheckout-amount = Kwota nie zgadza się z zamówieniem. Otwórz zamówienie ponownie, aby zapłacić.
+precheckout-closed = Restauracja nie przyjmuje teraz zamówień.
+precheckout-unavailable = Nie udało się teraz sprawdzić zamówienia. Spróbuj ponownie za chwilę.
+payment-thanks = 🎉 Dziękujemy! Zamówienie #{ $short_id } jest opłacone ({ $total }).
+webapp-mixed = Karty podarunkowe opłaca się w Telegram Stars, a jedzenie kartą, więc nie mogą być w jednym zamówieniu. Zamów je osobno.
+webapp-need-fulfilment = Najpierw wybierz dostawę lub odbiór osobisty.
+webapp-bad-address = Ten adres dostawy jest niepełny.

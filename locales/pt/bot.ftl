@@ -167,3 +167,20 @@ stoplist-back = « Voltar
 stoplist-staff-only = Só a equipa do restaurante pode alterar a lista de esgotados.
 stoplist-marked-sold-out = { $dish } está esgotado.
 stoplist-marked-back = { $dish } está de volta à venda.
+## Payments (Pagamentos): invoices, the pre-checkout answer, thanks
+
+invoice-title = Pedido #{ $short_id }
+invoice-description = O seu pedido: { $items }
+invoice-delivery-fee = Entrega
+status-pay = 💳 Pagar #{ $short_id }
+pay-unavailable = O pagamento online não está disponível agora. Tente novamente mais tarde.
+pay-already-paid = Este pedido já está pago.
+precheckout-unknown = Esta fatura já não é válida.
+precheckout-changed = O seu pedido mudou desde que esta fatura foi criada. Abra o pedido novamente para pagar.
+precheckout-amount = O valor não corresponde ao seu pedido. Abra o pedido novamente para pagar.
+precheckout-closed = O restaurante não está a aceitar pedidos neste momento.
+precheckout-unavailable = Não conseguimos verificar o seu pedido agora. Tente novamente daqui a pouco.
+payment-thanks = 🎉 Obrigado! O pedido #{ $short_id } está pago ({ $total }).
+webapp-mixed = Os cartões-presente pagam-se com Telegram Stars e a comida com cartão, por isso não podem estar no mesmo pedido. Encomende-os em separado.
+webapp-need-fulfilment = Escolha primeiro entrega ou levantamento.
+webapp-bad-address = Esse endereço de entrega está incompleto.

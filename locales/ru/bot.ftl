@@ -165,3 +165,20 @@ stoplist-back = « Назад
 stoplist-staff-only = Стоп-лист может менять только персонал ресторана.
 stoplist-marked-sold-out = { $dish }: закончилось.
 stoplist-marked-back = { $dish }: снова в продаже.
+## Payments (Оплата): invoices, the pre-checkout answer, thanks
+
+invoice-title = Заказ #{ $short_id }
+invoice-description = Ваш заказ: { $items }
+invoice-delivery-fee = Доставка
+status-pay = 💳 Оплатить #{ $short_id }
+pay-unavailable = Онлайн-оплата сейчас недоступна. Попробуйте позже.
+pay-already-paid = Этот заказ уже оплачен.
+precheckout-unknown = Этот счёт больше не действителен.
+precheckout-changed = Заказ изменился после выставления этого счёта. Откройте заказ снова, чтобы оплатить.
+precheckout-amount = Сумма не совпадает с вашим заказом. Откройте заказ снова, чтобы оплатить.
+precheckout-closed = Ресторан сейчас не принимает заказы.
+precheckout-unavailable = Не удалось проверить заказ. Попробуйте ещё раз через минуту.
+payment-thanks = 🎉 Спасибо! Заказ #{ $short_id } оплачен ({ $total }).
+webapp-mixed = Подарочные карты оплачиваются Telegram Stars, а еда — картой, поэтому их нельзя заказать вместе. Оформите их отдельными заказами.
+webapp-need-fulfilment = Сначала выберите доставку или самовывоз.
+webapp-bad-address = Адрес доставки указан не полностью.

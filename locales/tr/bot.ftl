@@ -155,3 +155,20 @@ stoplist-back = « Geri
 stoplist-staff-only = Stop listesini yalnızca restoran personeli değiştirebilir.
 stoplist-marked-sold-out = { $dish } tükendi.
 stoplist-marked-back = { $dish } yeniden satışta.
+## Payments (Ödemeler): invoices, the pre-checkout answer, thanks
+
+invoice-title = Sipariş #{ $short_id }
+invoice-description = Siparişiniz: { $items }
+invoice-delivery-fee = Teslimat
+status-pay = 💳 #{ $short_id } için öde
+pay-unavailable = Çevrimiçi ödeme şu anda kullanılamıyor. Lütfen daha sonra tekrar deneyin.
+pay-already-paid = Bu sipariş zaten ödendi.
+precheckout-unknown = Bu fatura artık geçerli değil.
+precheckout-changed = Bu fatura oluşturulduktan sonra siparişiniz değişti. Ödemek için siparişi yeniden açın.
+precheckout-amount = Tutar siparişinizle eşleşmiyor. Ödemek için siparişi yeniden açın.
+precheckout-closed = Restoran şu anda sipariş almıyor.
+precheckout-unavailable = Siparişinizi şu anda kontrol edemedik. Lütfen biraz sonra tekrar deneyin.
+payment-thanks = 🎉 Teşekkürler! #{ $short_id } numaralı sipariş ödendi ({ $total }).
+webapp-mixed = Hediye kartları Telegram Stars ile, yemekler kartla ödenir; bu yüzden aynı siparişte olamazlar. Lütfen ayrı ayrı sipariş verin.
+webapp-need-fulfilment = Lütfen önce teslimat veya gel-al seçin.
+webapp-bad-address = Bu teslimat adresi eksik.

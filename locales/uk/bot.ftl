@@ -165,3 +165,20 @@ stoplist-back = « Назад
 stoplist-staff-only = Стоп-лист може змінювати лише персонал ресторану.
 stoplist-marked-sold-out = { $dish }: закінчилося.
 stoplist-marked-back = { $dish }: знову в продажу.
+## Payments (Оплата): invoices, the pre-checkout answer, thanks
+
+invoice-title = Замовлення #{ $short_id }
+invoice-description = Ваше замовлення: { $items }
+invoice-delivery-fee = Доставка
+status-pay = 💳 Оплатити #{ $short_id }
+pay-unavailable = Онлайн-оплата зараз недоступна. Спробуйте пізніше.
+pay-already-paid = Це замовлення вже оплачено.
+precheckout-unknown = Цей рахунок більше не дійсний.
+precheckout-changed = Замовлення змінилося після виставлення цього рахунку. Відкрийте замовлення знову, щоб оплатити.
+precheckout-amount = Сума не збігається з вашим замовленням. Відкрийте замовлення знову, щоб оплатити.
+precheckout-closed = Ресторан зараз не приймає замовлення.
+precheckout-unavailable = Не вдалося перевірити замовлення. Спробуйте ще раз за хвилину.
+payment-thanks = 🎉 Дякуємо! Замовлення #{ $short_id } оплачено ({ $total }).
+webapp-mixed = Подарункові картки оплачуються Telegram Stars, а їжа — карткою, тому їх не можна замовити разом. Оформіть їх окремими замовленнями.
+webapp-need-fulfilment = Спершу оберіть доставку або самовивіз.
+webapp-bad-address = Адресу доставки вказано не повністю.

@@ -155,3 +155,20 @@ stoplist-back = « Orqaga
 stoplist-staff-only = Stop-listni faqat restoran xodimlari o‘zgartira oladi.
 stoplist-marked-sold-out = { $dish } tugadi.
 stoplist-marked-back = { $dish } yana sotuvda.
+## Payments (To‘lovlar): invoices, the pre-checkout answer, thanks
+
+invoice-title = Buyurtma #{ $short_id }
+invoice-description = Buyurtmangiz: { $items }
+invoice-delivery-fee = Yetkazib berish
+status-pay = 💳 #{ $short_id } uchun to‘lash
+pay-unavailable = Onlayn to‘lov hozir mavjud emas. Keyinroq qayta urinib ko‘ring.
+pay-already-paid = Bu buyurtma allaqachon to‘langan.
+precheckout-unknown = Bu hisob endi amal qilmaydi.
+precheckout-changed = Bu hisob yaratilgandan keyin buyurtmangiz o‘zgargan. To‘lash uchun buyurtmani qayta oching.
+precheckout-amount = Summa buyurtmangizga mos kelmaydi. To‘lash uchun buyurtmani qayta oching.
+precheckout-closed = Restoran hozir buyurtma qabul qilmayapti.
+precheckout-unavailable = Buyurtmangizni hozir tekshira olmadik. Birozdan so‘ng qayta urinib ko‘ring.
+payment-thanks = 🎉 Rahmat! #{ $short_id } buyurtma to‘landi ({ $total }).
+webapp-mixed = Sovg‘a kartalari Telegram Stars bilan, taomlar esa karta bilan to‘lanadi, shuning uchun ular bitta buyurtmada bo‘la olmaydi. Ularni alohida buyurtma qiling.
+webapp-need-fulfilment = Avval yetkazib berish yoki olib ketishni tanlang.
+webapp-bad-address = Yetkazib berish manzili to‘liq emas.

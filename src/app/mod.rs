@@ -9,6 +9,7 @@
 mod execute;
 pub mod notifications;
 mod orders;
+mod payments;
 mod read;
 mod refusal;
 mod stoplist;
@@ -16,6 +17,10 @@ mod users;
 
 pub use execute::{CommandMeta, Outcome};
 pub use notifications::{Notification, NotificationError, NotificationKind, NotificationParams};
+pub use payments::{
+    Invoice, InvoiceError, InvoicePayload, PendingStarRefund, PreCheckoutRefusal, RefundTurn,
+    RestaurantClosed, TelegramPayment, TelegramRefund,
+};
 pub use read::{OrderDetail, OrderHistory, OrderSummary, TimelineEntry};
 pub use refusal::Refusal;
 pub use stoplist::MenuNow;
@@ -79,6 +84,9 @@ pub struct App {
     locks: execute::StripedLocks,
     /// Told after every append, so the projector need not wait for its poll.
     wake: Arc<tokio::sync::Notify>,
+    /// The payment provider's token from @BotFather; without it food cannot
+    /// be invoiced (digital goods, paid in Stars, need none).
+    pub provider_token: Option<secrecy::SecretString>,
 }
 
 impl App {
@@ -100,6 +108,7 @@ impl App {
             staff,
             locks: execute::StripedLocks::new(1024),
             wake,
+            provider_token: None,
         }
     }
 
@@ -109,6 +118,12 @@ impl App {
         self.orders.seal_with(key.clone());
         self.users.seal_with(key.clone());
         self.stop_lists.seal_with(key);
+        self
+    }
+
+    /// Takes payments with a provider using `token` (`PAYMENT_PROVIDER_TOKEN`).
+    pub fn paid_through(mut self, token: Option<secrecy::SecretString>) -> Self {
+        self.provider_token = token.filter(|t| !secrecy::ExposeSecret::expose_secret(t).is_empty());
         self
     }
 

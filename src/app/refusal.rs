@@ -128,11 +128,16 @@ fn order_refusal(e: &OrderError) -> Refusal {
         }
         EmptyCart => (StatusCode::UNPROCESSABLE_ENTITY, "empty_cart"),
         FulfilmentMissing => (StatusCode::UNPROCESSABLE_ENTITY, "fulfilment_missing"),
+        MixedDigitalAndPhysical => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "mixed_digital_and_physical",
+        ),
         InvalidFulfilment(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_fulfilment"),
         WrongPaymentMethod => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_payment_method"),
         NoPaymentRequested => (StatusCode::CONFLICT, "no_payment_requested"),
         PaymentMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "payment_mismatch"),
         AlreadyPaid => (StatusCode::CONFLICT, "already_paid"),
+        NotCheckedOut => (StatusCode::CONFLICT, "not_checked_out"),
         NotPaid => (StatusCode::CONFLICT, "not_paid"),
         RefundAlreadyRequested => (StatusCode::CONFLICT, "refund_exists"),
         NoRefundRequested => (StatusCode::CONFLICT, "no_refund_requested"),

@@ -53,8 +53,39 @@ async fn for_each_event(
     Ok(())
 }
 
-/// The event types `payment_line` turns into lines.
-const PAYMENT_EVENTS: [&str; 3] = ["PaymentReceived", "RefundRequested", "RefundCompleted"];
+/// The event types the payment replay shows: every step of a payment, from
+/// the invoice (`PaymentRequested`, no money yet) to the refund.
+const PAYMENT_EVENTS: [&str; 4] = [
+    "PaymentRequested",
+    "PaymentReceived",
+    "RefundRequested",
+    "RefundCompleted",
+];
+
+/// An invoice issued: a step of the payment, but no money moved (so not in
+/// the ledger nor in the totals).
+fn request_line(e: &Envelope) -> Option<Value> {
+    let Decoded::Order(OrderEvent::PaymentRequested {
+        method,
+        amount,
+        invoice_payload,
+        at,
+    }) = &e.event
+    else {
+        return None;
+    };
+    Some(json!({
+        "position": e.position(),
+        "order_id": e.aggregate_id,
+        "sequence": e.sequence,
+        "kind": "payment_requested",
+        "amount": amount.amount,
+        "currency": amount.currency,
+        "method": method,
+        "invoice_payload": invoice_payload,
+        "at": foodbot_projections::time::format(*at),
+    }))
+}
 
 fn payment_line(e: &Envelope) -> Option<Value> {
     let Decoded::Order(ev) = &e.event else {
@@ -148,7 +179,7 @@ pub async fn replay(
         {
             return Ok(true);
         }
-        if let Some(line) = payment_line(e) {
+        if let Some(line) = payment_line(e).or_else(|| request_line(e)) {
             let currency = line["currency"].as_str().unwrap_or("").to_string();
             let amount = line["amount"].as_i64().unwrap_or(0);
             let t = totals.entry(currency).or_default();

@@ -52,6 +52,8 @@ pub enum ErrorCode {
     /// HTTP 409.
     NotPaid,
     /// HTTP 409.
+    NotCheckedOut,
+    /// HTTP 409.
     OrderExists,
     /// HTTP 409.
     RefundExists,
@@ -85,6 +87,8 @@ pub enum ErrorCode {
     /// HTTP 422.
     ItemsUnavailable,
     /// HTTP 422.
+    MixedDigitalAndPhysical,
+    /// HTTP 422.
     NothingToReorder,
     /// HTTP 422.
     PaymentMismatch,
@@ -100,8 +104,12 @@ pub enum ErrorCode {
     WrongPaymentMethod,
     /// HTTP 500.
     Internal,
+    /// HTTP 502.
+    TelegramUnavailable,
     /// HTTP 503.
     NotYetVisible,
+    /// HTTP 503.
+    PaymentsNotConfigured,
 }
 
 impl ErrorCode {
@@ -126,6 +134,7 @@ impl ErrorCode {
         ErrorCode::NoPaymentRequested,
         ErrorCode::NoRefundRequested,
         ErrorCode::NotPaid,
+        ErrorCode::NotCheckedOut,
         ErrorCode::OrderExists,
         ErrorCode::RefundExists,
         ErrorCode::RestaurantClosed,
@@ -142,6 +151,7 @@ impl ErrorCode {
         ErrorCode::InvalidItem,
         ErrorCode::InvalidLabel,
         ErrorCode::ItemsUnavailable,
+        ErrorCode::MixedDigitalAndPhysical,
         ErrorCode::NothingToReorder,
         ErrorCode::PaymentMismatch,
         ErrorCode::ReasonRequired,
@@ -150,7 +160,9 @@ impl ErrorCode {
         ErrorCode::UnsupportedLanguage,
         ErrorCode::WrongPaymentMethod,
         ErrorCode::Internal,
+        ErrorCode::TelegramUnavailable,
         ErrorCode::NotYetVisible,
+        ErrorCode::PaymentsNotConfigured,
     ];
 
     pub fn status(self) -> StatusCode {
@@ -175,6 +187,7 @@ impl ErrorCode {
             InvalidState => StatusCode::CONFLICT,
             NoPaymentRequested => StatusCode::CONFLICT,
             NoRefundRequested => StatusCode::CONFLICT,
+            NotCheckedOut => StatusCode::CONFLICT,
             NotPaid => StatusCode::CONFLICT,
             OrderExists => StatusCode::CONFLICT,
             RefundExists => StatusCode::CONFLICT,
@@ -191,6 +204,7 @@ impl ErrorCode {
             InvalidFulfilment => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidItem => StatusCode::UNPROCESSABLE_ENTITY,
             InvalidLabel => StatusCode::UNPROCESSABLE_ENTITY,
+            MixedDigitalAndPhysical => StatusCode::UNPROCESSABLE_ENTITY,
             ItemsUnavailable => StatusCode::UNPROCESSABLE_ENTITY,
             NothingToReorder => StatusCode::UNPROCESSABLE_ENTITY,
             PaymentMismatch => StatusCode::UNPROCESSABLE_ENTITY,
@@ -199,7 +213,9 @@ impl ErrorCode {
             TooManyAddresses => StatusCode::UNPROCESSABLE_ENTITY,
             UnsupportedLanguage => StatusCode::UNPROCESSABLE_ENTITY,
             WrongPaymentMethod => StatusCode::UNPROCESSABLE_ENTITY,
+            TelegramUnavailable => StatusCode::BAD_GATEWAY,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            PaymentsNotConfigured => StatusCode::SERVICE_UNAVAILABLE,
             NotYetVisible => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -226,6 +242,7 @@ impl ErrorCode {
             InvalidState => "invalid_state",
             NoPaymentRequested => "no_payment_requested",
             NoRefundRequested => "no_refund_requested",
+            NotCheckedOut => "not_checked_out",
             NotPaid => "not_paid",
             OrderExists => "order_exists",
             RefundExists => "refund_exists",
@@ -242,6 +259,7 @@ impl ErrorCode {
             InvalidFulfilment => "invalid_fulfilment",
             InvalidItem => "invalid_item",
             InvalidLabel => "invalid_label",
+            MixedDigitalAndPhysical => "mixed_digital_and_physical",
             ItemsUnavailable => "items_unavailable",
             NothingToReorder => "nothing_to_reorder",
             PaymentMismatch => "payment_mismatch",
@@ -250,7 +268,9 @@ impl ErrorCode {
             TooManyAddresses => "too_many_addresses",
             UnsupportedLanguage => "unsupported_language",
             WrongPaymentMethod => "wrong_payment_method",
+            TelegramUnavailable => "telegram_unavailable",
             Internal => "internal",
+            PaymentsNotConfigured => "payments_not_configured",
             NotYetVisible => "not_yet_visible",
         }
     }

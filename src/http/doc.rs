@@ -86,10 +86,13 @@ impl utoipa::IntoResponses for CommandErrors {
         let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
         for code in ErrorCode::ALL {
             let status = code.status();
-            // Errors of reads and routing, not of commands.
+            // Errors of reads and routing, not of commands; the invoice's
+            // own (Telegram, payment settings) are listed on its route.
             if matches!(
                 code,
                 ErrorCode::NotYetVisible
+                    | ErrorCode::TelegramUnavailable
+                    | ErrorCode::PaymentsNotConfigured
                     | ErrorCode::InvalidReadToken
                     | ErrorCode::InvalidQuery
                     | ErrorCode::MethodNotAllowed

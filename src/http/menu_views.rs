@@ -110,6 +110,13 @@ pub struct Item {
     /// When not empty, one must be chosen; the first is the default.
     pub sizes: Vec<Size>,
     pub option_groups: Vec<OptionGroup>,
+    /// A digital good (a gift card): paid in Telegram Stars, never delivered.
+    /// An order holds either digital items only or none.
+    pub digital: bool,
+    /// What a digital item costs in Telegram Stars (currency `XTR`), charged
+    /// at checkout; null for other items.
+    #[schema(required = true)]
+    pub stars_price: Option<Money>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -180,6 +187,8 @@ impl From<&Catalog> for Menu {
                     ),
                     tags: i.tags.iter().map(tag).collect(),
                     available: i.available,
+                    digital: i.digital,
+                    stars_price: c.stars_price(&i.id).map(Into::into),
                     sizes: i
                         .sizes
                         .iter()

@@ -5,6 +5,7 @@ mod auth;
 mod codes;
 mod doc;
 mod error;
+mod invoice;
 mod me;
 mod me_views;
 pub mod menu;
@@ -48,6 +49,8 @@ pub struct ServerState {
     pub demo: bool,
     /// What this process's projector has done (steps looked, steps written).
     pub projector: Arc<foodbot_projections::projector::Counters>,
+    /// The Bot API client, for invoice links.
+    pub telegram: teloxide::Bot,
 }
 
 /// JSON body extractor whose rejections are our JSON errors.
@@ -74,6 +77,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::reopen))
         .routes(routes!(orders::cancel))
         .routes(routes!(orders::reorder))
+        .routes(routes!(invoice::invoice))
         .routes(routes!(me::demo_init_data))
 }
 

@@ -2,7 +2,8 @@
 //! Bot API calls ([`api`]), the inbox every update is stored in first
 //! ([`inbox`]) and the webhook's updates are filed in together ([`filer`]), the two ways updates arrive ([`webhook`], [`polling`]),
 //! dispatch in order per chat ([`dispatch`]), the handlers ([`bot`]), how it
-//! all starts ([`runtime`]), and the fake Bot API of the tests and the
+//! all starts ([`runtime`]), invoices ([`payments`]) and Stars refunds
+//! ([`refunds`]), and the fake Bot API of the tests and the
 //! offline demo ([`fake`]) with its chat routes ([`demo`]).
 pub mod api;
 pub mod bot;
@@ -12,6 +13,8 @@ pub mod fake;
 pub mod filer;
 pub mod inbox;
 pub mod init_data;
+pub mod payments;
 pub mod polling;
+pub mod refunds;
 pub mod runtime;
 pub mod webhook;

@@ -29,6 +29,9 @@ pub struct BotRuntime {
     pub ctx: Arc<BotContext>,
     webhook: Option<(String, Arc<Webhook>)>,
     polling: bool,
+    /// How often Stars refunds are looked for; `None` in a process that
+    /// does not dispatch (it makes no Bot API calls of its own).
+    refunds_every: Option<Duration>,
 }
 
 /// Where the Bot API is.
@@ -116,6 +119,9 @@ impl BotRuntime {
             ctx,
             webhook,
             polling,
+            refunds_every: config
+                .bot_dispatch
+                .then(|| Duration::from_millis(config.star_refund_interval_ms)),
         })
     }
 
@@ -127,9 +133,17 @@ impl BotRuntime {
         }
     }
 
-    /// Runs the dispatcher (and the polling loop) until `stop` turns true.
+    /// Runs the dispatcher, the Stars refunds (and the polling loop) until `stop` turns true.
     pub fn spawn(&self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         let mut tasks = vec![tokio::spawn(self.dispatcher.clone().run(stop.clone()))];
+        if let Some(every) = self.refunds_every {
+            tasks.push(tokio::spawn(super::refunds::run(
+                self.ctx.bot.clone(),
+                self.ctx.app.clone(),
+                every,
+                stop.clone(),
+            )));
+        }
         if self.polling {
             tasks.push(tokio::spawn(super::polling::run(
                 self.ctx.bot.clone(),

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 crate::both_stores!(audit_verify_names_the_first_tampered_event_and_replay_adds_up);
 
-fn foodbot(db: &TestDb, args: &[&str]) -> (bool, String) {
+pub(crate) fn foodbot(db: &TestDb, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_foodbot"))
         .args(["--database-url", &db.url])
         .args(args)
@@ -125,7 +125,10 @@ async fn audit_verify_names_the_first_tampered_event_and_replay_adds_up(store: S
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
-    assert_eq!(kinds, ["payment", "refund_requested", "refund"]);
+    assert_eq!(
+        kinds,
+        ["payment_requested", "payment", "refund_requested", "refund"]
+    );
     let totals = &lines.last().unwrap()["totals"]["EUR"];
     assert_eq!(
         (

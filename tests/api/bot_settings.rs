@@ -145,14 +145,18 @@ async fn answers_to_queries_and_payments_decode() {
         InputMessageContent::Text(InputMessageContentText::new("Margherita, 12.50 EUR")),
     ));
 
-    let link =
-        api::call(bot.create_invoice_link("Order 1", "Pizza", "order-1", "EUR", prices.clone()))
-            .await
-            .expect("createInvoiceLink answers");
-    let invoice =
-        api::call(bot.send_invoice(ChatId(6), "Order 1", "Pizza", "order-1", "EUR", prices))
-            .await
-            .expect("sendInvoice answers");
+    let link = api::call(
+        bot.create_invoice_link("Order 1", "Pizza", "order-1", "EUR", prices.clone())
+            .provider_token("provider-test-token"),
+    )
+    .await
+    .expect("createInvoiceLink answers");
+    let invoice = api::call(
+        bot.send_invoice(ChatId(6), "Order 1", "Pizza", "order-1", "EUR", prices)
+            .provider_token("provider-test-token"),
+    )
+    .await
+    .expect("sendInvoice answers");
     api::call(bot.answer_callback_query(CallbackQueryId("q1".to_owned())))
         .await
         .unwrap();

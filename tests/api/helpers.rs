@@ -156,12 +156,17 @@ impl TestApp {
         TestApp::spawn_serving(db, bot_api, menu(), configure).await
     }
 
-    /// A server with its own fake Bot API serving `menu` instead of the demo's.
-    pub async fn spawn_with_menu(db: &TestDb, menu: Arc<Catalog>) -> TestApp {
+    /// A server with its own fake Bot API serving `menu` instead of the
+    /// demo's, with settings changed by `configure`.
+    pub async fn spawn_with_menu(
+        db: &TestDb,
+        menu: Arc<Catalog>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let bot_api = FakeBotApi::start_with(BOT_TOKEN, BOT_USERNAME)
             .await
             .expect("the fake Bot API starts");
-        TestApp::spawn_serving(db, bot_api, menu, |_| {}).await
+        TestApp::spawn_serving(db, bot_api, menu, configure).await
     }
 
     async fn spawn_serving(

@@ -17,7 +17,7 @@ crate::both_stores!(
 );
 
 /// The demo menu, open every day (UTC) from `from` to `to` hours after now.
-fn open_from(from: i64, to: i64) -> (Arc<Catalog>, chrono::DateTime<Utc>) {
+pub fn open_from(from: i64, to: i64) -> (Arc<Catalog>, chrono::DateTime<Utc>) {
     let now = Utc::now().duration_trunc(TimeDelta::minutes(1)).unwrap();
     let opens = now + TimeDelta::hours(from);
     let closes = now + TimeDelta::hours(to);
@@ -57,7 +57,7 @@ async fn ready_cart(app: &TestApp) -> String {
 async fn checkout_outside_the_opening_hours_is_refused_with_the_next_opening(store: Store) {
     let db = TestDb::new(store).await;
     let (menu, opens) = open_from(2, 3);
-    let app = TestApp::spawn_with_menu(&db, menu).await;
+    let app = TestApp::spawn_with_menu(&db, menu, |_| {}).await;
 
     let (status, body) = app.get("/api/v1/menu", 1).await;
     assert_eq!(status, StatusCode::OK);
@@ -97,7 +97,7 @@ async fn checkout_outside_the_opening_hours_is_refused_with_the_next_opening(sto
 async fn checkout_within_the_opening_hours_goes_through(store: Store) {
     let db = TestDb::new(store).await;
     let (menu, _) = open_from(-1, 1);
-    let app = TestApp::spawn_with_menu(&db, menu).await;
+    let app = TestApp::spawn_with_menu(&db, menu, |_| {}).await;
     let path = ready_cart(&app).await;
     let (status, body) = app.post(&format!("{path}/checkout"), 1, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");

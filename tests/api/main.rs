@@ -28,6 +28,7 @@ mod lifecycle;
 mod long_transaction;
 mod orders;
 mod outbox;
+mod payments;
 mod read_side;
 mod schema;
 mod stoplist;

@@ -95,6 +95,18 @@ pub struct Item {
     pub sizes: Vec<Size>,
     #[serde(default)]
     pub option_groups: Vec<OptionGroup>,
+    /// A digital good (a gift card, a voucher): nothing is cooked or delivered.
+    /// Digital goods are paid in Telegram Stars, so an order holding only
+    /// digital items is checked out in Stars; one mixing them with food is
+    /// refused at checkout.
+    #[serde(default)]
+    pub digital: bool,
+    /// The price of a digital item in Telegram Stars (whole Stars, currency
+    /// `XTR`), charged when it is checked out. Its `price` (in the menu's
+    /// currency) is what the menu and the cart show beside it. Required for
+    /// digital items, refused on others.
+    #[serde(default)]
+    pub stars: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,6 +148,14 @@ impl Catalog {
 
     pub fn currency(&self) -> Currency {
         self.restaurant.currency
+    }
+
+    /// The price in Stars of one unit of digital item `id`: `None` for an
+    /// unknown item or one that is not digital.
+    pub fn stars_price(&self, id: &str) -> Option<Money> {
+        let item = self.item(id).filter(|i| i.digital)?;
+        item.stars
+            .map(|n| Money::new(i64::from(n), crate::money::STARS))
     }
 
     /// The menu's default language: the first of `restaurant.languages`.

@@ -158,6 +158,24 @@ impl Catalog {
                     format!("file {:?} does not exist", item.photo),
                 );
             }
+            match (item.digital, item.stars) {
+                (true, None | Some(0)) => c.fail(
+                    &entry,
+                    "stars",
+                    "a digital item needs its price in Telegram Stars (at least 1)",
+                ),
+                (false, Some(_)) => {
+                    c.fail(&entry, "stars", "only digital items are priced in Stars")
+                }
+                _ => {}
+            }
+            if item.digital && (!item.sizes.is_empty() || !item.option_groups.is_empty()) {
+                c.fail(
+                    &entry,
+                    "digital",
+                    "a digital item has one Stars price: no sizes or option groups",
+                );
+            }
             c.unique(&entry, "sizes", item.sizes.iter().map(|x| x.id.as_str()));
             for size in &item.sizes {
                 let e = format!("{entry}.sizes[{}]", size.id);
@@ -234,6 +252,29 @@ mod tests {
         assert!(shown
             .iter()
             .any(|s| s.starts_with("items[margherita].option_groups[toppings].max")));
+    }
+
+    #[test]
+    fn digital_items_need_a_stars_price_and_only_they_have_one() {
+        let mut c = catalog();
+        c.items[1].digital = true;
+        c.items[2].stars = Some(10);
+        let issues = c.validate(&|_| true).unwrap_err();
+        let shown: Vec<String> = issues.iter().map(ToString::to_string).collect();
+        assert!(
+            shown.iter().any(|s| s.starts_with("items[cola].stars:")),
+            "{shown:?}"
+        );
+        assert!(
+            shown.iter().any(|s| s.starts_with("items[cola].digital:")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.starts_with("items[pumpkin-pie].stars:")),
+            "{shown:?}"
+        );
     }
 
     #[test]

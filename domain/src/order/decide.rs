@@ -4,7 +4,7 @@ use super::{
     CartLine, Order, OrderAction, OrderCommand, OrderError, OrderEvent, OrderStatus,
     UnavailableLine, MAX_LINES,
 };
-use super::{Fulfilment, PaymentMethod, RefundState};
+use super::{Fulfilment, PaymentMethod, PaymentRequest, RefundState};
 use crate::actor::Actor;
 use crate::address::normalize_phone;
 use crate::catalog::{Catalog, LineRequest};
@@ -190,15 +190,35 @@ impl Order {
                         });
                     }
                 }
-                let fulfilment = self
-                    .fulfilment
-                    .as_ref()
-                    .ok_or(OrderError::FulfilmentMissing)?;
                 self.same_currency(&menu)?;
+                let digital = self
+                    .lines
+                    .iter()
+                    .filter(|l| menu.item(&l.item.item_id).is_some_and(|i| i.digital))
+                    .count();
+                if digital > 0 && digital < self.lines.len() {
+                    // Food is paid with a provider in money, digital goods in
+                    // Stars: one invoice cannot hold both.
+                    return Err(OrderError::MixedDigitalAndPhysical);
+                }
+                let in_stars = digital > 0;
+                // Digital goods are not delivered: no fulfilment is needed.
+                let fulfilment = match (&self.fulfilment, in_stars) {
+                    (Some(f), _) => Some(f),
+                    (None, true) => None,
+                    (None, false) => return Err(OrderError::FulfilmentMissing),
+                };
                 let mut lines = Vec::with_capacity(self.lines.len());
                 let mut problems = Vec::new();
                 for line in &self.lines {
-                    match menu.price(&line.item.to_request()) {
+                    let priced = menu.price(&line.item.to_request()).and_then(|item| {
+                        if in_stars {
+                            in_stars_price(&menu, item)
+                        } else {
+                            Ok(item)
+                        }
+                    });
+                    match priced {
                         Ok(item) => lines.push(CartLine {
                             line_id: line.line_id,
                             item,
@@ -209,13 +229,13 @@ impl Order {
                 if !problems.is_empty() {
                     return Err(OrderError::ItemsUnavailable { problems });
                 }
-                let currency = menu.currency();
+                let currency = if in_stars { STARS } else { menu.currency() };
                 let subtotal = lines.iter().try_fold(Money::zero(currency), |acc, l| {
                     add_money(acc, l.item.line_total)
                 })?;
                 let delivery_fee = match fulfilment {
-                    Fulfilment::Delivery { .. } => menu.restaurant.delivery_fee,
-                    Fulfilment::Pickup => Money::zero(currency),
+                    Some(Fulfilment::Delivery { .. }) if !in_stars => menu.restaurant.delivery_fee,
+                    _ => Money::zero(currency),
                 };
                 let total = add_money(subtotal, delivery_fee)?;
                 d.emit(OrderEvent::CheckedOut {
@@ -234,7 +254,26 @@ impl Order {
                 method,
                 invoice_payload,
             } => {
+                if self.payment.is_some() {
+                    return Err(OrderError::AlreadyPaid);
+                }
+                if self.status == Cart {
+                    return Err(OrderError::NotCheckedOut);
+                }
                 self.require(&[CheckedOut, AwaitingPayment], "pay")?;
+                let same = PaymentRequest {
+                    method,
+                    amount: self
+                        .totals
+                        .as_ref()
+                        .map(|t| t.total)
+                        .unwrap_or(self.subtotal()),
+                    invoice_payload: invoice_payload.clone(),
+                };
+                if self.status == AwaitingPayment && self.payment_request.as_ref() == Some(&same) {
+                    // The same invoice asked for again: it stands as it is.
+                    return Ok(vec![]);
+                }
                 let total = self
                     .totals
                     .as_ref()
@@ -501,6 +540,23 @@ fn add_item(
         at,
     });
     Ok(())
+}
+
+/// A digital line priced in Stars: the item's Stars price times the quantity.
+fn in_stars_price(
+    menu: &Catalog,
+    item: crate::catalog::PricedLine,
+) -> Result<crate::catalog::PricedLine, crate::catalog::PricingError> {
+    let unit_price = menu.stars_price(&item.item_id).ok_or_else(|| {
+        crate::catalog::PricingError::ItemUnavailable {
+            item_id: item.item_id.clone(),
+        }
+    })?;
+    Ok(crate::catalog::PricedLine {
+        line_total: unit_price.checked_mul(item.quantity)?,
+        unit_price,
+        ..item
+    })
 }
 
 /// Sums and differences of money in an order are checked: an amount past

@@ -38,6 +38,8 @@ pub enum OrderError {
     },
     #[error("the cart is empty")]
     EmptyCart,
+    #[error("digital items (paid in Telegram Stars) and food cannot be checked out in one order")]
+    MixedDigitalAndPhysical,
     #[error("choose delivery or pickup first")]
     FulfilmentMissing,
     #[error("invalid delivery details: {0}")]
@@ -48,6 +50,8 @@ pub enum OrderError {
     NoPaymentRequested,
     #[error("payment of {got} does not match the amount due, {expected}")]
     PaymentMismatch { expected: Money, got: Money },
+    #[error("the order is not checked out")]
+    NotCheckedOut,
     #[error("the order is already paid")]
     AlreadyPaid,
     #[error("the order is not paid")]

@@ -137,6 +137,11 @@ pub struct Order {
     pub payment_request: Option<PaymentRequest>,
     pub payment: Option<PaymentReceipt>,
     pub refund: Option<RefundState>,
+    /// How many times the order was checked out: the number of its current
+    /// checkout, which an invoice names so that a payment for an earlier
+    /// checkout (since reopened and changed) is refused.
+    #[serde(default)]
+    pub checkouts: u32,
 }
 
 impl Order {
@@ -255,8 +260,15 @@ impl Aggregate for Order {
                 total,
                 ..
             } => {
-                self.lines = lines;
-                self.cart_subtotal = Some(subtotal);
+                self.checkouts = self.checkouts.saturating_add(1);
+                // A checkout in Stars (digital goods) freezes the total in
+                // Stars; the cart's lines keep their prices in the menu's
+                // currency, so that a reopened cart goes on in that currency.
+                // The event's lines (in Stars) are what was sold.
+                if Some(total.currency) == self.currency {
+                    self.lines = lines;
+                    self.cart_subtotal = Some(subtotal);
+                }
                 self.totals = Some(Totals {
                     subtotal,
                     delivery_fee,

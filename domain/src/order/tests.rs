@@ -831,3 +831,123 @@ mod properties {
         }
     }
 }
+
+fn gift_card(qty: u32) -> LineRequest {
+    LineRequest {
+        item_id: "gift-card".into(),
+        size: None,
+        options: Default::default(),
+        quantity: qty,
+        note: None,
+    }
+}
+
+fn stars(amount: i64) -> Money {
+    Money::new(amount, crate::money::STARS)
+}
+
+#[test]
+fn an_order_of_digital_items_only_is_checked_out_in_stars_without_fulfilment() {
+    let events = history(vec![
+        alice(OrderAction::Create {
+            order_id: id(),
+            menu: menu(),
+            items: vec![gift_card(2)],
+        }),
+        alice(OrderAction::Checkout { menu: menu() }),
+    ]);
+    let OrderEvent::CheckedOut {
+        lines,
+        subtotal,
+        delivery_fee,
+        total,
+        ..
+    } = events.last().unwrap()
+    else {
+        panic!("checked out: {events:?}")
+    };
+    assert_eq!(lines[0].item.unit_price, stars(500));
+    assert_eq!(lines[0].item.line_total, stars(1000));
+    assert_eq!(*subtotal, stars(1000));
+    assert_eq!(*delivery_fee, stars(0));
+    assert_eq!(*total, stars(1000));
+    // Paid in Stars, and only in Stars.
+    Given::with(())
+        .given(events.clone())
+        .when(alice(OrderAction::RequestPayment {
+            method: PaymentMethod::Provider,
+            invoice_payload: "x".into(),
+        }))
+        .then_expect_error(OrderError::WrongPaymentMethod);
+    Given::with(())
+        .given(events)
+        .when(alice(OrderAction::RequestPayment {
+            method: PaymentMethod::Stars,
+            invoice_payload: "x".into(),
+        }))
+        .then_expect_events(vec![OrderEvent::PaymentRequested {
+            method: PaymentMethod::Stars,
+            amount: stars(1000),
+            invoice_payload: "x".into(),
+            at: now(),
+        }]);
+}
+
+#[test]
+fn an_order_mixing_digital_items_and_food_is_refused_at_checkout() {
+    let cart = history(vec![
+        alice(OrderAction::Create {
+            order_id: id(),
+            menu: menu(),
+            items: vec![gift_card(1), cola(1)],
+        }),
+        alice(OrderAction::SetFulfilment {
+            fulfilment: Fulfilment::Pickup,
+        }),
+    ]);
+    Given::with(())
+        .given(cart)
+        .when(alice(OrderAction::Checkout { menu: menu() }))
+        .then_expect_error(OrderError::MixedDigitalAndPhysical);
+}
+
+#[test]
+fn a_reopened_stars_checkout_goes_on_in_the_menus_currency() {
+    let events = history(vec![
+        alice(OrderAction::Create {
+            order_id: id(),
+            menu: menu(),
+            items: vec![gift_card(1)],
+        }),
+        alice(OrderAction::Checkout { menu: menu() }),
+        alice(OrderAction::ReopenCart),
+        alice(OrderAction::AddItem {
+            menu: menu(),
+            item: gift_card(1),
+        }),
+    ]);
+    let mut order = Order::default();
+    for e in events {
+        order.apply(e);
+    }
+    assert_eq!(order.subtotal(), eur(2000));
+    assert_eq!(order.checkouts, 1);
+}
+
+#[test]
+fn every_checkout_is_counted() {
+    let mut order = Order::default();
+    for e in checked_out(Fulfilment::Pickup) {
+        order.apply(e);
+    }
+    assert_eq!(order.checkouts, 1);
+    for action in [
+        OrderAction::ReopenCart,
+        OrderAction::Checkout { menu: menu() },
+    ] {
+        for e in order.decide(alice(action)).unwrap() {
+            order.apply(e);
+        }
+    }
+    assert_eq!(order.checkouts, 2);
+}

@@ -35,6 +35,8 @@ pub enum Callback {
     StopList(View),
     /// Sets a dish sold out (`true`) or back on sale (staff only).
     StopListSet(Target, bool),
+    /// Sends the order's invoice.
+    Pay(OrderId),
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -100,6 +102,7 @@ impl Callback {
                 },
                 on,
             ) => format!("{VERSION}:sp:{item}:{group}:{option}:{}", u8::from(*on)),
+            Callback::Pay(id) => format!("{VERSION}:pay:{}", o(id)),
         };
         debug_assert!(s.len() <= MAX_BYTES, "{s}");
         s
@@ -146,6 +149,7 @@ impl Callback {
                 },
                 flag(on).ok_or_else(bad)?,
             ),
+            ("pay", [id]) => Callback::Pay(order(id).ok_or_else(bad)?),
             _ => return Err(bad()),
         };
         Ok(cb)
@@ -185,6 +189,7 @@ mod tests {
                 },
                 false,
             ),
+            Callback::Pay(id()),
         ];
         for cb in all {
             let data = cb.write();

@@ -2,7 +2,8 @@
 //!
 //! [`handler`] turns a claimed update into a call of the dptree tree built by
 //! [`schema`]: commands, buttons (callback queries), inline queries,
-//! `web_app_data` and pre-checkout queries each have a branch. Handlers call
+//! `web_app_data`, pre-checkout queries and payment messages
+//! (`successful_payment`, `refunded_payment`) each have a branch. Handlers call
 //! the application layer only (never SQL), with [`Turn::meta`] as the
 //! command metadata: the customer, the bot channel, the `update_id` as
 //! correlation id and, per command the update causes, an idempotency key made
@@ -19,6 +20,7 @@ mod inline;
 mod links;
 mod menu;
 mod orders;
+mod pay;
 mod reply;
 mod stoplist;
 pub mod texts;
@@ -196,6 +198,13 @@ pub fn schema() -> Tree {
     let web_app_data = Update::filter_message()
         .filter_map(|m: Message| m.web_app_data().cloned())
         .endpoint(orders::web_app_data);
+    let paid = Update::filter_message()
+        .filter_map(|m: Message| m.successful_payment().cloned())
+        .endpoint(pay::successful_payment);
+    let refunded = Update::filter_message()
+        .filter_map(pay::refunded_of)
+        .endpoint(pay::refunded_payment);
+    let pre_checkout = Update::filter_pre_checkout_query().endpoint(pay::pre_checkout);
     let text = Update::filter_message().endpoint(account::other_message);
     let buttons = Update::filter_callback_query()
         .filter_map(|q: CallbackQuery| Some(Callback::read(q.data.as_deref())))
@@ -204,6 +213,9 @@ pub fn schema() -> Tree {
     dptree::entry()
         .branch(inline)
         .branch(commands)
+        .branch(pre_checkout)
+        .branch(paid)
+        .branch(refunded)
         .branch(web_app_data)
         .branch(text)
         .branch(buttons)
@@ -253,6 +265,7 @@ async fn on_button(
             Callback::StopListSet(target, sold_out) => {
                 stoplist::set(&ctx, &turn, message, target, sold_out).await?
             }
+            Callback::Pay(order) => pay::pay(&ctx, &turn, order).await?,
         },
     };
     // Every button press is answered, also when nothing is to be said, so

@@ -119,7 +119,22 @@ async fn status_screen(ctx: &BotContext, turn: &Turn) -> Result<Screen, BotError
             .await?;
         text.push_str(&timeline(turn.lang, &detail.timeline));
     }
-    Ok(Screen::text(text).row(vec![button(
+    let mut screen = Screen::text(text);
+    for s in &active {
+        // An order waiting for its payment can be paid here too.
+        let Ok(id) = s.id.parse() else { continue };
+        if matches!(s.status.as_str(), "checked_out" | "awaiting_payment") {
+            screen = screen.row(vec![button(
+                tr(
+                    turn.lang,
+                    "status-pay",
+                    &[("short_id", s.short_id.as_str().into())],
+                ),
+                &Callback::Pay(OrderId(id)),
+            )]);
+        }
+    }
+    Ok(screen.row(vec![button(
         tr(turn.lang, "status-refresh", &[]),
         &Callback::RefreshStatus,
     )]))

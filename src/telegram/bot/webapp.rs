@@ -8,6 +8,12 @@
 //!   "options": {"extras": ["basil"]}, "quantity": 2, "note": "well done"}]}
 //! ```
 //!
+//! With `"checkout": true` the cart is checked out at once and its invoice
+//! sent in the chat (`sendInvoice`); `"fulfilment"` then says how the food
+//! arrives (`{"kind": "pickup"}` or `{"kind": "delivery", "address":
+//! {"street", "city", "postcode"?, "details"?}, "phone"?}`; digital goods need
+//! none). A refused checkout leaves the cart as it is and says why.
+//!
 //! Unknown fields, a wrong version, no items, more than 30 lines, quantities
 //! outside 1–99 or notes over 200 characters are refused before anything is
 //! decided; items, sizes and options are then checked against the menu by the
@@ -17,9 +23,12 @@
 use super::reply::{self, Screen};
 use super::texts::{money, tr};
 use super::{account, BotContext, BotResult, Turn};
-use crate::app::AppError;
+use crate::app::{AppError, InvoiceError};
+use crate::telegram::payments;
+use foodbot_domain::address::Address;
 use foodbot_domain::catalog::{LineRequest, PricingError};
-use foodbot_domain::order::OrderError;
+use foodbot_domain::order::{Fulfilment, OrderAction, OrderError};
+use foodbot_domain::OrderId;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -34,6 +43,56 @@ const MAX_LINES: usize = 30;
 struct Payload {
     v: u32,
     items: Vec<Line>,
+    #[serde(default)]
+    checkout: bool,
+    #[serde(default)]
+    fulfilment: Option<FulfilmentData>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum FulfilmentData {
+    Pickup,
+    Delivery {
+        address: AddressData,
+        #[serde(default)]
+        phone: Option<String>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddressData {
+    street: String,
+    city: String,
+    #[serde(default)]
+    postcode: Option<String>,
+    #[serde(default)]
+    details: Option<String>,
+}
+
+impl From<FulfilmentData> for Fulfilment {
+    fn from(f: FulfilmentData) -> Fulfilment {
+        match f {
+            FulfilmentData::Pickup => Fulfilment::Pickup,
+            FulfilmentData::Delivery { address, phone } => Fulfilment::Delivery {
+                address: Address {
+                    street: address.street,
+                    city: address.city,
+                    postcode: address.postcode,
+                    details: address.details,
+                },
+                phone,
+            },
+        }
+    }
+}
+
+/// What the payload asks for.
+struct Request {
+    lines: Vec<LineRequest>,
+    /// Check out (with this fulfilment, if any) and send the invoice.
+    checkout: Option<Option<Fulfilment>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,7 +109,13 @@ struct Line {
 }
 
 /// The payload as cart lines, or why not.
+#[cfg(test)]
 fn lines(data: &str) -> Result<Vec<LineRequest>, String> {
+    request(data).map(|r| r.lines)
+}
+
+/// The payload as a request, or why not.
+fn request(data: &str) -> Result<Request, String> {
     if data.len() > MAX_BYTES {
         return Err("longer than 4096 bytes".into());
     }
@@ -61,7 +126,12 @@ fn lines(data: &str) -> Result<Vec<LineRequest>, String> {
     if p.items.is_empty() || p.items.len() > MAX_LINES {
         return Err(format!("{} lines (1 to {MAX_LINES})", p.items.len()));
     }
-    p.items
+    if p.fulfilment.is_some() && !p.checkout {
+        return Err("a fulfilment without checkout".into());
+    }
+    let checkout = p.checkout.then(|| p.fulfilment.map(Fulfilment::from));
+    let lines = p
+        .items
         .into_iter()
         .map(|l| {
             if !(1..=99).contains(&l.quantity) {
@@ -78,14 +148,15 @@ fn lines(data: &str) -> Result<Vec<LineRequest>, String> {
                 note: l.note.filter(|n| !n.trim().is_empty()),
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Request { lines, checkout })
 }
 
 pub async fn web_app_data(ctx: Arc<BotContext>, turn: Turn, data: WebAppData) -> BotResult {
     let lang = turn.lang;
     let say = |text: String| reply::send(&ctx, turn.chat, Screen::text(text));
-    let requests = match lines(&data.data) {
-        Ok(l) => l,
+    let request = match request(&data.data) {
+        Ok(r) => r,
         Err(why) => {
             tracing::info!(why = %why, "A web_app_data cart was refused.");
             return say(tr(lang, "webapp-bad-payload", &[])).await;
@@ -93,13 +164,16 @@ pub async fn web_app_data(ctx: Arc<BotContext>, turn: Turn, data: WebAppData) ->
     };
     let created = ctx
         .app
-        .create_order(&turn.meta("web_app_cart"), turn.user, requests)
+        .create_order(&turn.meta("web_app_cart"), turn.user, request.lines)
         .await;
     let (id, outcome) = match created {
         Ok(c) => c,
         Err(AppError::Order(e)) => return say(refusal(&ctx, &turn, &e)).await,
         Err(e) => return Err(e.into()),
     };
+    if let Some(fulfilment) = request.checkout {
+        return checkout(&ctx, &turn, id, fulfilment).await;
+    }
     let cart = &outcome.state;
     let count: i64 = cart.lines.iter().map(|l| i64::from(l.item.quantity)).sum();
     let total = cart
@@ -115,6 +189,66 @@ pub async fn web_app_data(ctx: Arc<BotContext>, turn: Turn, data: WebAppData) ->
     let start = format!("order_{}", id.0.simple());
     let open = account::open_app_as(&ctx, tr(lang, "reorder-checkout", &[]), Some(&start));
     reply::send(&ctx, turn.chat, Screen::text(text).row(open)).await
+}
+
+/// Checks the new cart out and sends its invoice; a refusal leaves the cart
+/// to be fixed in the Mini App and says why.
+async fn checkout(
+    ctx: &BotContext,
+    turn: &Turn,
+    id: OrderId,
+    fulfilment: Option<Fulfilment>,
+) -> BotResult {
+    let lang = turn.lang;
+    let start = format!("order_{}", id.0.simple());
+    let refused = |text: String| {
+        let open = account::open_app_as(ctx, tr(lang, "reorder-checkout", &[]), Some(&start));
+        reply::send(ctx, turn.chat, Screen::text(text).row(open))
+    };
+    let mut steps = vec![];
+    if let Some(fulfilment) = fulfilment {
+        steps.push((
+            "web_app_fulfilment",
+            OrderAction::SetFulfilment { fulfilment },
+        ));
+    }
+    steps.push((
+        "web_app_checkout",
+        OrderAction::Checkout {
+            menu: ctx.app.menu.clone(),
+        },
+    ));
+    for (purpose, action) in steps {
+        match ctx.app.order_command(&turn.meta(purpose), id, action).await {
+            Ok(_) => {}
+            Err(AppError::Order(e)) => return refused(checkout_refusal(ctx, turn, &e)).await,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let invoice = match ctx
+        .app
+        .request_invoice(&turn.meta("web_app_invoice"), turn.user, id)
+        .await
+    {
+        Ok(i) => i,
+        Err(InvoiceError::NotConfigured) => return refused(tr(lang, "pay-unavailable", &[])).await,
+        Err(InvoiceError::App(AppError::Order(e))) => {
+            return refused(checkout_refusal(ctx, turn, &e)).await
+        }
+        Err(InvoiceError::App(e)) => return Err(e.into()),
+    };
+    payments::send(&ctx.bot, &ctx.app, turn.chat, &invoice, lang).await?;
+    Ok(())
+}
+
+fn checkout_refusal(ctx: &BotContext, turn: &Turn, e: &OrderError) -> String {
+    let lang = turn.lang;
+    match e {
+        OrderError::MixedDigitalAndPhysical => tr(lang, "webapp-mixed", &[]),
+        OrderError::FulfilmentMissing => tr(lang, "webapp-need-fulfilment", &[]),
+        OrderError::InvalidFulfilment(_) => tr(lang, "webapp-bad-address", &[]),
+        other => refusal(ctx, turn, other),
+    }
 }
 
 /// What to tell the customer when the menu refuses the cart.
@@ -173,6 +307,18 @@ mod tests {
     }
 
     #[test]
+    fn a_cart_may_ask_to_be_checked_out_with_its_fulfilment() {
+        let r = super::request(r#"{"v":1,"items":[{"item":"margherita","quantity":1}],"checkout":true,"fulfilment":{"kind":"pickup"}}"#)
+            .unwrap();
+        assert_eq!(r.checkout, Some(Some(super::Fulfilment::Pickup)));
+        let r = super::request(
+            r#"{"v":1,"items":[{"item":"gift-card","quantity":1}],"checkout":true}"#,
+        )
+        .unwrap();
+        assert_eq!(r.checkout, Some(None));
+    }
+
+    #[test]
     fn malformed_carts_are_refused_before_anything_is_decided() {
         for bad in [
             "",
@@ -184,6 +330,9 @@ mod tests {
             r#"{"v":1,"items":[{"item":"margherita","quantity":1.5}]}"#,
             r#"{"v":1,"items":[{"item":"margherita","quantity":1,"price":1}]}"#,
             r#"{"v":1,"items":[{"item":"margherita","quantity":1}],"total":0}"#,
+            r#"{"v":1,"items":[{"item":"margherita","quantity":1}],"fulfilment":{"kind":"pickup"}}"#,
+            r#"{"v":1,"items":[{"item":"margherita","quantity":1}],"checkout":true,"fulfilment":{"kind":"drone"}}"#,
+            r#"{"v":1,"items":[{"item":"margherita","quantity":1}],"checkout":true,"fulfilment":{"kind":"delivery","address":{"street":"a","city":"b","floor":3}}}"#,
         ] {
             assert!(lines(bad).is_err(), "{bad}");
         }

@@ -62,6 +62,9 @@ pub(super) fn answer(state: &mut State, me: &Value, method: &str, p: &Value) -> 
                 shown.photo = Some(photo);
             })
         }
+        "sendinvoice" | "createinvoicelink" if invoice_problem(p).is_some() => {
+            Err(bad_request(&invoice_problem(p).unwrap_or_default()))
+        }
         "sendinvoice" => send(state, me, p, |message, _| {
             message["invoice"] = json!({
                 "title": p["title"], "description": p["description"],
@@ -171,6 +174,42 @@ pub(super) fn answer(state: &mut State, me: &Value, method: &str, p: &Value) -> 
         }
         _ => return None,
     })
+}
+
+/// What Telegram would refuse in an invoice: the limits on its texts, and
+/// the rules of Stars (exactly one price, no provider token, no phone or
+/// shipping fields) and of provider payments (a token).
+fn invoice_problem(p: &Value) -> Option<String> {
+    let chars = |key: &str| p[key].as_str().map_or(0, |t| t.chars().count());
+    if !(1..=32).contains(&chars("title")) {
+        return Some("invoice title must be 1-32 characters".into());
+    }
+    if !(1..=255).contains(&chars("description")) {
+        return Some("invoice description must be 1-255 characters".into());
+    }
+    if !(1..=128).contains(&p["payload"].as_str().map_or(0, str::len)) {
+        return Some("invoice payload must be 1-128 bytes".into());
+    }
+    let prices = p["prices"].as_array().map_or(0, Vec::len);
+    let token = p["provider_token"].as_str().unwrap_or("");
+    if p["currency"] == "XTR" {
+        if prices != 1 {
+            return Some("STARS_INVOICE_INVALID: exactly one price is required".into());
+        }
+        if !token.is_empty() {
+            return Some("STARS_INVOICE_INVALID: no provider token for Stars".into());
+        }
+        for field in ["need_phone_number", "need_shipping_address", "is_flexible"] {
+            if p[field].as_bool() == Some(true) {
+                return Some(format!("STARS_INVOICE_INVALID: {field} is not allowed"));
+            }
+        }
+    } else if token.is_empty() {
+        return Some("PAYMENT_PROVIDER_INVALID".into());
+    } else if prices == 0 {
+        return Some("prices must not be empty".into());
+    }
+    None
 }
 
 fn total(p: &Value) -> i64 {

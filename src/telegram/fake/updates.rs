@@ -151,3 +151,29 @@ pub fn update_successful_payment(
     });
     update("message", message)
 }
+
+/// The same update as Telegram might deliver it again under a new `update_id`
+/// (a payment reported twice): every field but the id is kept.
+pub fn under_new_id(update: &Value) -> Value {
+    let mut again = update.clone();
+    again["update_id"] = json!(next_update_id());
+    again
+}
+
+/// The service message that says Telegram Stars of a payment were refunded.
+pub fn update_refunded_payment(
+    from: i64,
+    chat_id: i64,
+    payload: &str,
+    total_amount: i64,
+    telegram_charge_id: &str,
+) -> Value {
+    let mut message = message_from(from, chat_id, None);
+    message["refunded_payment"] = json!({
+        "currency": "XTR",
+        "total_amount": total_amount,
+        "invoice_payload": payload,
+        "telegram_payment_charge_id": telegram_charge_id,
+    });
+    update("message", message)
+}
