@@ -25,6 +25,7 @@ mod idempotency;
 mod languages;
 mod lifecycle;
 mod long_transaction;
+mod notify;
 mod orders;
 mod outbox;
 mod read_side;
