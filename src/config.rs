@@ -85,6 +85,50 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub bot_claim_lease_secs: u64,
 
+    /// Whether this process sends the push notifications of the outbox.
+    /// Several processes may: each notification is claimed by one of them.
+    #[arg(long, env = "NOTIFY_SEND", default_value_t = true, action = clap::ArgAction::Set)]
+    pub notify_send: bool,
+
+    /// Notifications sent per second over all chats (Telegram allows about
+    /// 30); 0 lifts the limit.
+    #[arg(long, env = "NOTIFY_GLOBAL_PER_SEC", default_value_t = 30)]
+    pub notify_global_per_sec: u32,
+
+    /// Notifications sent per second to one private chat (Telegram allows
+    /// about 1); 0 lifts the limit.
+    #[arg(long, env = "NOTIFY_CHAT_PER_SEC", default_value_t = 1)]
+    pub notify_chat_per_sec: u32,
+
+    /// Notifications sent per minute to one group chat (negative chat id;
+    /// Telegram allows 20); 0 lifts the limit.
+    #[arg(long, env = "NOTIFY_GROUP_PER_MIN", default_value_t = 20)]
+    pub notify_group_per_min: u32,
+
+    /// Notifications in flight at once (each to a different user).
+    #[arg(long, env = "NOTIFY_CONCURRENCY", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub notify_concurrency: u32,
+
+    /// How long a process's claim on a notification holds before another
+    /// process may take it over, in seconds.
+    #[arg(long, env = "NOTIFY_CLAIM_LEASE_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(2..))]
+    pub notify_claim_lease_secs: u64,
+
+    /// How often the sender looks for notifications when nothing woke it
+    /// (written by another process's projector on SQLite, backoffs that ended), in milliseconds.
+    #[arg(long, env = "NOTIFY_POLL_MS", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u64).range(10..))]
+    pub notify_poll_ms: u64,
+
+    /// Attempts after which a notification that keeps failing for a passing
+    /// reason (network, Telegram's 5xx) is given up; errors that will not
+    /// pass (chat not found, bad request) give up after at most 3.
+    #[arg(long, env = "NOTIFY_MAX_ATTEMPTS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub notify_max_attempts: u32,
+
     /// The restaurant's menu file.
     #[arg(long, env = "MENU_PATH", default_value = "menu/demo/menu.toml")]
     pub menu_path: std::path::PathBuf,

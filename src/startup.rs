@@ -84,7 +84,8 @@ impl Server {
         } else {
             (Api::Url(config.telegram_api_url.clone()), None)
         };
-        let bot = BotRuntime::build(&config, app.clone(), &bot_token, api).await?;
+        let bot =
+            BotRuntime::build(&config, app.clone(), &bot_token, api, projector.subscribe()).await?;
         let state = Arc::new(ServerState {
             app,
             bot_token,

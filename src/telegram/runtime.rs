@@ -1,6 +1,6 @@
 //! Starting the bot beside the HTTP server: the Bot API client, the inbox,
-//! the dispatcher, and the way updates arrive (the webhook route, or the
-//! `getUpdates` loop).
+//! the dispatcher, the way updates arrive (the webhook route, or the
+//! `getUpdates` loop), and the notification sender.
 //!
 //! With a `BOT_TOKEN`, the Bot API is Telegram's (or `TELEGRAM_API_URL`).
 //! Without one the server runs the offline demo: an in-process fake Bot API
@@ -11,6 +11,7 @@ use super::bot::{self, BotContext, Links};
 use super::dispatch::Dispatcher;
 use super::filer::Filer;
 use super::inbox::Inbox;
+use super::sender::{self, Sender};
 use super::webhook::{self, Webhook};
 use crate::app::App;
 use crate::config::{BotMode, Config};
@@ -27,11 +28,15 @@ use tokio::task::JoinHandle;
 pub struct BotRuntime {
     pub dispatcher: Dispatcher,
     pub ctx: Arc<BotContext>,
+    /// The notification sender, when this process sends (`NOTIFY_SEND`).
+    pub sender: Option<Sender>,
     webhook: Option<(String, Arc<Webhook>)>,
     polling: bool,
     /// How often Stars refunds are looked for; `None` in a process that
     /// does not dispatch (it makes no Bot API calls of its own).
     refunds_every: Option<Duration>,
+    /// Changes whenever this process's projector committed a step.
+    projected: watch::Receiver<foodbot_projections::Checkpoint>,
 }
 
 /// Where the Bot API is.
@@ -43,12 +48,15 @@ pub enum Api {
 }
 
 impl BotRuntime {
-    /// Connects to the Bot API (getMe) and builds the pipeline.
+    /// Connects to the Bot API (getMe) and builds the pipeline. `projected`
+    /// changes whenever this process's projector committed a step (it wakes
+    /// the notification sender).
     pub async fn build(
         config: &Config,
         app: Arc<App>,
         token: &SecretString,
         api: Api,
+        projected: watch::Receiver<foodbot_projections::Checkpoint>,
     ) -> anyhow::Result<BotRuntime> {
         let (url, fake) = match &api {
             Api::Url(u) => (u.as_str(), false),
@@ -79,6 +87,13 @@ impl BotRuntime {
             std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
+        let sender = config.notify_send.then(|| {
+            Sender::new(
+                ctx.clone(),
+                me_id.clone(),
+                sender::Settings::from_config(config),
+            )
+        });
         let inbox = Inbox::new(
             app.db.clone(),
             me_id,
@@ -117,11 +132,13 @@ impl BotRuntime {
         Ok(BotRuntime {
             dispatcher,
             ctx,
+            sender,
             webhook,
             polling,
             refunds_every: config
                 .bot_dispatch
                 .then(|| Duration::from_millis(config.star_refund_interval_ms)),
+            projected,
         })
     }
 
@@ -133,9 +150,15 @@ impl BotRuntime {
         }
     }
 
-    /// Runs the dispatcher, the Stars refunds (and the polling loop) until `stop` turns true.
+    /// Runs the dispatcher, the Stars refunds, the notification sender (and
+    /// the polling loop) until `stop` turns true.
     pub fn spawn(&self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         let mut tasks = vec![tokio::spawn(self.dispatcher.clone().run(stop.clone()))];
+        if let Some(sender) = &self.sender {
+            tasks.push(tokio::spawn(
+                sender.clone().run(self.projected.clone(), stop.clone()),
+            ));
+        }
         if let Some(every) = self.refunds_every {
             tasks.push(tokio::spawn(super::refunds::run(
                 self.ctx.bot.clone(),

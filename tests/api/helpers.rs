@@ -185,6 +185,9 @@ impl TestApp {
         config.staff_user_ids = vec![STAFF_ID.to_string()];
         config.max_body_bytes = 16 * 1024;
         config.db_connections = 8;
+        // Push notifications would mix into the chats the bot tests read;
+        // the tests of the sender turn it on (tests/api/notify.rs).
+        config.notify_send = false;
         configure(&mut config);
         let database = Database::connect(&config.database_url, config.db_connections)
             .await

@@ -26,6 +26,7 @@ mod idempotency;
 mod languages;
 mod lifecycle;
 mod long_transaction;
+mod notify;
 mod orders;
 mod outbox;
 mod payments;

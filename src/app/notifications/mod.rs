@@ -11,8 +11,11 @@
 //! do not parse or do not fit the kind) is a [`NotificationError`] naming the
 //! row and the cause; it is never rendered from defaults.
 
+mod delivery;
 #[cfg(test)]
 mod tests;
+
+pub use delivery::{Claimed, Recipient};
 
 use super::{App, AppError};
 use crate::i18n::{t_args, Arg, Lang};
@@ -68,6 +71,38 @@ impl NotificationKind {
     /// The kind the column value `s` names, if any.
     pub fn parse(s: &str) -> Option<NotificationKind> {
         NotificationKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether a user who asked for essential notifications only gets this
+    /// kind: what they must act on or would otherwise miss (a rejection, a
+    /// cancellation by the restaurant, a refund, the order being ready or on
+    /// its way). Not essential: the steps they take part in or see as they
+    /// happen (their payment, its acceptance, the delivery or pickup itself).
+    /// The outbox projection applies the same rule when it writes the rows
+    /// (the preference at the time of the event); the sender applies it again
+    /// with the preference at send time.
+    pub fn essential(self) -> bool {
+        match self {
+            NotificationKind::OrderRejected
+            | NotificationKind::OrderReady
+            | NotificationKind::OutForDelivery
+            | NotificationKind::OrderCancelled
+            | NotificationKind::RefundCompleted => true,
+            NotificationKind::PaymentReceived
+            | NotificationKind::OrderAccepted
+            | NotificationKind::OrderDelivered
+            | NotificationKind::OrderPickedUp => false,
+        }
+    }
+
+    /// Whether the user with `preference` gets this kind.
+    pub fn wanted_by(self, preference: foodbot_domain::user::NotificationPreference) -> bool {
+        use foodbot_domain::user::NotificationPreference as P;
+        match preference {
+            P::All => true,
+            P::Essential => self.essential(),
+            P::None => false,
+        }
     }
 
     /// The catalog message of this kind (`locales/<lang>/bot.ftl`).

@@ -186,6 +186,19 @@ impl BotContext {
         if let Some(lang) = Lang::parse(&known.language) {
             turn.lang = lang;
         }
+        // A user who blocked the bot cannot write to it: anything from them
+        // in their own chat (`/start`, which Telegram's "Restart" sends, or
+        // any other message or button) means they have unblocked it, and the
+        // notification sender may write to them again.
+        if known.bot_blocked && lane == user.0 {
+            self.app
+                .user_command(
+                    &turn.meta("unblocked"),
+                    user,
+                    foodbot_domain::user::UserAction::RecordBotUnblocked,
+                )
+                .await?;
+        }
         Ok(turn)
     }
 }

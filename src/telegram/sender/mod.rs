@@ -1,0 +1,492 @@
+//! The notification sender: delivers the outbox's push notifications through
+//! the Bot API, at least once and, in practice, once.
+//!
+//! The loop claims the oldest pending notification of each user (see
+//! `app::notifications::delivery`), at most `concurrency` at once, and hands
+//! each to a task of its own, which:
+//! 1. looks the user up *now* (the User aggregate, through the application
+//!    layer): a user who blocked the bot gets nothing and their pending
+//!    notifications are given up; one whose preference no longer wants the
+//!    kind has it given up; the rest get it in the language they have now;
+//! 2. renders it with its buttons (the order in the Mini App; Reorder once it
+//!    was delivered or picked up);
+//! 3. waits for Telegram's limits ([`limits`]) and sends it;
+//! 4. records the outcome: sent; retried (flood control pauses every send of
+//!    this process for `retry_after` and sends it again; a network error or a
+//!    5xx is tried again with backoff); given up with the reason (403: the user
+//!    is recorded as having blocked the bot, `BotBlocked`; an error that will
+//!    not pass, after a few attempts).
+//!
+//! When a task ends, the user's next notification may be claimed: one user's
+//! notifications go out one at a time, in the order of their events. The loop
+//! claims again when a task ends, when this process's projector has written
+//! (on PostgreSQL also when any process's projector wrote notifications:
+//! `LISTEN foodbot_outbox`), and on a slow poll. At shutdown it stops
+//! claiming, lets messages already on their way finish (those still waiting
+//! for their turn are not sent), and gives back its claims.
+
+pub mod limits;
+
+use super::api::{self, Failure};
+use super::bot::callback::Callback;
+use super::bot::BotContext;
+use super::dispatch::backoff;
+use crate::app::notifications::{BadNotification, Claimed};
+use crate::app::{AppError, CommandMeta, Notification, NotificationKind};
+use crate::config::Config;
+use crate::i18n::{t, Lang};
+use crate::store::Database;
+use foodbot_domain::user::UserAction;
+use foodbot_domain::{Actor, Channel};
+use limits::{Limits, Rates};
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide::payloads::SendMessageSetters;
+use teloxide::prelude::Requester;
+use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::{watch, Notify, Semaphore};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+/// Errors that will not pass are given up after this many attempts (fewer
+/// when `NOTIFY_MAX_ATTEMPTS` is lower).
+const PERMANENT_ATTEMPTS: i32 = 3;
+
+/// Why a notification is given up when its user blocked the bot.
+pub const BLOCKED: &str = "not delivered: the user has blocked the bot";
+
+/// The sender's settings (`NOTIFY_*`).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub rates: Rates,
+    pub concurrency: usize,
+    pub lease: Duration,
+    pub poll: Duration,
+    pub max_attempts: i32,
+}
+
+impl Settings {
+    pub fn from_config(c: &Config) -> Settings {
+        Settings {
+            rates: Rates {
+                global_per_sec: c.notify_global_per_sec,
+                chat_per_sec: c.notify_chat_per_sec,
+                group_per_min: c.notify_group_per_min,
+            },
+            concurrency: usize::try_from(c.notify_concurrency).unwrap_or(32),
+            lease: Duration::from_secs(c.notify_claim_lease_secs),
+            poll: Duration::from_millis(c.notify_poll_ms),
+            max_attempts: i32::try_from(c.notify_max_attempts).unwrap_or(10),
+        }
+    }
+}
+
+/// The sender: cheap to clone.
+#[derive(Clone)]
+pub struct Sender {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    ctx: Arc<BotContext>,
+    /// This process, in claims.
+    me: String,
+    settings: Settings,
+    limits: Limits,
+    wake: Notify,
+    slots: Arc<Semaphore>,
+}
+
+/// How one attempt at a notification ended.
+#[derive(Debug)]
+enum Outcome {
+    Sent,
+    /// Not to be delivered, for this reason (no attempt was made, or no more
+    /// will be).
+    GivenUp(String),
+    /// Telegram said the user blocked the bot (403).
+    Blocked,
+    /// The user had blocked the bot before: nothing was sent.
+    AlreadyBlocked,
+    /// Try again after `after`; `counted: false` does not use up an attempt.
+    Retry {
+        error: String,
+        after: Duration,
+        counted: bool,
+    },
+    /// The process is stopping; the claim is given back.
+    Stopped,
+}
+
+impl Sender {
+    pub fn new(ctx: Arc<BotContext>, me: String, settings: Settings) -> Sender {
+        Sender {
+            inner: Arc::new(Inner {
+                ctx,
+                me,
+                limits: Limits::new(settings.rates),
+                wake: Notify::new(),
+                slots: Arc::new(Semaphore::new(settings.concurrency)),
+                settings,
+            }),
+        }
+    }
+
+    /// Makes the loop look for work now.
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Sends until `shutdown` turns true. `written` changes whenever this
+    /// process's projector committed a step (new notifications, perhaps).
+    pub async fn run<T: Send + Sync>(
+        self,
+        written: watch::Receiver<T>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let inner = &self.inner;
+        let app = &inner.ctx.app;
+        let mut written = Some(written);
+        let mut listener = listen(&app.db).await;
+        let mut forgot = Instant::now();
+        tracing::info!(rates = ?inner.settings.rates, "Sending notifications.");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let free = inner.slots.available_permits();
+            if free > 0 {
+                match app
+                    .claim_notifications(&inner.me, inner.settings.lease, free)
+                    .await
+                {
+                    Ok(batch) => {
+                        for c in batch {
+                            let Ok(permit) = inner.slots.clone().acquire_owned().await else {
+                                return;
+                            };
+                            let this = self.clone();
+                            let stop = shutdown.clone();
+                            tokio::spawn(async move {
+                                this.handle(c, stop).await;
+                                drop(permit);
+                            });
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %error_chain(&e), "Could not claim notifications; trying again.")
+                    }
+                }
+            }
+            if forgot.elapsed() > Duration::from_secs(60) {
+                inner.limits.forget_idle();
+                forgot = Instant::now();
+            }
+            let (mut projector_gone, mut listener_lost) = (false, false);
+            let heard = async {
+                match listener.as_mut() {
+                    Some(l) => l.recv().await.map(|_| ()),
+                    None => std::future::pending().await,
+                }
+            };
+            let projected = async {
+                match written.as_mut() {
+                    Some(w) => w.changed().await,
+                    None => std::future::pending().await,
+                }
+            };
+            // After a 429 the loop looks again when the pause ends.
+            let pause_over = async {
+                match inner.limits.paused_until() {
+                    Some(until) => tokio::time::sleep_until(until).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = inner.wake.notified() => {}
+                r = projected => projector_gone = r.is_err(),
+                r = heard => {
+                    if let Err(e) = r {
+                        tracing::warn!(error = %e, "Lost LISTEN foodbot_outbox; polling only.");
+                        listener_lost = true;
+                    }
+                }
+                _ = pause_over => {}
+                _ = tokio::time::sleep(inner.settings.poll) => {}
+                _ = shutdown.changed() => {}
+            }
+            if projector_gone {
+                written = None;
+            }
+            if listener_lost {
+                listener = None;
+            }
+        }
+        // Let messages on their way finish, then give back what is left.
+        let all = u32::try_from(inner.settings.concurrency).unwrap_or(u32::MAX);
+        let _ = tokio::time::timeout(Duration::from_secs(10), inner.slots.acquire_many(all)).await;
+        match app.release_notifications(&inner.me).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(released = n, "Gave back unsent notifications."),
+            Err(e) => {
+                tracing::warn!(error = %error_chain(&e), "Could not give back claims on notifications; they lapse with their lease.")
+            }
+        }
+    }
+
+    async fn handle(&self, c: Claimed, stop: watch::Receiver<bool>) {
+        let span = tracing::info_span!("notification", id = %c.id, user = c.user_id.0, attempt = c.attempt);
+        async {
+            let outcome = self.deliver(&c, stop).await;
+            self.record(&c, outcome).await;
+            // The user's next notification may be claimed now.
+            self.inner.wake.notify_one();
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Looks the user up, renders and sends; says how it ended.
+    async fn deliver(&self, c: &Claimed, mut stop: watch::Receiver<bool>) -> Outcome {
+        let inner = &self.inner;
+        let claimed_at = Instant::now();
+        let n = match &c.notification {
+            Ok(n) => n,
+            // The outbox model's replay has not reached the row yet.
+            Err(e) if matches!(e.cause, BadNotification::NoParams) => {
+                return Outcome::Retry {
+                    error: format!("{e}: {}", e.cause),
+                    after: Duration::from_secs(5),
+                    counted: false,
+                }
+            }
+            Err(e) => return Outcome::GivenUp(format!("{e}: {}", e.cause)),
+        };
+        let recipient = match inner.ctx.app.recipient(c.user_id).await {
+            Ok(r) => r,
+            Err(e) => return self.failed(c, error_chain(&e), true),
+        };
+        if let Some(r) = &recipient {
+            if r.blocked {
+                return Outcome::AlreadyBlocked;
+            }
+            if !n.kind.wanted_by(r.preference) {
+                return Outcome::GivenUp(format!(
+                    "not sent: the user's notification preference is {:?} now",
+                    r.preference
+                ));
+            }
+        }
+        let lang = recipient
+            .and_then(|r| r.language)
+            .or_else(|| Lang::parse(&c.language_then))
+            .unwrap_or(Lang::En);
+        let text = n.render(lang);
+        let markup = self.buttons(n, lang);
+        let chat = c.user_id.0;
+        loop {
+            tokio::select! {
+                _ = inner.limits.acquire(chat) => {}
+                _ = stop.wait_for(|s| *s) => return Outcome::Stopped,
+            }
+            let mut request = inner.ctx.bot.send_message(ChatId(chat), text.clone());
+            if let Some(m) = &markup {
+                request = request.reply_markup(m.clone());
+            }
+            match api::call(request).await {
+                Ok(_) => return Outcome::Sent,
+                Err(Failure::RetryAfter(wait)) => {
+                    // Flood control is per bot: nothing leaves until it passes.
+                    inner.limits.pause(wait);
+                    tracing::warn!(retry_after = ?wait, "Telegram's flood control: sending paused.");
+                    // Send it again under this claim while the lease lasts
+                    // comfortably; otherwise give it back for later.
+                    if claimed_at.elapsed() + wait < inner.settings.lease / 2 {
+                        continue;
+                    }
+                    return Outcome::Retry {
+                        error: Failure::RetryAfter(wait).to_string(),
+                        after: wait,
+                        counted: false,
+                    };
+                }
+                Err(Failure::Blocked) => return Outcome::Blocked,
+                Err(Failure::Other(e)) if passing(&e) => {
+                    return self.failed(c, Failure::Other(e).to_string(), true)
+                }
+                Err(other) => return self.failed(c, other.to_string(), false),
+            }
+        }
+    }
+
+    /// A failed attempt: retried with backoff until its attempts run out.
+    fn failed(&self, c: &Claimed, error: String, passing: bool) -> Outcome {
+        let max = if passing {
+            self.inner.settings.max_attempts
+        } else {
+            PERMANENT_ATTEMPTS.min(self.inner.settings.max_attempts)
+        };
+        if c.attempt >= max {
+            Outcome::GivenUp(format!("given up after {} attempts: {error}", c.attempt))
+        } else {
+            Outcome::Retry {
+                error,
+                after: backoff(c.attempt),
+                counted: true,
+            }
+        }
+    }
+
+    /// The order in the Mini App, and Reorder once the order was handed over.
+    fn buttons(&self, n: &Notification, lang: Lang) -> Option<InlineKeyboardMarkup> {
+        let mut rows = vec![];
+        let start = format!("order_{}", n.order_id.0.simple());
+        if let Some(url) = self.inner.ctx.links.app(Some(&start)) {
+            rows.push(vec![InlineKeyboardButton::web_app(
+                t(lang, "notify-open-order"),
+                WebAppInfo { url },
+            )]);
+        }
+        if matches!(
+            n.kind,
+            NotificationKind::OrderDelivered | NotificationKind::OrderPickedUp
+        ) {
+            rows.push(vec![InlineKeyboardButton::callback(
+                t(lang, "notify-reorder"),
+                Callback::Reorder(n.order_id).write(),
+            )]);
+        }
+        (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
+    }
+
+    /// Writes the outcome to the outbox (and the User, for a 403).
+    async fn record(&self, c: &Claimed, outcome: Outcome) {
+        let app = &self.inner.ctx.app;
+        let result = match &outcome {
+            Outcome::Sent => {
+                tracing::debug!("Notification sent.");
+                app.notification_sent(&c.id).await
+            }
+            Outcome::GivenUp(reason) => {
+                tracing::info!(reason = %reason, "Notification given up.");
+                app.notification_given_up(&c.id, reason).await
+            }
+            Outcome::Retry {
+                error,
+                after,
+                counted,
+            } => {
+                tracing::warn!(error = %error, retry_in = ?after, "Notification not sent; it will be tried again.");
+                app.notification_retry(&c.id, error, *after, *counted).await
+            }
+            Outcome::Blocked => match self.record_blocked(c).await {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let error = format!("could not record the block: {}", error_chain(&e));
+                    app.notification_retry(&c.id, &error, backoff(c.attempt), false)
+                        .await
+                }
+            },
+            Outcome::AlreadyBlocked => app
+                .notifications_given_up_for(c.user_id, BLOCKED)
+                .await
+                .map(|_| ()),
+            Outcome::Stopped => Ok(()),
+        };
+        if let Err(e) = result {
+            tracing::error!(
+                outcome = ?outcome,
+                error = %error_chain(&e),
+                "Could not record how a notification ended; its claim will lapse and it is tried again."
+            );
+        }
+    }
+
+    /// 403: the user blocked the bot. Recorded on the User (`BotBlocked`),
+    /// and none of their pending notifications is tried any more.
+    async fn record_blocked(&self, c: &Claimed) -> Result<(), AppError> {
+        let app = &self.inner.ctx.app;
+        let meta = CommandMeta {
+            actor: Actor::System,
+            channel: Channel::Bot,
+            correlation_id: format!("notify:{}", c.id),
+            idempotency_key: Some(format!("notify:{}:{}:blocked", c.id, c.attempt)),
+            fingerprint: None,
+            at: chrono::Utc::now(),
+        };
+        match app
+            .user_command(&meta, c.user_id, UserAction::RecordBotBlocked)
+            .await
+        {
+            Ok(_) | Err(AppError::User(foodbot_domain::user::UserError::NotFound)) => {}
+            Err(e) => return Err(e),
+        }
+        let n = app.notifications_given_up_for(c.user_id, BLOCKED).await?;
+        tracing::info!(
+            given_up = n,
+            "The user has blocked the bot; their notifications stop."
+        );
+        Ok(())
+    }
+}
+
+/// Whether a failure may pass by itself: the network, or Telegram's server
+/// (a 5xx answer's description is not a "Bad Request").
+fn passing(e: &RequestError) -> bool {
+    match e {
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => true,
+        RequestError::Api(ApiError::Unknown(description)) => {
+            !description.starts_with("Bad Request") && !description.starts_with("Forbidden")
+        }
+        _ => false,
+    }
+}
+
+/// An error with its causes, for the log.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    s
+}
+
+/// `LISTEN foodbot_outbox` on PostgreSQL: any process's projector wrote
+/// notifications. SQLite has one process; its projector's steps are watched
+/// in-process.
+async fn listen(db: &Database) -> Option<sqlx::postgres::PgListener> {
+    let Database::Postgres(pool) = db else {
+        return None;
+    };
+    let listener = async {
+        let mut l = sqlx::postgres::PgListener::connect_with(pool).await?;
+        l.listen("foodbot_outbox").await?;
+        Ok::<_, sqlx::Error>(l)
+    };
+    match listener.await {
+        Ok(l) => Some(l),
+        Err(e) => {
+            tracing::warn!(error = %e, "Could not LISTEN foodbot_outbox; polling only.");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::passing;
+    use teloxide::{ApiError, RequestError};
+
+    #[test]
+    fn server_errors_pass_and_bad_requests_do_not() {
+        let api = |d: &str| RequestError::Api(ApiError::Unknown(d.into()));
+        assert!(passing(&api("Bad Gateway")));
+        assert!(passing(&api("Internal Server Error")));
+        assert!(!passing(&api("Bad Request: chat not found")));
+        assert!(!passing(&RequestError::Api(ApiError::ChatNotFound)));
+    }
+}
