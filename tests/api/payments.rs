@@ -31,6 +31,7 @@ crate::both_stores!(
     the_invoice_route_refuses_what_cannot_be_paid,
     status_and_a_web_app_checkout_send_the_invoice_in_the_chat,
 );
+crate::both_stores!(@postgres_only each_stars_refund_is_made_once_by_two_server_processes);
 
 const PROVIDER_TOKEN: &str = "284685063:TEST:provider-token-for-tests";
 
@@ -709,4 +710,46 @@ async fn status_and_a_web_app_checkout_send_the_invoice_in_the_chat(store: Store
         Some(t(Lang::De, "webapp-mixed").as_str())
     );
     assert_eq!(app.bot_api.calls_to("sendInvoice").len(), 2);
+}
+
+async fn each_stars_refund_is_made_once_by_two_server_processes(store: Store) {
+    let db = TestDb::new(store).await;
+    let fast = |c: &mut foodbot::config::Config| c.star_refund_interval_ms = 50;
+    let one = TestApp::spawn_with(&db, fast).await;
+    let two = TestApp::spawn_on(&db, one.bot_api.clone(), fast).await;
+    let user = 5901;
+    let mut orders = vec![];
+    for round in 0..4 {
+        let id = checked_out(&one, user, json!([gift_card(1)]), None).await;
+        let oid: OrderId = id.parse().unwrap();
+        let (status, body) = invoice_link(&one, user, &id, &format!("s-{round}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let payload = format!("fb1:{}:1", oid.0.simple());
+        say(
+            &one,
+            user,
+            &update_successful_payment(user, user, &payload, "XTR", 500),
+        )
+        .await;
+        wait_events(&one, &id, "PaymentReceived", 1).await;
+        orders.push(id);
+    }
+    for id in &orders {
+        let (status, body) = two
+            .post(&format!("{}/cancel", path(id)), user, json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    for id in &orders {
+        wait_events(&one, id, "RefundCompleted", 1).await;
+    }
+    let calls = one.bot_api.calls_to("refundStarPayment");
+    let mut charges: Vec<&str> = calls
+        .iter()
+        .map(|c| c.body["telegram_payment_charge_id"].as_str().unwrap())
+        .collect();
+    charges.sort_unstable();
+    charges.dedup();
+    assert_eq!((calls.len(), charges.len()), (4, 4), "{calls:?}");
+    two.stop().await;
 }
