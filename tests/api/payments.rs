@@ -438,6 +438,22 @@ async fn a_digital_order_is_paid_in_stars_and_its_refund_goes_through_refund_sta
             .to_string();
         say(&app, user, &paid).await;
         wait_events(&app, &id, "PaymentReceived", 1).await;
+        // The list shows the order's amounts in Stars, with their currency.
+        caught_up(&app).await;
+        let (status, list) = app.get("/api/v1/orders", user).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let shown = list["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(shown["total"], json!({ "amount": 1000, "currency": "XTR" }));
+        assert_eq!(
+            shown["subtotal"],
+            json!({ "amount": 1000, "currency": "XTR" })
+        );
 
         if let Some(fault) = fault {
             app.bot_api.fail_next("refundStarPayment", fault, 1);
