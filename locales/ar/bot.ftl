@@ -185,7 +185,6 @@ precheckout-changed = تغيّر طلبك منذ إصدار هذه الفاتو�
 precheckout-amount = المبلغ لا يطابق طلبك. افتح الطلب مرة أخرى للدفع.
 precheckout-closed = المطعم لا يستقبل الطلبات الآن.
 precheckout-unavailable = تعذّر علينا التحقق من طلبك الآن. يرجى المحاولة بعد قليل.
-payment-thanks = 🎉 شكرًا لك! تم دفع الطلب #{ $short_id } ({ $total }).
 webapp-mixed = تُدفع بطاقات الهدايا بنجوم Telegram والطعام بالبطاقة، لذا لا يمكن جمعهما في طلب واحد. يرجى طلبهما بشكل منفصل.
 webapp-need-fulfilment = يرجى اختيار التوصيل أو الاستلام أولًا.
 webapp-bad-address = عنوان التوصيل هذا غير مكتمل.

@@ -180,7 +180,6 @@ precheckout-changed = Deine Bestellung hat sich seit dieser Rechnung geändert. 
 precheckout-amount = Der Betrag passt nicht zu deiner Bestellung. Bitte öffne die Bestellung erneut, um zu bezahlen.
 precheckout-closed = Das Restaurant nimmt gerade keine Bestellungen an.
 precheckout-unavailable = Wir konnten deine Bestellung gerade nicht prüfen. Bitte versuche es gleich noch einmal.
-payment-thanks = 🎉 Danke! Bestellung #{ $short_id } ist bezahlt ({ $total }).
 webapp-mixed = Gutscheine werden mit Telegram Stars bezahlt, Essen mit Karte – sie können nicht in einer Bestellung sein. Bitte bestelle sie getrennt.
 webapp-need-fulfilment = Bitte wähle zuerst Lieferung oder Abholung.
 webapp-bad-address = Diese Lieferadresse ist unvollständig.

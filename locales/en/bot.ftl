@@ -183,7 +183,6 @@ precheckout-changed = Your order has changed since this invoice was made. Please
 precheckout-amount = The amount does not match your order. Please open the order again to pay.
 precheckout-closed = The restaurant is not taking orders right now.
 precheckout-unavailable = We could not check your order just now. Please try again in a moment.
-payment-thanks = 🎉 Thank you! Order #{ $short_id } is paid ({ $total }).
 webapp-mixed = Gift cards are paid with Telegram Stars and food by card, so they cannot be in one order. Please order them separately.
 webapp-need-fulfilment = Please choose delivery or pickup first.
 webapp-bad-address = That delivery address is incomplete.

@@ -180,7 +180,6 @@ precheckout-changed = Tu pedido ha cambiado desde que se creó esta factura. Abr
 precheckout-amount = El importe no coincide con tu pedido. Abre el pedido de nuevo para pagar.
 precheckout-closed = El restaurante no acepta pedidos en este momento.
 precheckout-unavailable = No hemos podido comprobar tu pedido ahora. Inténtalo de nuevo en un momento.
-payment-thanks = 🎉 ¡Gracias! El pedido #{ $short_id } está pagado ({ $total }).
 webapp-mixed = Las tarjetas regalo se pagan con Telegram Stars y la comida con tarjeta, así que no pueden ir en el mismo pedido. Pídelas por separado.
 webapp-need-fulfilment = Elige primero envío a domicilio o recogida.
 webapp-bad-address = Esa dirección de entrega está incompleta.

@@ -182,7 +182,6 @@ precheckout-changed = Votre commande a changé depuis la création de cette fact
 precheckout-amount = Le montant ne correspond pas à votre commande. Rouvrez la commande pour payer.
 precheckout-closed = Le restaurant ne prend pas de commandes pour le moment.
 precheckout-unavailable = Nous n’avons pas pu vérifier votre commande. Réessayez dans un instant.
-payment-thanks = 🎉 Merci ! La commande #{ $short_id } est payée ({ $total }).
 webapp-mixed = Les cartes cadeaux se paient en Telegram Stars et les plats par carte : ils ne peuvent pas être dans la même commande. Commandez-les séparément.
 webapp-need-fulfilment = Choisissez d’abord la livraison ou le retrait.
 webapp-bad-address = Cette adresse de livraison est incomplète.

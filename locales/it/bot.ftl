@@ -180,7 +180,6 @@ precheckout-changed = Il tuo ordine è cambiato da quando è stata creata questa
 precheckout-amount = L’importo non corrisponde al tuo ordine. Riapri l’ordine per pagare.
 precheckout-closed = Il ristorante non accetta ordini in questo momento.
 precheckout-unavailable = Non siamo riusciti a verificare il tuo ordine. Riprova tra un attimo.
-payment-thanks = 🎉 Grazie! L’ordine #{ $short_id } è pagato ({ $total }).
 webapp-mixed = Le carte regalo si pagano con Telegram Stars e il cibo con carta, quindi non possono stare nello stesso ordine. Ordinale separatamente.
 webapp-need-fulfilment = Scegli prima consegna o ritiro.
 webapp-bad-address = Questo indirizzo di consegna è incompleto.

@@ -182,7 +182,6 @@ precheckout-changed = Twoje zamówienie zmieniło się od wystawienia tej faktur
 precheckout-amount = Kwota nie zgadza się z zamówieniem. Otwórz zamówienie ponownie, aby zapłacić.
 precheckout-closed = Restauracja nie przyjmuje teraz zamówień.
 precheckout-unavailable = Nie udało się teraz sprawdzić zamówienia. Spróbuj ponownie za chwilę.
-payment-thanks = 🎉 Dziękujemy! Zamówienie #{ $short_id } jest opłacone ({ $total }).
 webapp-mixed = Karty podarunkowe opłaca się w Telegram Stars, a jedzenie kartą, więc nie mogą być w jednym zamówieniu. Zamów je osobno.
 webapp-need-fulfilment = Najpierw wybierz dostawę lub odbiór osobisty.
 webapp-bad-address = Ten adres dostawy jest niepełny.

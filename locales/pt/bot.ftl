@@ -180,7 +180,6 @@ precheckout-changed = O seu pedido mudou desde que esta fatura foi criada. Abra 
 precheckout-amount = O valor não corresponde ao seu pedido. Abra o pedido novamente para pagar.
 precheckout-closed = O restaurante não está a aceitar pedidos neste momento.
 precheckout-unavailable = Não conseguimos verificar o seu pedido agora. Tente novamente daqui a pouco.
-payment-thanks = 🎉 Obrigado! O pedido #{ $short_id } está pago ({ $total }).
 webapp-mixed = Os cartões-presente pagam-se com Telegram Stars e a comida com cartão, por isso não podem estar no mesmo pedido. Encomende-os em separado.
 webapp-need-fulfilment = Escolha primeiro entrega ou levantamento.
 webapp-bad-address = Esse endereço de entrega está incompleto.

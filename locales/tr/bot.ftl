@@ -168,7 +168,6 @@ precheckout-changed = Bu fatura oluşturulduktan sonra siparişiniz değişti. �
 precheckout-amount = Tutar siparişinizle eşleşmiyor. Ödemek için siparişi yeniden açın.
 precheckout-closed = Restoran şu anda sipariş almıyor.
 precheckout-unavailable = Siparişinizi şu anda kontrol edemedik. Lütfen biraz sonra tekrar deneyin.
-payment-thanks = 🎉 Teşekkürler! #{ $short_id } numaralı sipariş ödendi ({ $total }).
 webapp-mixed = Hediye kartları Telegram Stars ile, yemekler kartla ödenir; bu yüzden aynı siparişte olamazlar. Lütfen ayrı ayrı sipariş verin.
 webapp-need-fulfilment = Lütfen önce teslimat veya gel-al seçin.
 webapp-bad-address = Bu teslimat adresi eksik.

@@ -168,7 +168,6 @@ precheckout-changed = Bu hisob yaratilgandan keyin buyurtmangiz o‘zgargan. To�
 precheckout-amount = Summa buyurtmangizga mos kelmaydi. To‘lash uchun buyurtmani qayta oching.
 precheckout-closed = Restoran hozir buyurtma qabul qilmayapti.
 precheckout-unavailable = Buyurtmangizni hozir tekshira olmadik. Birozdan so‘ng qayta urinib ko‘ring.
-payment-thanks = 🎉 Rahmat! #{ $short_id } buyurtma to‘landi ({ $total }).
 webapp-mixed = Sovg‘a kartalari Telegram Stars bilan, taomlar esa karta bilan to‘lanadi, shuning uchun ular bitta buyurtmada bo‘la olmaydi. Ularni alohida buyurtma qiling.
 webapp-need-fulfilment = Avval yetkazib berish yoki olib ketishni tanlang.
 webapp-bad-address = Yetkazib berish manzili to‘liq emas.

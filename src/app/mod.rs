@@ -11,6 +11,7 @@ pub mod notifications;
 mod orders;
 mod payments;
 mod read;
+mod refunds;
 mod refusal;
 mod stoplist;
 mod users;
@@ -18,10 +19,10 @@ mod users;
 pub use execute::{CommandMeta, Outcome};
 pub use notifications::{Notification, NotificationError, NotificationKind, NotificationParams};
 pub use payments::{
-    Invoice, InvoiceError, InvoicePayload, PendingStarRefund, PreCheckoutRefusal, RefundTurn,
-    RestaurantClosed, TelegramPayment, TelegramRefund,
+    Invoice, InvoiceError, InvoicePayload, PreCheckoutRefusal, RestaurantClosed, TelegramPayment,
 };
 pub use read::{OrderDetail, OrderHistory, OrderSummary, TimelineEntry};
+pub use refunds::{PendingStarRefund, RefundTurn, TelegramRefund};
 pub use refusal::Refusal;
 pub use stoplist::MenuNow;
 

@@ -28,7 +28,7 @@ use utoipa::ToSchema;
 /// How an invoice is paid.
 #[derive(Serialize, ToSchema, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-pub enum Method {
+pub enum InvoiceMethod {
     /// A payment provider, in the menu's currency (food).
     Provider,
     /// Telegram Stars, currency `XTR` (digital goods only).
@@ -41,7 +41,7 @@ pub enum Method {
 pub struct InvoiceLink {
     /// The link made by `createInvoiceLink`.
     pub invoice_link: String,
-    pub method: Method,
+    pub method: InvoiceMethod,
     /// What the invoice charges: the order's total.
     pub amount: Money,
 }
@@ -89,8 +89,8 @@ pub async fn invoice(
     let body = InvoiceLink {
         invoice_link: link,
         method: match invoice.method {
-            PaymentMethod::Provider => Method::Provider,
-            PaymentMethod::Stars => Method::Stars,
+            PaymentMethod::Provider => InvoiceMethod::Provider,
+            PaymentMethod::Stars => InvoiceMethod::Stars,
         },
         amount: invoice.amount.into(),
     };

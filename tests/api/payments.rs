@@ -32,6 +32,7 @@ crate::both_stores!(
     status_and_a_web_app_checkout_send_the_invoice_in_the_chat,
     pre_checkout_is_refused_once_the_restaurant_has_closed,
 );
+crate::both_stores!(@postgres_only each_stars_refund_is_made_once_by_two_server_processes);
 
 const PROVIDER_TOKEN: &str = "284685063:TEST:provider-token-for-tests";
 
@@ -39,6 +40,8 @@ async fn spawn(db: &TestDb) -> TestApp {
     TestApp::spawn_with(db, |c| {
         c.payment_provider_token = Some(SecretString::from(PROVIDER_TOKEN));
         c.star_refund_interval_ms = 100;
+        // The payer hears of the payment through the notification sender.
+        c.notify_send = true;
     })
     .await
 }
@@ -436,8 +439,25 @@ async fn a_digital_order_is_paid_in_stars_and_its_refund_goes_through_refund_sta
             .as_str()
             .unwrap()
             .to_string();
-        say(&app, user, &paid).await;
+        assert_eq!(deliver(&app, &paid).await, StatusCode::OK);
         wait_events(&app, &id, "PaymentReceived", 1).await;
+        wait_events(&app, &id, "PaymentReceived", 1).await;
+        // The list shows the order's amounts in Stars, with their currency.
+        caught_up(&app).await;
+        let (status, list) = app.get("/api/v1/orders", user).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let shown = list["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(shown["total"], json!({ "amount": 1000, "currency": "XTR" }));
+        assert_eq!(
+            shown["subtotal"],
+            json!({ "amount": 1000, "currency": "XTR" })
+        );
 
         if let Some(fault) = fault {
             app.bot_api.fail_next("refundStarPayment", fault, 1);
@@ -745,4 +765,49 @@ async fn pre_checkout_is_refused_once_the_restaurant_has_closed(store: Store) {
     );
     let events = closed.events_of(&id).await;
     assert_eq!(count_of(&events, "PaymentReceived"), 0);
+}
+
+async fn each_stars_refund_is_made_once_by_two_server_processes(store: Store) {
+    let db = TestDb::new(store).await;
+    let fast = |c: &mut foodbot::config::Config| {
+        c.star_refund_interval_ms = 50;
+        c.notify_send = true;
+    };
+    let one = TestApp::spawn_with(&db, fast).await;
+    let two = TestApp::spawn_on(&db, one.bot_api.clone(), fast).await;
+    let user = 5901;
+    let mut orders = vec![];
+    for round in 0..4 {
+        let id = checked_out(&one, user, json!([gift_card(1)]), None).await;
+        let oid: OrderId = id.parse().unwrap();
+        let (status, body) = invoice_link(&one, user, &id, &format!("s-{round}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let payload = format!("fb1:{}:1", oid.0.simple());
+        say(
+            &one,
+            user,
+            &update_successful_payment(user, user, &payload, "XTR", 500),
+        )
+        .await;
+        wait_events(&one, &id, "PaymentReceived", 1).await;
+        orders.push(id);
+    }
+    for id in &orders {
+        let (status, body) = two
+            .post(&format!("{}/cancel", path(id)), user, json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    for id in &orders {
+        wait_events(&one, id, "RefundCompleted", 1).await;
+    }
+    let calls = one.bot_api.calls_to("refundStarPayment");
+    let mut charges: Vec<&str> = calls
+        .iter()
+        .map(|c| c.body["telegram_payment_charge_id"].as_str().unwrap())
+        .collect();
+    charges.sort_unstable();
+    charges.dedup();
+    assert_eq!((calls.len(), charges.len()), (4, 4), "{calls:?}");
+    two.stop().await;
 }

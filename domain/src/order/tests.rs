@@ -951,3 +951,51 @@ fn every_checkout_is_counted() {
     }
     assert_eq!(order.checkouts, 2);
 }
+
+#[test]
+fn a_cart_cannot_be_invoiced_before_checkout() {
+    Given::with(())
+        .given(cart_with_cola())
+        .when(alice(OrderAction::RequestPayment {
+            method: PaymentMethod::Provider,
+            invoice_payload: "x".into(),
+        }))
+        .then_expect_error(OrderError::NotCheckedOut);
+}
+
+#[test]
+fn a_paid_order_cannot_be_invoiced_again() {
+    Given::with(())
+        .given(paid(Fulfilment::Pickup))
+        .when(alice(OrderAction::RequestPayment {
+            method: PaymentMethod::Provider,
+            invoice_payload: "inv-1".into(),
+        }))
+        .then_expect_error(OrderError::AlreadyPaid);
+}
+
+#[test]
+fn the_same_invoice_asked_for_again_stands_as_it_is() {
+    Given::with(())
+        .given(awaiting_payment(Fulfilment::Pickup))
+        .when(alice(OrderAction::RequestPayment {
+            method: PaymentMethod::Provider,
+            invoice_payload: "inv-1".into(),
+        }))
+        .then_expect_events(vec![]);
+    // Another payload (another checkout's) is a new invoice.
+    let events = awaiting_payment(Fulfilment::Pickup);
+    let amount = total_of(&events);
+    Given::with(())
+        .given(events)
+        .when(alice(OrderAction::RequestPayment {
+            method: PaymentMethod::Provider,
+            invoice_payload: "inv-2".into(),
+        }))
+        .then_expect_events(vec![OrderEvent::PaymentRequested {
+            method: PaymentMethod::Provider,
+            amount,
+            invoice_payload: "inv-2".into(),
+            at: now(),
+        }]);
+}

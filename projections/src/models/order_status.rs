@@ -132,7 +132,10 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             }
             OrderEvent::ItemAdded { subtotal, .. }
             | OrderEvent::ItemQuantityChanged { subtotal, .. }
-            | OrderEvent::ItemRemoved { subtotal, .. } => row.subtotal = subtotal.amount,
+            | OrderEvent::ItemRemoved { subtotal, .. } => {
+                row.subtotal = subtotal.amount;
+                row.currency = subtotal.currency.to_string();
+            }
             OrderEvent::FulfilmentChosen { fulfilment, .. } => {
                 row.fulfilment = Some(match fulfilment {
                     Fulfilment::Delivery { .. } => "delivery".into(),
@@ -145,6 +148,9 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                 total,
                 ..
             } => {
+                // An order of digital goods is checked out in Stars: every
+                // amount of the row is then in the checkout's currency.
+                row.currency = total.currency.to_string();
                 row.subtotal = subtotal.amount;
                 row.delivery_fee = Some(delivery_fee.amount);
                 row.total = Some(total.amount);

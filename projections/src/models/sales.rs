@@ -237,6 +237,8 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                     if o.paid_at.is_none() {
                         o.paid_at = Some(ts(*at));
                         o.total = Some(amount.amount);
+                        // The currency paid in: Stars for digital goods.
+                        o.currency = amount.currency.to_string();
                     }
                     o.customer_id
                 });

@@ -11,8 +11,8 @@
 //!   records a refund.
 
 use super::orders::{stale, Answered};
-use super::reply::{self, Answer, Screen};
-use super::texts::{money, tr};
+use super::reply::Answer;
+use super::texts::tr;
 use super::{BotContext, BotResult, Turn};
 use crate::app::{AppError, InvoiceError, PreCheckoutRefusal, TelegramPayment, TelegramRefund};
 use crate::telegram::payments;
@@ -108,25 +108,12 @@ pub async fn successful_payment(
     let correlation = format!("tg:{}", turn.update_id);
     match ctx.app.record_telegram_payment(&correlation, payment).await {
         Ok(Some(out)) if out.replayed || out.events.is_empty() => {
-            // Reported before: recorded and thanked for then.
             tracing::info!(charge = %paid.telegram_payment_charge_id.0, "A payment reported again.");
             Ok(())
         }
-        Ok(Some(out)) => {
-            let short = out.state.id.map(|i| i.short()).unwrap_or_default();
-            let amount = out
-                .state
-                .payment
-                .as_ref()
-                .map(|p| money(turn.lang, &p.amount))
-                .unwrap_or_default();
-            let text = tr(
-                turn.lang,
-                "payment-thanks",
-                &[("short_id", short.into()), ("total", amount.into())],
-            );
-            reply::send(&ctx, turn.chat, Screen::text(text)).await
-        }
+        // The customer hears of it from the notification sender, once, like
+        // of every other step of the order.
+        Ok(Some(_)) => Ok(()),
         Ok(None) => {
             tracing::error!(payload = %paid.invoice_payload, charge = %paid.telegram_payment_charge_id.0,
                 "A payment for an invoice that is not ours: it must be refunded by hand.");
