@@ -16,14 +16,20 @@
 //!    reads the read models). Latency runs from the start of the POST to the moment the fake
 //!    Bot API records the `sendMessage` that answers it.
 //!
+//! 3. Notifications: the outbox sender's own ceiling beside the fake's raw rate, and the
+//!    rate it keeps under Telegram's limits (see `notify.rs`).
+//!
 //! Nothing is asserted: the figures and the targets they are held against are printed.
-//! `BENCH_BOT_SECS` sets the counted seconds of each measurement (default 10);
+//! `BENCH_BOT_SECS` sets the counted seconds of measurements 1 and 2 (default 10),
+//! `BENCH_NOTIFY_SECS` the window of 3 (default 15); `BENCH_BOT_PARTS` picks some of
+//! `ingest,reply,notify` (default all);
 //! `BENCH_DATABASE_URL` names an administrative database to create the bench database from
 //! (default `postgres://postgres@127.0.0.1:5432/postgres`).
 
 #[path = "../bench_db.rs"]
 mod bench_db;
 mod ingest;
+mod notify;
 mod reply;
 mod stats;
 
@@ -42,7 +48,7 @@ use std::time::Duration;
 #[global_allocator]
 static ALLOCATOR: foodbot::Allocator = mimalloc::MiMalloc;
 
-const BOT_TOKEN: &str = "123456:bench-token";
+pub(crate) const BOT_TOKEN: &str = "123456:bench-token";
 const BOT_USERNAME: &str = "foodbot_bench_bot";
 pub(crate) const WEBHOOK_SECRET: &str = "bench-webhook-secret";
 /// Concurrent senders in the ingest measurement, and connections in its raw baseline.
@@ -84,8 +90,22 @@ impl Running {
     }
 }
 
-/// The real server on a loopback port, in webhook mode, handling updates when `dispatch`.
+/// The real server on a loopback port, in webhook mode, handling updates when `dispatch`
+/// (and sending no notifications).
 async fn start_server(url: &str, menu: Arc<Catalog>, dispatch: bool) -> Result<Running> {
+    start_server_with(url, menu, |c| {
+        c.bot_dispatch = dispatch;
+        c.notify_send = false;
+    })
+    .await
+}
+
+/// The same with the settings `configure` makes.
+pub(crate) async fn start_server_with(
+    url: &str,
+    menu: Arc<Catalog>,
+    configure: impl FnOnce(&mut Config),
+) -> Result<Running> {
     let bot_api = FakeBotApi::start_with(BOT_TOKEN, BOT_USERNAME).await?;
     let mut config = Config::defaults();
     config.addr = "127.0.0.1:0".parse()?;
@@ -95,7 +115,7 @@ async fn start_server(url: &str, menu: Arc<Catalog>, dispatch: bool) -> Result<R
     config.telegram_api_url = bot_api.url().to_string();
     config.telegram_webhook_secret = Some(SecretString::from(WEBHOOK_SECRET));
     config.public_url = Some("https://foodbot.example".into());
-    config.bot_dispatch = dispatch;
+    configure(&mut config);
     let webhook_path = config.telegram_webhook_path.clone();
     let db = Database::connect(url, config.db_connections).await?;
     let server = Server::build_with(config, db, menu).await?;
@@ -148,28 +168,45 @@ pub(crate) async fn post_with(
 async fn run(url: String) -> Result<()> {
     let secs = run_time()?;
     let menu = Arc::new(foodbot::menu::load(&menu_path())?);
+    let parts = std::env::var("BENCH_BOT_PARTS").unwrap_or_else(|_| "ingest,reply,notify".into());
+    let part = |name: &str| parts.split(',').any(|p| p.trim() == name);
     println!("{WARMUP:?} warm-up + {secs:?} per measurement; progress on stderr");
+    if part("ingest") {
+        ingest_part(&url, menu.clone(), secs).await?;
+    }
+    if part("reply") {
+        reply_part(&url, menu.clone(), secs).await?;
+    }
+    if part("notify") {
+        notify::run(&url, menu).await?;
+    }
+    Ok(())
+}
 
+async fn ingest_part(url: &str, menu: Arc<Catalog>, secs: Duration) -> Result<()> {
     eprintln!("  webhook ingest ({SENDERS} senders, dispatch off)");
-    let server = start_server(&url, menu.clone(), false).await?;
+    let server = start_server(url, menu, false).await?;
     let ingest = ingest::webhook(&server.webhook, secs).await?;
     eprintln!("  the same requests refused for their secret (HTTP alone, nothing stored)");
     let floor = ingest::refused(&server.webhook, secs).await?;
     server.stop().await?;
     eprintln!("  raw PostgreSQL inserts ({SENDERS} connections)");
-    let raw = ingest::raw(&url, secs).await?;
+    let raw = ingest::raw(url, secs).await?;
     ingest::report(&ingest, &floor, &raw);
 
     // The ingest left its updates pending; a handling server would work through them
     // first, so they go before the reply measurement starts.
-    let pool = sqlx::PgPool::connect(&url).await?;
+    let pool = sqlx::PgPool::connect(url).await?;
     sqlx::query("TRUNCATE telegram_updates")
         .execute(&pool)
         .await?;
     pool.close().await;
+    Ok(())
+}
 
+async fn reply_part(url: &str, menu: Arc<Catalog>, secs: Duration) -> Result<()> {
     eprintln!("  update to reply (open loop, dispatch on)");
-    let server = start_server(&url, menu, true).await?;
+    let server = start_server(url, menu, true).await?;
     let replies = reply::measure(&server, secs).await;
     server.stop().await?;
     reply::report(&replies?);

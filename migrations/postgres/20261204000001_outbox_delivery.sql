@@ -14,11 +14,13 @@ COMMENT ON COLUMN notification_outbox.claimed_until IS 'Until when the claim hol
 COMMENT ON COLUMN notification_outbox.next_attempt_at IS 'After a failed attempt: not tried again before this time (backoff).';
 COMMENT ON COLUMN notification_outbox.given_up_at IS 'When the sender stopped trying without delivering: the user blocked the bot, turned notifications off, or the attempts ran out; last_error says why. NULL while pending or once sent.';
 
--- Pending = neither sent nor given up. The sender takes the oldest pending
--- notification of each user (in position order), so the index leads with
--- the user.
+-- Pending = neither sent nor given up. The sender walks the pending
+-- notifications in position order and takes each user's oldest (the head of
+-- their queue, found through the second index).
 DROP INDEX notification_outbox_pending;
-CREATE INDEX notification_outbox_pending ON notification_outbox (user_id, position)
+CREATE INDEX notification_outbox_pending ON notification_outbox (position)
+    WHERE sent_at IS NULL AND given_up_at IS NULL;
+CREATE INDEX notification_outbox_pending_by_user ON notification_outbox (user_id, position)
     WHERE sent_at IS NULL AND given_up_at IS NULL;
 
 -- Wake the senders of every server process when the projector writes

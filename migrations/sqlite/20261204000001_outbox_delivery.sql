@@ -8,5 +8,7 @@ ALTER TABLE notification_outbox ADD COLUMN next_attempt_at text;
 ALTER TABLE notification_outbox ADD COLUMN given_up_at text;
 
 DROP INDEX notification_outbox_pending;
-CREATE INDEX notification_outbox_pending ON notification_outbox (user_id, position)
+CREATE INDEX notification_outbox_pending ON notification_outbox (position)
+    WHERE sent_at IS NULL AND given_up_at IS NULL;
+CREATE INDEX notification_outbox_pending_by_user ON notification_outbox (user_id, position)
     WHERE sent_at IS NULL AND given_up_at IS NULL;

@@ -31,16 +31,26 @@ use foodbot_projections::{Db, Val};
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-/// The pending notifications of one user, head first; `NOW` is filled in per store.
-const HEADS: &str = "SELECT h.notification_id FROM notification_outbox h
-  WHERE h.sent_at IS NULL AND h.given_up_at IS NULL
-    AND h.position = (SELECT min(p.position) FROM notification_outbox p
-                       WHERE p.user_id = h.user_id
-                         AND p.sent_at IS NULL AND p.given_up_at IS NULL)
+/// The heads (each user's oldest pending notification) free to claim, oldest
+/// first, among the first `$4` pending notifications: a bounded walk of the
+/// pending index, so that a claim costs the same however long the queue is.
+/// A head further back waits until the ones before it are sent (or given up).
+const HEADS: &str = "SELECT h.notification_id
+   FROM (SELECT notification_id, user_id, position, claimed_until, next_attempt_at
+           FROM notification_outbox
+          WHERE sent_at IS NULL AND given_up_at IS NULL
+          ORDER BY position
+          LIMIT $4) h
+  WHERE NOT EXISTS (SELECT 1 FROM notification_outbox p
+                     WHERE p.user_id = h.user_id AND p.position < h.position
+                       AND p.sent_at IS NULL AND p.given_up_at IS NULL)
     AND (h.claimed_until IS NULL OR h.claimed_until < NOW)
     AND (h.next_attempt_at IS NULL OR h.next_attempt_at <= NOW)
   ORDER BY h.position
   LIMIT $3";
+
+/// How many pending notifications a claim looks at.
+const WINDOW: i64 = 2_048;
 
 /// Whether the row is still free to claim, checked again on the row itself.
 const CLAIM: &str = "UPDATE notification_outbox
@@ -176,7 +186,7 @@ impl App {
         let rows = db
             .rows(
                 &dialect(&db, CLAIM),
-                &[me.into(), ms(lease).into(), limit.into()],
+                &[me.into(), ms(lease).into(), limit.into(), WINDOW.into()],
             )
             .await
             .map_err(AppError::storage)?;

@@ -155,8 +155,11 @@ impl Sender {
             if *shutdown.borrow() {
                 break;
             }
+            // Claims go in batches (a quarter of the slots, or all when
+            // idle): a claim is one statement whatever its size.
             let free = inner.slots.available_permits();
-            if free > 0 {
+            let batch = (inner.settings.concurrency / 4).max(1);
+            if free >= batch || free == inner.settings.concurrency {
                 match app
                     .claim_notifications(&inner.me, inner.settings.lease, free)
                     .await

@@ -1,0 +1,246 @@
+//! The notification sender: 5,000 notifications queued in the outbox over 1,000 chats.
+//!
+//! (a) Its own ceiling: every rate limit lifted (`NOTIFY_*_PER_* = 0`), the rate at which
+//!     the fake Bot API accepts its `sendMessage`s (first to last, from the fake's
+//!     timestamps), beside the fake's raw rate: a client posting the same `sendMessage`
+//!     bodies straight to it with the same concurrency. Target: at least half the raw rate.
+//! (b) With Telegram's limits (30/s overall, 1/s per chat): the rate the fake saw over a
+//!     window of `BENCH_NOTIFY_SECS` seconds (15 by default) after the first second, and
+//!     the most it saw in any one second. Target: at least 90% of 30/s, never above 30 in
+//!     a second.
+//!
+//! The rows are written straight into `notification_outbox` (as the projector writes
+//! them: kind, language, params, position), so that the measurement is the sender's
+//! alone; their users are not registered, so the sender renders each in the language
+//! the row names, after looking the user up like any other.
+
+use crate::stats::verdict;
+use crate::{start_server_with, BOT_TOKEN};
+use anyhow::{Context, Result};
+use foodbot::config::Config;
+use foodbot::telegram::fake::Call;
+use foodbot_domain::catalog::Catalog;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const NOTIFICATIONS: i64 = 5_000;
+const CHATS: i64 = 1_000;
+const FIRST_CHAT: i64 = 5_000_000;
+/// Notifications in flight, in the sender and in the raw client alike.
+const CONCURRENCY: usize = 32;
+const TELEGRAM_PER_SEC: f64 = 30.0;
+
+/// The window of (b): `BENCH_NOTIFY_SECS`, 15 s by default.
+fn window() -> Result<Duration> {
+    match std::env::var("BENCH_NOTIFY_SECS") {
+        Ok(s) => {
+            let secs: f64 = s.parse().context("BENCH_NOTIFY_SECS is not a number")?;
+            anyhow::ensure!(secs >= 1.0, "BENCH_NOTIFY_SECS must be at least 1");
+            Ok(Duration::from_secs_f64(secs))
+        }
+        Err(_) => Ok(Duration::from_secs(15)),
+    }
+}
+
+/// Empties the outbox and queues the notifications, chat after chat in turn.
+async fn queue(url: &str) -> Result<()> {
+    let pool = sqlx::PgPool::connect(url).await?;
+    sqlx::query("DELETE FROM notification_outbox")
+        .execute(&pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO notification_outbox
+                (notification_id, user_id, order_id, kind, language, params, position, created_at)
+         SELECT o || ':' || n, $1 + n % $2, o, 'order_ready', 'en',
+                jsonb_build_object('short_id', upper(substr(o, 1, 6))), 1000000 + n, now()
+           FROM generate_series(0, $3 - 1) AS n,
+                LATERAL (SELECT md5(n::text)::uuid::text AS o) AS ids",
+    )
+    .bind(FIRST_CHAT)
+    .bind(CHATS)
+    .bind(NOTIFICATIONS)
+    .execute(&pool)
+    .await?;
+    pool.close().await;
+    Ok(())
+}
+
+async fn sent_count(pool: &sqlx::PgPool) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT count(*) FROM notification_outbox WHERE sent_at IS NOT NULL")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// The accepted `sendMessage`s the fake recorded, by arrival.
+fn accepted(calls: &[Call]) -> Vec<Instant> {
+    let mut t: Vec<Instant> = calls
+        .iter()
+        .filter(|c| c.is("sendMessage") && c.status == Some(200))
+        .map(|c| c.instant)
+        .collect();
+    t.sort();
+    t
+}
+
+fn rate(times: &[Instant]) -> f64 {
+    match (times.first(), times.last()) {
+        (Some(a), Some(b)) if times.len() > 1 => (times.len() - 1) as f64 / (*b - *a).as_secs_f64(),
+        _ => 0.0,
+    }
+}
+
+/// The most arrivals in any one second.
+fn busiest_second(times: &[Instant]) -> usize {
+    let mut most = 0;
+    let mut start = 0;
+    for end in 0..times.len() {
+        while times[end] - times[start] >= Duration::from_secs(1) {
+            start += 1;
+        }
+        most = most.max(end - start + 1);
+    }
+    most
+}
+
+/// (a): the sender with every limit lifted, until all are sent.
+async fn ceiling(url: &str, menu: Arc<Catalog>) -> Result<f64> {
+    let server = start_server_with(url, menu, |c: &mut Config| {
+        c.bot_dispatch = false;
+        c.notify_send = true;
+        c.notify_global_per_sec = 0;
+        c.notify_chat_per_sec = 0;
+        c.notify_group_per_min = 0;
+        c.notify_concurrency = CONCURRENCY as u32;
+    })
+    .await?;
+    // Queued at once (the server has migrated the database): the insert wakes the sender.
+    queue(url).await?;
+    let pool = sqlx::PgPool::connect(url).await?;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while sent_count(&pool).await? < NOTIFICATIONS {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the sender did not finish in 300 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    pool.close().await;
+    let times = accepted(&server.bot_api.calls());
+    anyhow::ensure!(
+        times.len() as i64 == NOTIFICATIONS,
+        "{} sendMessage accepted for {NOTIFICATIONS} notifications",
+        times.len()
+    );
+    server.stop().await?;
+    Ok(rate(&times))
+}
+
+/// The fake's own rate: the same bodies posted straight to it, `CONCURRENCY` at once.
+async fn raw(menu: Arc<Catalog>, url: &str) -> Result<f64> {
+    // A server only for its fake Bot API (nothing queued, nothing sent).
+    let server = start_server_with(url, menu, |c: &mut Config| {
+        c.bot_dispatch = false;
+        c.notify_send = false;
+    })
+    .await?;
+    let endpoint = format!(
+        "{}bot{BOT_TOKEN}/sendMessage",
+        server
+            .bot_api
+            .url()
+            .as_str()
+            .trim_end_matches('/')
+            .to_string()
+            + "/"
+    );
+    let client = reqwest::Client::new();
+    let next = Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (client, endpoint, next) = (client.clone(), endpoint.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= NOTIFICATIONS {
+                    return Ok::<_, anyhow::Error>(());
+                }
+                let body = json!({
+                    "chat_id": FIRST_CHAT + n % CHATS,
+                    "text": format!("✅ Your order #{:06X} is ready!", n),
+                    "reply_markup": {"inline_keyboard": [[{
+                        "text": "Open order",
+                        "web_app": {"url": format!("https://foodbot.example/app/?startapp=order_{n:032x}")}
+                    }]]},
+                });
+                let r = client.post(&endpoint).json(&body).send().await?;
+                anyhow::ensure!(r.status().is_success(), "raw sendMessage: {}", r.status());
+                r.bytes().await?;
+            }
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let times = accepted(&server.bot_api.calls());
+    server.stop().await?;
+    Ok(rate(&times))
+}
+
+/// (b): Telegram's limits, measured over the window after the first second.
+async fn limited(url: &str, menu: Arc<Catalog>, window: Duration) -> Result<(f64, usize, usize)> {
+    let server = start_server_with(url, menu, |c: &mut Config| {
+        c.bot_dispatch = false;
+        c.notify_send = true;
+        c.notify_concurrency = CONCURRENCY as u32;
+    })
+    .await?;
+    queue(url).await?;
+    tokio::time::sleep(window + Duration::from_secs(2)).await;
+    let times = accepted(&server.bot_api.calls());
+    server.stop().await?;
+    let start = *times.first().context("nothing was sent")? + Duration::from_secs(1);
+    let counted: Vec<Instant> = times
+        .iter()
+        .copied()
+        .filter(|t| *t >= start && *t < start + window)
+        .collect();
+    let achieved = counted.len() as f64 / window.as_secs_f64();
+    Ok((achieved, busiest_second(&times), times.len()))
+}
+
+pub(crate) async fn run(url: &str, menu: Arc<Catalog>) -> Result<()> {
+    let window = window()?;
+    eprintln!(
+        "  notifications (a): the sender with limits lifted, {NOTIFICATIONS} over {CHATS} chats"
+    );
+    let sender = ceiling(url, menu.clone()).await?;
+    eprintln!("  notifications (a): raw sendMessage posts to the fake, {CONCURRENCY} at once");
+    let raw = raw(menu.clone(), url).await?;
+    eprintln!("  notifications (b): Telegram's limits, {window:?} counted");
+    let (achieved, busiest, total) = limited(url, menu, window).await?;
+
+    let ratio = sender / raw;
+    println!();
+    println!(
+        "notification sender ({NOTIFICATIONS} queued over {CHATS} chats, {CONCURRENCY} in flight)"
+    );
+    println!("  (a) limits lifted: {sender:.0} sends/s; the fake's raw rate {raw:.0} requests/s");
+    println!(
+        "      ratio {ratio:.2} (target >= 0.50: {})",
+        verdict(ratio >= 0.5)
+    );
+    let share = achieved / TELEGRAM_PER_SEC;
+    println!(
+        "  (b) Telegram's limits: {achieved:.1} sends/s over {window:?} ({:.0}% of 30/s; target >= 90%: {})",
+        share * 100.0,
+        verdict(share >= 0.9)
+    );
+    println!(
+        "      most in any one second: {busiest} (target <= 30: {}); {total} sent in all",
+        verdict(busiest <= 30)
+    );
+    Ok(())
+}
