@@ -145,6 +145,7 @@ impl Server {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let progress = self.projector.subscribe();
         let mut projector_stop = stopped.clone();
         let projector = tokio::spawn(self.projector.run(async move {
             let _ = projector_stop.wait_for(|s| *s).await;
@@ -167,7 +168,7 @@ impl Server {
                 let _ = purge_stop.wait_for(|s| *s).await;
             },
         ));
-        let bot = self.bot.spawn(stopped.clone());
+        let bot = self.bot.spawn(stopped.clone(), progress);
         let mut http_stop = stopped;
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {

@@ -11,6 +11,7 @@ pub mod notifications;
 mod orders;
 mod read;
 mod refusal;
+mod staff_chat;
 mod stoplist;
 mod users;
 
@@ -18,6 +19,7 @@ pub use execute::{CommandMeta, Outcome};
 pub use notifications::{Notification, NotificationError, NotificationKind, NotificationParams};
 pub use read::{OrderDetail, OrderHistory, OrderSummary, TimelineEntry};
 pub use refusal::Refusal;
+pub use staff_chat::{DueNote, DuePost, StaffLine, StaffOrderView};
 pub use stoplist::MenuNow;
 
 use crate::store::{AggregateStore, Database};

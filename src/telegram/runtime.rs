@@ -29,6 +29,10 @@ pub struct BotRuntime {
     pub ctx: Arc<BotContext>,
     webhook: Option<(String, Arc<Webhook>)>,
     polling: bool,
+    /// The staff group the staff-chat worker posts to, when it runs here.
+    staff_chat: Option<i64>,
+    /// This process's name in leases.
+    me_id: String,
 }
 
 /// Where the Bot API is.
@@ -78,7 +82,7 @@ impl BotRuntime {
         );
         let inbox = Inbox::new(
             app.db.clone(),
-            me_id,
+            me_id.clone(),
             Duration::from_secs(config.bot_claim_lease_secs),
         );
         let concurrency = usize::try_from(config.bot_concurrency).unwrap_or(32);
@@ -116,6 +120,8 @@ impl BotRuntime {
             ctx,
             webhook,
             polling,
+            staff_chat: config.staff_chat_id.filter(|_| config.bot_dispatch),
+            me_id,
         })
     }
 
@@ -127,9 +133,23 @@ impl BotRuntime {
         }
     }
 
-    /// Runs the dispatcher (and the polling loop) until `stop` turns true.
-    pub fn spawn(&self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    /// Runs the dispatcher (and the polling loop, and the staff-chat worker,
+    /// woken by `wake`) until `stop` turns true.
+    pub fn spawn<T: Send + Sync + 'static>(
+        &self,
+        stop: watch::Receiver<bool>,
+        wake: watch::Receiver<T>,
+    ) -> Vec<JoinHandle<()>> {
         let mut tasks = vec![tokio::spawn(self.dispatcher.clone().run(stop.clone()))];
+        if let Some(chat) = self.staff_chat {
+            tasks.push(tokio::spawn(bot::staff_worker::run(
+                self.ctx.clone(),
+                chat,
+                self.me_id.clone(),
+                stop.clone(),
+                wake,
+            )));
+        }
         if self.polling {
             tasks.push(tokio::spawn(super::polling::run(
                 self.ctx.bot.clone(),

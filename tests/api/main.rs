@@ -30,6 +30,7 @@ mod orders;
 mod outbox;
 mod read_side;
 mod schema;
+mod staff_chat;
 mod stoplist;
 mod surface;
 mod tampering;

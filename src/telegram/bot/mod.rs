@@ -20,6 +20,8 @@ mod links;
 mod menu;
 mod orders;
 mod reply;
+mod staff;
+pub mod staff_worker;
 mod stoplist;
 pub mod texts;
 mod webapp;
@@ -252,6 +254,9 @@ async fn on_button(
             Callback::StopList(view) => stoplist::show(&ctx, &turn, message, view).await?,
             Callback::StopListSet(target, sold_out) => {
                 stoplist::set(&ctx, &turn, message, target, sold_out).await?
+            }
+            Callback::Staff(order, version, step) => {
+                staff::press(&ctx, &turn, message, order, version, step).await?
             }
         },
     };
