@@ -24,6 +24,7 @@ CREATE TABLE staff_posts
     fulfilment    jsonb,
     method        text   NOT NULL,
     position      bigint NOT NULL,
+    paid_at       bigint NOT NULL,
     version       bigint NOT NULL,
     message_id    bigint,
     shown_version bigint,
@@ -37,6 +38,7 @@ COMMENT ON TABLE staff_posts IS 'One row per paid order: the staff chat message 
 COMMENT ON COLUMN staff_posts.fulfilment IS 'Delivery address and phone, or pickup, as chosen before payment.';
 COMMENT ON COLUMN staff_posts.method IS 'provider or stars: how the order was paid.';
 COMMENT ON COLUMN staff_posts.position IS 'Global position of the PaymentReceived event: orders are posted in payment order.';
+COMMENT ON COLUMN staff_posts.paid_at IS 'When the payment arrived (Unix milliseconds, the event''s business time). An order is posted for the first time only within a day of it, so that a first projection over old history (an upgrade, a new STAFF_CHAT_ID) does not post old orders.';
 COMMENT ON COLUMN staff_posts.version IS 'The order''s last event sequence the projector has seen.';
 COMMENT ON COLUMN staff_posts.message_id IS 'The staff chat message showing the order; NULL until posted.';
 COMMENT ON COLUMN staff_posts.shown_version IS 'The order version the message shows; NULL until posted.';

@@ -21,6 +21,7 @@ CREATE TABLE staff_posts
     fulfilment    text,
     method        text   NOT NULL,
     position      integer NOT NULL,
+    paid_at       integer NOT NULL,
     version       integer NOT NULL,
     message_id    integer,
     shown_version integer,

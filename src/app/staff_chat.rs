@@ -31,6 +31,12 @@ macro_rules! on_db {
     };
 }
 
+/// How long after its payment an order is still posted for the first time.
+/// The staff chat is for the orders the kitchen is working on: when the read
+/// model is first projected over old history (an upgrade, or `STAFF_CHAT_ID`
+/// set on a running restaurant) old orders are not posted.
+pub const FIRST_POST_WITHIN: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
 /// A post claimed for posting or editing.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DuePost {
@@ -110,6 +116,7 @@ const CLAIM_POSTS_PG: &str = "UPDATE staff_posts
   WHERE order_id IN (
         SELECT order_id FROM staff_posts
          WHERE (shown_version IS NULL OR shown_version < version) AND lease_until < $3
+           AND (message_id IS NOT NULL OR paid_at >= $5)
          ORDER BY position LIMIT $4 FOR UPDATE SKIP LOCKED)
     AND (shown_version IS NULL OR shown_version < version) AND lease_until < $3
 RETURNING order_id, message_id, version, attempts";
@@ -118,6 +125,7 @@ const CLAIM_POSTS_SQLITE: &str = "UPDATE staff_posts
   WHERE order_id IN (
         SELECT order_id FROM staff_posts
          WHERE (shown_version IS NULL OR shown_version < version) AND lease_until < $3
+           AND (message_id IS NOT NULL OR paid_at >= $5)
          ORDER BY position LIMIT $4)
 RETURNING order_id, message_id, version, attempts";
 const POST_SHOWN: &str = "UPDATE staff_posts
@@ -163,6 +171,8 @@ impl App {
     /// Claims up to `limit` posts that are due (never posted, or showing an
     /// older version than the projector has seen) and not claimed by anyone
     /// else, for `owner` until `lease_until` (Unix milliseconds; `now` too).
+    /// An order is posted for the first time only if it was paid at
+    /// `paid_since` or later ([`FIRST_POST_WITHIN`]).
     pub async fn claim_staff_posts(
         &self,
         owner: &str,
@@ -170,6 +180,7 @@ impl App {
         lease_until: i64,
         limit: i64,
     ) -> Result<Vec<DuePost>, AppError> {
+        let paid_since = now - FIRST_POST_WITHIN.num_milliseconds();
         let sql = match &self.db {
             Database::Postgres(_) => CLAIM_POSTS_PG,
             Database::Sqlite(_) => CLAIM_POSTS_SQLITE,
@@ -179,6 +190,7 @@ impl App {
             .bind(lease_until)
             .bind(now)
             .bind(limit)
+            .bind(paid_since)
             .fetch_all(p)
             .await)
         .map_err(AppError::storage)

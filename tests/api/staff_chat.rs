@@ -21,6 +21,9 @@ crate::both_stores!(
     only_staff_press_and_double_taps_and_stale_buttons_change_nothing_twice,
     a_rejected_paid_order_is_refunded_at_the_provider_from_the_chat,
     a_customer_cancelling_a_posted_order_edits_it_and_tells_staff_once,
+    a_payment_for_a_cancelled_order_is_posted_with_a_warning_and_the_refund_to_make,
+    orders_paid_long_ago_are_not_posted,
+    a_post_refused_by_flood_control_is_made_once_after_the_wait,
 );
 crate::both_stores!(@postgres_only a_paid_order_is_posted_once_across_a_restart_and_by_two_servers);
 
@@ -454,4 +457,102 @@ async fn a_paid_order_is_posted_once_across_a_restart_and_by_two_servers(store: 
     }
     a.stop().await;
     b.stop().await;
+}
+
+async fn a_payment_for_a_cancelled_order_is_posted_with_a_warning_and_the_refund_to_make(
+    store: Store,
+) {
+    let db = TestDb::new(store).await;
+    let app = spawn(&db).await;
+    let (id, total) = invoiced(&app, 509).await;
+    let cancel = OrderAction::Cancel { reason: None };
+    app.state
+        .app
+        .order_command(&meta(Actor::Customer(UserId(509))), id, cancel)
+        .await
+        .unwrap();
+    // The money arrives anyway.
+    record_payment(&app, id, total).await;
+    assert_eq!(events_named(&app, "RefundRequested").await, 1);
+    let m = post_of(&app, id).await;
+    let m = showing(&app, &m, "cancelled").await;
+    assert_eq!(labels(&m), [l("staff-refunded")]);
+    let amount = format_money(EN, total.amount, "EUR");
+    let args = [
+        ("short_id", id.short().into()),
+        ("amount", amount.as_str().into()),
+    ];
+    let warning = format!(
+        "{}\n{}",
+        t_args(EN, "staff-note-payment-anomaly", &args),
+        t_args(EN, "staff-note-refund-provider", &args)
+    );
+    let all = staff_messages(&app, 2).await;
+    assert_eq!(
+        all.iter().filter(|x| shown(x) == warning).count(),
+        1,
+        "{all:?}"
+    );
+    // It was cancelled before it was paid: no cancellation note.
+    let cancelled = t_args(
+        EN,
+        "staff-note-cancelled-customer",
+        &[("short_id", id.short().into())],
+    );
+    assert!(all.iter().all(|x| shown(x) != cancelled), "{all:?}");
+    app.stop().await;
+}
+
+async fn orders_paid_long_ago_are_not_posted(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = spawn(&db).await;
+    let (old, total) = invoiced(&app, 510).await;
+    let long_ago = chrono::Utc::now() - chrono::TimeDelta::days(2);
+    let paid = OrderAction::RecordPayment {
+        receipt: receipt(old, total),
+    };
+    app.state
+        .app
+        .order_command(&meta_at(Actor::System, long_ago), old, paid)
+        .await
+        .unwrap();
+    let (fresh, _) = paid_delivery(&app, 511).await;
+    post_of(&app, fresh).await;
+    let title = format!("#{} ·", old.short());
+    assert!(
+        app.bot_api
+            .chat(STAFF_CHAT)
+            .iter()
+            .all(|m| !shown(m).contains(&title)),
+        "an order paid two days ago was posted"
+    );
+    assert_eq!(posts(&app), 1);
+    app.stop().await;
+}
+
+async fn a_post_refused_by_flood_control_is_made_once_after_the_wait(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = spawn(&db).await;
+    app.bot_api.fail_next(
+        "sendMessage",
+        foodbot::telegram::fake::Fault::TooManyRequests { retry_after: 1 },
+        1,
+    );
+    let (id, _) = paid_delivery(&app, 512).await;
+    let m = post_of(&app, id).await;
+    // One refused call, one post.
+    assert_eq!(posts(&app), 2);
+    assert_eq!(app.bot_api.chat(STAFF_CHAT).len(), 1);
+    // The post is edited when the order moves: it was recorded, the failure
+    // cleared.
+    staff_press(&app, &m, &accept(30)).await;
+    showing(&app, &m, "accepted").await;
+    assert_eq!(posts(&app), 2);
+    let errors = app
+        .scalar(
+            "SELECT COUNT(*) FROM staff_posts WHERE last_error IS NOT NULL OR message_id IS NULL",
+        )
+        .await;
+    assert_eq!(errors, 0);
+    app.stop().await;
 }

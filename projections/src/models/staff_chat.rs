@@ -58,6 +58,8 @@ struct PostRow {
     fulfilment: Option<Value>,
     method: String,
     position: i64,
+    /// When the payment arrived, Unix milliseconds (the event's time).
+    paid_at: i64,
     version: i64,
 }
 
@@ -70,6 +72,7 @@ impl Record for PostRow {
             ("fulfilment", Json),
             ("method", Text),
             ("position", Int),
+            ("paid_at", Int),
             ("version", Int),
         ],
         key: 1,
@@ -178,7 +181,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                 Some(serde_json::to_value(fulfilment).map_err(|e| sqlx::Error::Decode(e.into()))?);
         }
         let (customer, fulfilment) = (order.customer_id, order.fulfilment.clone());
-        if let OrderEvent::PaymentReceived { method, .. } = ev {
+        if let OrderEvent::PaymentReceived { method, at, .. } = ev {
             // Posted once: a second payment of one order (refused by the
             // domain) would not make a second post.
             if posts.get(&id).is_none() {
@@ -188,6 +191,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
                     fulfilment,
                     method: method_name(*method).into(),
                     position: e.position(),
+                    paid_at: at.timestamp_millis(),
                     version: e.sequence,
                 });
             }
