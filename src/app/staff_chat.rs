@@ -45,7 +45,10 @@ pub struct DuePost {
     pub message_id: Option<i64>,
     /// The version the projector has seen.
     pub version: i64,
+    /// Attempts since the last success, this one included.
     pub attempts: i32,
+    /// Why the previous attempt failed, if it said so.
+    pub last_error: Option<String>,
 }
 
 /// A note claimed for sending.
@@ -119,7 +122,7 @@ const CLAIM_POSTS_PG: &str = "UPDATE staff_posts
            AND (message_id IS NOT NULL OR paid_at >= $5)
          ORDER BY position LIMIT $4 FOR UPDATE SKIP LOCKED)
     AND (shown_version IS NULL OR shown_version < version) AND lease_until < $3
-RETURNING order_id, message_id, version, attempts";
+RETURNING order_id, message_id, version, attempts, last_error";
 const CLAIM_POSTS_SQLITE: &str = "UPDATE staff_posts
     SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
   WHERE order_id IN (
@@ -127,7 +130,7 @@ const CLAIM_POSTS_SQLITE: &str = "UPDATE staff_posts
          WHERE (shown_version IS NULL OR shown_version < version) AND lease_until < $3
            AND (message_id IS NOT NULL OR paid_at >= $5)
          ORDER BY position LIMIT $4)
-RETURNING order_id, message_id, version, attempts";
+RETURNING order_id, message_id, version, attempts, last_error";
 const POST_SHOWN: &str = "UPDATE staff_posts
     SET message_id = $3, shown_version = $4, lease_until = $5, attempts = 0, last_error = NULL
   WHERE order_id = $1 AND lease_owner = $2";

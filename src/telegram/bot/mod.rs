@@ -21,6 +21,7 @@ mod menu;
 mod orders;
 mod reply;
 mod staff;
+mod staff_message;
 pub mod staff_worker;
 mod stoplist;
 pub mod texts;

@@ -131,6 +131,12 @@ async fn show(ctx: &BotContext, chat: i64, owner: &str, due: DuePost) -> Result<
     };
     let lang = staff::group_lang(&ctx.app.menu);
     let screen = staff::screen(&ctx.app.menu, lang, &view, Keys::Steps);
+    if due.message_id.is_none() && due.attempts > 1 && due.last_error.is_none() {
+        // An earlier claim ended without a record: its process stopped
+        // before, during or (rarely) just after posting. Telegram cannot be
+        // asked which, so the order is posted.
+        tracing::warn!(%order, "An earlier attempt to post this order was cut off; posting it.");
+    }
     let shown = match due.message_id {
         None => match post(ctx, chat, &screen).await {
             Ok(mid) => {
