@@ -293,3 +293,42 @@ async fn send_note(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_say_what_happened_and_what_staff_must_do() {
+        let cancelled = note_text(
+            Lang::En,
+            "order_cancelled",
+            r#"{"short_id":"AB12CD","by":"staff","reason":"Too busy"}"#,
+        );
+        assert_eq!(
+            cancelled.as_deref(),
+            Some("🚫 Order #AB12CD was cancelled: Too busy")
+        );
+        let stars = note_text(
+            Lang::En,
+            "refund_needed",
+            r#"{"short_id":"AB12CD","amount":{"amount":250,"currency":"XTR"},"method":"stars","cause":"rejected"}"#,
+        )
+        .unwrap();
+        assert!(stars.contains("Telegram Stars"), "{stars}");
+        let anomaly = note_text(
+            Lang::De,
+            "payment_anomaly",
+            r#"{"short_id":"AB12CD","amount":{"amount":1230,"currency":"EUR"},"method":"provider"}"#,
+        )
+        .unwrap();
+        assert!(anomaly.contains("Zahlungsanbieter"), "{anomaly}");
+    }
+
+    #[test]
+    fn a_note_that_cannot_be_read_is_not_rendered_from_defaults() {
+        assert_eq!(note_text(Lang::En, "order_cancelled", "{}"), None);
+        assert_eq!(note_text(Lang::En, "unknown", r#"{"short_id":"A"}"#), None);
+        assert_eq!(note_text(Lang::En, "refund_needed", "not json"), None);
+    }
+}
