@@ -146,6 +146,13 @@ pub struct Config {
     )]
     pub staff_user_ids: Vec<String>,
 
+    /// The staff group's chat id (negative, e.g. -1001234567890). Each paid
+    /// order is posted there once with buttons for its next steps and edited
+    /// as it moves; cancellations and refunds get notes. Without it nothing
+    /// is posted.
+    #[arg(long, env = "STAFF_CHAT_ID", allow_hyphen_values = true)]
+    pub staff_chat_id: Option<i64>,
+
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 64 * 1024)]
     pub max_body_bytes: usize,

@@ -13,6 +13,7 @@ mod payments;
 mod read;
 mod refunds;
 mod refusal;
+mod staff_chat;
 mod stoplist;
 mod users;
 
@@ -24,6 +25,7 @@ pub use payments::{
 pub use read::{OrderDetail, OrderHistory, OrderSummary, TimelineEntry};
 pub use refunds::{PendingStarRefund, RefundTurn, TelegramRefund};
 pub use refusal::Refusal;
+pub use staff_chat::{DueNote, DuePost, StaffLine, StaffOrderView};
 pub use stoplist::MenuNow;
 
 use crate::store::{AggregateStore, Database};

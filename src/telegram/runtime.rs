@@ -37,6 +37,10 @@ pub struct BotRuntime {
     refunds_every: Option<Duration>,
     /// Changes whenever this process's projector committed a step.
     projected: watch::Receiver<foodbot_projections::Checkpoint>,
+    /// The staff group the staff-chat worker posts to, when it runs here.
+    staff_chat: Option<i64>,
+    /// This process's name in leases.
+    me_id: String,
 }
 
 /// Where the Bot API is.
@@ -96,7 +100,7 @@ impl BotRuntime {
         });
         let inbox = Inbox::new(
             app.db.clone(),
-            me_id,
+            me_id.clone(),
             Duration::from_secs(config.bot_claim_lease_secs),
         );
         let concurrency = usize::try_from(config.bot_concurrency).unwrap_or(32);
@@ -139,6 +143,8 @@ impl BotRuntime {
                 .bot_dispatch
                 .then(|| Duration::from_millis(config.star_refund_interval_ms)),
             projected,
+            staff_chat: config.staff_chat_id.filter(|_| config.bot_dispatch),
+            me_id,
         })
     }
 
@@ -150,14 +156,23 @@ impl BotRuntime {
         }
     }
 
-    /// Runs the dispatcher, the Stars refunds, the notification sender (and
-    /// the polling loop) until `stop` turns true.
+    /// Runs the dispatcher, the Stars refunds, the notification sender, the
+    /// staff-chat worker (and the polling loop) until `stop` turns true.
     pub fn spawn(&self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         let mut tasks = vec![tokio::spawn(self.dispatcher.clone().run(stop.clone()))];
         if let Some(sender) = &self.sender {
             tasks.push(tokio::spawn(
                 sender.clone().run(self.projected.clone(), stop.clone()),
             ));
+        }
+        if let Some(chat) = self.staff_chat {
+            tasks.push(tokio::spawn(bot::staff_worker::run(
+                self.ctx.clone(),
+                chat,
+                self.me_id.clone(),
+                stop.clone(),
+                self.projected.clone(),
+            )));
         }
         if let Some(every) = self.refunds_every {
             tasks.push(tokio::spawn(super::refunds::run(

@@ -32,6 +32,7 @@ mod outbox;
 mod payments;
 mod read_side;
 mod schema;
+mod staff_chat;
 mod stoplist;
 mod surface;
 mod tampering;

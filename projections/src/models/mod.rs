@@ -8,6 +8,7 @@ mod order_timeline;
 mod outbox;
 mod payment_ledger;
 mod sales;
+mod staff_chat;
 mod user_directory;
 
 use crate::db::{Tx, Val};
@@ -27,11 +28,12 @@ pub enum Model {
     PaymentLedger,
     Sales,
     Outbox,
+    StaffChat,
     EventChain,
 }
 
 impl Model {
-    pub const ALL: [Model; 8] = [
+    pub const ALL: [Model; 9] = [
         Model::OrderStatus,
         Model::OrderLines,
         Model::OrderTimeline,
@@ -39,6 +41,7 @@ impl Model {
         Model::PaymentLedger,
         Model::Sales,
         Model::Outbox,
+        Model::StaffChat,
         Model::EventChain,
     ];
 
@@ -51,6 +54,7 @@ impl Model {
             Model::PaymentLedger => "payment_ledger",
             Model::Sales => "sales",
             Model::Outbox => "notification_outbox",
+            Model::StaffChat => "staff_chat",
             Model::EventChain => "event_chain",
         }
     }
@@ -82,6 +86,11 @@ impl Model {
                 ("outbox_recipients", "user_id"),
                 ("outbox_orders", "order_id"),
             ],
+            Model::StaffChat => &[
+                ("staff_posts", "order_id"),
+                ("staff_notes", "note_id"),
+                ("staff_orders", "order_id"),
+            ],
         }
     }
 
@@ -97,6 +106,7 @@ impl Model {
             Model::PaymentLedger => payment_ledger::TABLES,
             Model::Sales => sales::TABLES,
             Model::Outbox => outbox::TABLES,
+            Model::StaffChat => staff_chat::TABLES,
             Model::EventChain => event_chain::TABLES,
         }
     }
@@ -108,6 +118,9 @@ impl Model {
     pub fn reset_tables(self) -> Vec<&'static str> {
         match self {
             Model::Outbox => vec!["outbox_recipients", "outbox_orders"],
+            // The same for the staff chat: its posts and notes keep what the
+            // worker has shown, so a rebuild posts nothing twice.
+            Model::StaffChat => vec!["staff_orders"],
             m => m.tables().iter().map(|(t, _)| *t).collect(),
         }
     }
@@ -120,6 +133,7 @@ impl Model {
             Model::EventChain => 10,
             Model::OrderLines => 7,
             Model::Sales | Model::Outbox | Model::OrderStatus => 6,
+            Model::StaffChat => 4,
             Model::PaymentLedger => 5,
             Model::UserDirectory => 4,
         }
@@ -146,6 +160,7 @@ impl Model {
             Model::PaymentLedger => payment_ledger::apply(tx, events).await,
             Model::Sales => sales::apply(tx, events).await,
             Model::Outbox => outbox::apply(tx, events).await,
+            Model::StaffChat => staff_chat::apply(tx, events).await,
             Model::EventChain => event_chain::apply(tx, events).await,
         }
     }

@@ -6,6 +6,7 @@
 //! only well-formed data and every argument is checked again where it is used
 //! (the order must be the presser's, the version current).
 
+use super::staff::Step;
 use super::stoplist::{Target, View};
 use crate::i18n::Lang;
 use foodbot_domain::OrderId;
@@ -37,6 +38,8 @@ pub enum Callback {
     StopListSet(Target, bool),
     /// Sends the order's invoice.
     Pay(OrderId),
+    /// A staff step on the order as it was at this version (the staff chat).
+    Staff(OrderId, u64, Step),
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -103,6 +106,7 @@ impl Callback {
                 on,
             ) => format!("{VERSION}:sp:{item}:{group}:{option}:{}", u8::from(*on)),
             Callback::Pay(id) => format!("{VERSION}:pay:{}", o(id)),
+            Callback::Staff(id, v, step) => format!("{VERSION}:sf:{}:{v}:{}", o(id), step.code()),
         };
         debug_assert!(s.len() <= MAX_BYTES, "{s}");
         s
@@ -150,6 +154,11 @@ impl Callback {
                 flag(on).ok_or_else(bad)?,
             ),
             ("pay", [id]) => Callback::Pay(order(id).ok_or_else(bad)?),
+            ("sf", [id, v, step]) => Callback::Staff(
+                order(id).ok_or_else(bad)?,
+                number(v).ok_or_else(bad)?,
+                Step::parse(step).ok_or_else(bad)?,
+            ),
             _ => return Err(bad()),
         };
         Ok(cb)
@@ -190,6 +199,18 @@ mod tests {
                 false,
             ),
             Callback::Pay(id()),
+            Callback::Staff(id(), u64::MAX, Step::Accept(999)),
+            Callback::Staff(id(), 7, Step::Reject(2)),
+            Callback::Staff(id(), 7, Step::Cancel(3)),
+            Callback::Staff(id(), 7, Step::Preparing),
+            Callback::Staff(id(), 7, Step::Ready),
+            Callback::Staff(id(), 7, Step::OutForDelivery),
+            Callback::Staff(id(), 7, Step::Delivered),
+            Callback::Staff(id(), 7, Step::PickedUp),
+            Callback::Staff(id(), 7, Step::AskReject),
+            Callback::Staff(id(), 7, Step::AskCancel),
+            Callback::Staff(id(), 7, Step::Back),
+            Callback::Staff(id(), u64::MAX, Step::Refunded),
         ];
         for cb in all {
             let data = cb.write();
@@ -220,6 +241,13 @@ mod tests {
             "1:sp:1:2:3".into(),
             "1:sc:-1".into(),
             "1:sl:0".into(),
+            format!("1:sf:{o}:1"),
+            format!("1:sf:{o}:1:a"),
+            format!("1:sf:{o}:1:a0"),
+            format!("1:sf:{o}:1:a1000"),
+            format!("1:sf:{o}:1:r9"),
+            format!("1:sf:{o}:1:zz"),
+            format!("1:sf:{o}:x:p"),
         ] {
             assert!(
                 matches!(Callback::read(Some(&data)), Err(BadCallback::Malformed(_))),

@@ -22,6 +22,9 @@ mod menu;
 mod orders;
 mod pay;
 mod reply;
+mod staff;
+mod staff_message;
+pub mod staff_worker;
 mod stoplist;
 pub mod texts;
 mod webapp;
@@ -279,6 +282,9 @@ async fn on_button(
                 stoplist::set(&ctx, &turn, message, target, sold_out).await?
             }
             Callback::Pay(order) => pay::pay(&ctx, &turn, order).await?,
+            Callback::Staff(order, version, step) => {
+                staff::press(&ctx, &turn, message, order, version, step).await?
+            }
         },
     };
     // Every button press is answered, also when nothing is to be said, so
