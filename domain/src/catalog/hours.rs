@@ -20,7 +20,9 @@
 //! winter alike; an opening time that does not exist on a day the clocks go
 //! forward opens when it would have (the first instant after the gap).
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -65,7 +67,7 @@ impl Span {
     /// Minutes from the day's midnight to the opening and to the closing
     /// (past 1440 when the span runs into the next day).
     fn minutes(&self) -> (u32, u32) {
-        let of = |t: NaiveTime| t.hour_minute().0 * 60 + t.hour_minute().1;
+        let of = |t: NaiveTime| t.hour() * 60 + t.minute();
         let opens = of(self.opens);
         let closes = self.closes.map_or(24 * 60, of);
         if closes > opens {
@@ -73,17 +75,6 @@ impl Span {
         } else {
             (opens, closes + 24 * 60)
         }
-    }
-}
-
-trait HourMinute {
-    fn hour_minute(&self) -> (u32, u32);
-}
-
-impl HourMinute for NaiveTime {
-    fn hour_minute(&self) -> (u32, u32) {
-        use chrono::Timelike;
-        (self.hour(), self.minute())
     }
 }
 
@@ -203,16 +194,24 @@ impl OpeningHours {
         at.with_timezone(&self.time_zone).date_naive()
     }
 
-    /// Whether the restaurant takes orders at `at`.
-    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+    /// The openings `at` falls in (one that started yesterday may still run
+    /// past midnight).
+    fn openings_at(
+        &self,
+        at: DateTime<Utc>,
+    ) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
         let today = self.local_date(at);
-        // An opening that started yesterday may still run past midnight.
-        let yesterday = today.checked_sub_days(Days::new(1));
-        yesterday
+        today
+            .checked_sub_days(Days::new(1))
             .into_iter()
             .chain([today])
             .flat_map(|d| self.openings_on(d).collect::<Vec<_>>())
-            .any(|(opens, closes)| opens <= at && at < closes)
+            .filter(move |(opens, closes)| *opens <= at && at < *closes)
+    }
+
+    /// Whether the restaurant takes orders at `at`.
+    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+        self.openings_at(at).next().is_some()
     }
 
     /// The next moment after `at` the restaurant opens, if it ever does
@@ -231,15 +230,7 @@ impl OpeningHours {
 
     /// The end of the opening `at` falls in, when the restaurant is open.
     pub fn closes_at(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let today = self.local_date(at);
-        let yesterday = today.checked_sub_days(Days::new(1));
-        yesterday
-            .into_iter()
-            .chain([today])
-            .flat_map(|d| self.openings_on(d).collect::<Vec<_>>())
-            .filter(|(opens, closes)| *opens <= at && at < *closes)
-            .map(|(_, closes)| closes)
-            .max()
+        self.openings_at(at).map(|(_, closes)| closes).max()
     }
 
     /// True when no weekday has an opening.
