@@ -26,6 +26,7 @@ mod idempotency;
 mod languages;
 mod lifecycle;
 mod long_transaction;
+mod money_path;
 mod notify;
 mod orders;
 mod outbox;
