@@ -34,28 +34,38 @@ use std::time::Duration;
 /// The heads (each user's oldest pending notification) free to claim, oldest
 /// first, among the first `$4` pending notifications: a bounded walk of the
 /// pending index, so that a claim costs the same however long the queue is.
-/// A head further back waits until the ones before it are sent (or given up).
+/// Every earlier notification of a user in the walk is in it too, so the
+/// first of each user in the walk is that user's head. A head further back
+/// waits until the ones before it are sent (or given up).
+///
+/// Written so that its plan does not depend on the table's statistics: a
+/// table filled in one go (before statistics were gathered) is walked the
+/// same way as one that grew slowly.
 const HEADS: &str = "SELECT h.notification_id
-   FROM (SELECT notification_id, user_id, position, claimed_until, next_attempt_at
-           FROM notification_outbox
-          WHERE sent_at IS NULL AND given_up_at IS NULL
-          ORDER BY position
-          LIMIT $4) h
-  WHERE NOT EXISTS (SELECT 1 FROM notification_outbox p
-                     WHERE p.user_id = h.user_id AND p.position < h.position
-                       AND p.sent_at IS NULL AND p.given_up_at IS NULL)
+   FROM (SELECT notification_id, position, claimed_until, next_attempt_at,
+                ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY position) AS nth
+           FROM (SELECT notification_id, user_id, position, claimed_until, next_attempt_at
+                   FROM notification_outbox
+                  WHERE sent_at IS NULL AND given_up_at IS NULL
+                  ORDER BY position
+                  LIMIT $4) w) h
+  WHERE h.nth = 1
     AND (h.claimed_until IS NULL OR h.claimed_until < NOW)
     AND (h.next_attempt_at IS NULL OR h.next_attempt_at <= NOW)
   ORDER BY h.position
   LIMIT $3";
 
-/// How many pending notifications a claim looks at.
-const WINDOW: i64 = 2_048;
+/// How many pending notifications a claim of `limit` looks at.
+fn window(limit: i64) -> i64 {
+    limit.saturating_mul(16).clamp(256, 2_048)
+}
 
 /// Whether the row is still free to claim, checked again on the row itself.
+/// `IN_HEADS` is the heads, found once: an array on PostgreSQL (so the rows
+/// are looked up by their key), a subquery SQLite runs once.
 const CLAIM: &str = "UPDATE notification_outbox
     SET claimed_by = $1, claimed_until = AFTER($2), attempts = attempts + 1
-  WHERE notification_id IN (HEADS)
+  WHERE notification_id IN_HEADS
     AND sent_at IS NULL AND given_up_at IS NULL
     AND (claimed_until IS NULL OR claimed_until < NOW)
 RETURNING notification_id, CAST(user_id AS BIGINT) AS user_id, order_id, kind,
@@ -85,13 +95,17 @@ const RELEASE: &str = "UPDATE notification_outbox
     SET claimed_by = NULL, claimed_until = NULL, attempts = attempts - 1
   WHERE claimed_by = $1 AND sent_at IS NULL AND given_up_at IS NULL";
 
-/// `sql` with `HEADS`, `NOW` and `AFTER($n)` written for `db`.
+/// `sql` with `IN_HEADS`, `NOW` and `AFTER($n)` written for `db`.
 fn dialect(db: &Db, sql: &str) -> String {
     written_for(matches!(db, Db::Sqlite(_)), sql)
 }
 
 fn written_for(sqlite: bool, sql: &str) -> String {
-    let sql = sql.replace("(HEADS)", &format!("({HEADS})"));
+    let heads = match sqlite {
+        false => format!("= ANY (ARRAY({HEADS}))"),
+        true => format!("IN ({HEADS})"),
+    };
+    let sql = sql.replace("IN_HEADS", &heads);
     let (now, after) = match sqlite {
         false => (
             "now()",
@@ -186,7 +200,12 @@ impl App {
         let rows = db
             .rows(
                 &dialect(&db, CLAIM),
-                &[me.into(), ms(lease).into(), limit.into(), WINDOW.into()],
+                &[
+                    me.into(),
+                    ms(lease).into(),
+                    limit.into(),
+                    window(limit).into(),
+                ],
             )
             .await
             .map_err(AppError::storage)?;
@@ -298,8 +317,15 @@ mod tests {
         let pg = written_for(false, CLAIM);
         assert!(pg.contains("claimed_until = now() + make_interval(secs => CAST($2 AS DOUBLE PRECISION) / 1000)"), "{pg}");
         assert!(
-            pg.contains("SELECT h.notification_id") && !pg.contains("NOW"),
+            pg.contains("notification_id = ANY (ARRAY(SELECT h.notification_id")
+                && pg.contains("ROW_NUMBER()")
+                && !pg.contains("NOW"),
             "{pg}"
+        );
+        let lite = written_for(true, CLAIM);
+        assert!(
+            lite.contains("notification_id IN (SELECT h.notification_id"),
+            "{lite}"
         );
     }
 }
