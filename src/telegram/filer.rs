@@ -11,10 +11,11 @@
 
 use super::inbox::{Inbox, Incoming, Stored};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 /// Inserts that may run at once. One in flight while the next batch gathers
-/// keeps the database busy without splitting the queue into small batches.
+/// keeps the database busy; the collector hands out batches only when a
+/// writer is free, so the queue is not split into small batches.
 const WRITERS: usize = 2;
 /// Most updates filed by one statement.
 const MAX_BATCH: usize = 256;
@@ -44,14 +45,11 @@ pub struct Filer {
 }
 
 impl Filer {
-    /// Starts the writers on the current runtime; they stop when the last
+    /// Starts the collector on the current runtime; it stops when the last
     /// `Filer` is dropped, after filing what was queued.
     pub fn start(inbox: Inbox) -> Filer {
         let (queue, jobs) = mpsc::channel(QUEUE);
-        let jobs = Arc::new(Mutex::new(jobs));
-        for _ in 0..WRITERS {
-            tokio::spawn(write(inbox.clone(), jobs.clone()));
-        }
+        tokio::spawn(collect(inbox, jobs));
         Filer { queue }
     }
 
@@ -68,34 +66,59 @@ impl Filer {
     }
 }
 
-/// One writer: takes every job queued (waiting for the first), files them in
-/// one statement, answers each, and goes again.
-async fn write(inbox: Inbox, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
-    loop {
-        let batch = {
-            let mut jobs = jobs.lock().await;
-            let Some(first) = jobs.recv().await else {
-                return;
-            };
-            let mut batch = vec![first];
+/// Gathers the queued requests into batches and hands each to a free
+/// writer. While every writer is busy the batch keeps growing, so under load
+/// each insert files everything that arrived during the one before it; a lone
+/// request finds a writer free and is filed at once.
+async fn collect(inbox: Inbox, mut jobs: mpsc::Receiver<Job>) {
+    let writers = Arc::new(Semaphore::new(WRITERS));
+    let free = |w: &Arc<Semaphore>| w.clone().acquire_owned();
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        let mut open = true;
+        let writer = loop {
             while batch.len() < MAX_BATCH {
                 match jobs.try_recv() {
                     Ok(job) => batch.push(job),
                     Err(_) => break,
                 }
             }
-            batch
+            if batch.len() >= MAX_BATCH || !open {
+                break free(&writers).await;
+            }
+            tokio::select! {
+                biased;
+                writer = free(&writers) => break writer,
+                job = jobs.recv() => match job {
+                    Some(job) => batch.push(job),
+                    None => open = false,
+                },
+            }
         };
-        let (updates, answers): (Vec<Incoming>, Vec<_>) =
-            batch.into_iter().map(|j| (j.update, j.answer)).unzip();
-        let outcome = inbox.store_all(&updates).await.map_err(Arc::new);
-        for (i, (update, answer)) in updates.into_iter().zip(answers).enumerate() {
-            let result = match &outcome {
-                Ok(stored) => Ok((stored[i], update)),
-                Err(e) => Err(FileError::Storage(e.clone())),
-            };
-            // A sender that went away (its connection closed) needs no answer.
-            let _ = answer.send(result);
+        // The semaphore is never closed.
+        let Ok(writer) = writer else { return };
+        let inbox = inbox.clone();
+        tokio::spawn(async move {
+            write(&inbox, batch).await;
+            drop(writer);
+        });
+        if !open {
+            break;
         }
+    }
+}
+
+/// Files one batch in one statement and answers each request in it.
+async fn write(inbox: &Inbox, batch: Vec<Job>) {
+    let (updates, answers): (Vec<Incoming>, Vec<_>) =
+        batch.into_iter().map(|j| (j.update, j.answer)).unzip();
+    let outcome = inbox.store_all(&updates).await.map_err(Arc::new);
+    for (i, (update, answer)) in updates.into_iter().zip(answers).enumerate() {
+        let result = match &outcome {
+            Ok(stored) => Ok((stored[i], update)),
+            Err(e) => Err(FileError::Storage(e.clone())),
+        };
+        // A sender that went away (its connection closed) needs no answer.
+        let _ = answer.send(result);
     }
 }
