@@ -56,7 +56,9 @@ export const nav = {
     entry.view = screens[name].mount(params, ctx);
     if (top) {
       top.scroll = scrollY;
-      if (!entry.view.overlay) top.view.el.hidden = true;
+      // Under a sheet the screen stays in view, out of reach of focus and clicks.
+      if (entry.view.overlay) top.view.el.inert = true;
+      else top.view.el.hidden = true;
     }
     stack.push(entry);
     view.append(entry.view.el);
@@ -71,6 +73,7 @@ export const nav = {
     gone.view.el.remove();
     const top = stack.at(-1);
     top.view.el.hidden = false;
+    top.view.el.inert = false;
     if (!gone.view.overlay) scrollTo(0, top.scroll || 0);
     top.view.update?.();
     focusHeading(top.view.el);
@@ -84,6 +87,7 @@ export const nav = {
       gone.view.el.remove();
     }
     stack[0].view.el.hidden = false;
+    stack[0].view.el.inert = false;
     if (name && name !== 'menu') nav.go(name, params);
     else { stack[0].view.update?.(); chrome(); }
   },

@@ -225,9 +225,9 @@ export function mount(params, ctx) {
           f.kind === 'delivery' && h('p', {}, addressText(f.address)),
           f.kind === 'delivery' && f.phone && h('p', { class: 'hint', dir: 'ltr' }, f.phone))),
       h('div', { class: 'actions' },
-        UNPAID.includes(order.status) && h('button', { type: 'button', class: 'btn btn-ghost', disabled: busy || paying, 'data-testid': 'order-reopen', onclick: reopen }, t('app-edit-order')),
+        UNPAID.includes(order.status) && h('button', { type: 'button', class: 'btn btn-ghost', disabled: busy || paying || note === 'paying', 'data-testid': 'order-reopen', onclick: reopen }, t('app-edit-order')),
         FINAL.includes(order.status) && h('button', { type: 'button', class: 'btn btn-primary', disabled: busy, 'data-testid': 'order-reorder', onclick: () => reorder(id, ctx) }, icon('repeat'), t('app-reorder')),
-        CANCELLABLE.includes(order.status) && order.status !== 'cart' && h('button', { type: 'button', class: 'btn btn-danger-ghost', disabled: busy || paying, 'data-testid': 'order-cancel', onclick: cancel }, t('app-cancel-order'))));
+        CANCELLABLE.includes(order.status) && order.status !== 'cart' && h('button', { type: 'button', class: 'btn btn-danger-ghost', disabled: busy || paying || note === 'paying', 'data-testid': 'order-cancel', onclick: cancel }, t('app-cancel-order'))));
   }
 
   return {
