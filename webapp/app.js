@@ -4,31 +4,34 @@
 // Stable hooks for browser tests (data-testid):
 //   screens: screen-menu, screen-item, screen-cart, screen-checkout,
 //     screen-order, screen-history, screen-profile, screen-error (data-reason:
-//     auth | not_found | network | error)
-//   chrome (the stand-in only, outside Telegram): main-button, back-button;
-//     toast; confirm-dialog, confirm-yes, confirm-no
-//   menu: menu-search, filter-<tag>, filter-clear, category-tab-<id>,
-//     category-<id>, menu-item-<id> (data-available), menu-item-open-<id>, menu-item-add-<id>,
-//     menu-item-count-<id>, menu-empty, closed-banner, open-history, open-profile
-//   item sheet: item-sheet-close, item-price, size-<id>, option-group-<id>,
-//     option-<group>-<option>, option-group-error-<id>, item-note,
-//     item-qty(-dec|-inc|-value), item-add
-//   cart: cart-line-<line_id> (data-available), cart-line-qty-<line_id>(-dec|-inc|-value),
-//     cart-line-remove-<line_id>, cart-subtotal, cart-delivery-fee, cart-total,
-//     cart-empty, cart-notice, reorder-unavailable
+//     auth | not_found | network | error; error-retry)
+//   outside Telegram only (the stand-in's buttons): main-button, back-button
+//   everywhere: toast; confirm-dialog, confirm-yes, confirm-no
+//   menu: open-history, open-profile, closed-banner, menu-search, filter-<tag>
+//     (aria-pressed), filter-clear, category-tab-<id>, category-<id>,
+//     menu-item-<id> (data-available), menu-item-open-<id>, menu-item-add-<id>,
+//     menu-item-count-<id>, menu-empty
+//   item sheet: item-sheet-close, item-price, size-group, size-<id>,
+//     option-group-<id> (data-min, data-max), option-<group>-<option>,
+//     option-group-error-<id>, item-note, item-qty(-dec|-inc|-value), item-add,
+//     item-error
+//   cart: cart-line-<line> (data-available), cart-line-qty-<line>(-dec|-inc|-value),
+//     cart-line-remove-<line>, cart-subtotal, cart-delivery-fee, cart-total,
+//     cart-notice, cart-empty, reorder-unavailable
 //   checkout: fulfilment-delivery, fulfilment-pickup, saved-address-<id>,
 //     address-new, address-street, address-city, address-postcode,
-//     address-details, address-phone, address-save, address-label,
+//     address-details, address-save, address-label, address-phone,
 //     checkout-subtotal, checkout-delivery-fee, checkout-total, checkout-error
-//   order: order-status (data-status), order-short-id, order-eta, timeline,
-//     timeline-entry (data-event, data-status), order-line-<line_id>,
-//     order-total, order-paid, order-refund, order-pay-note, order-error,
-//     order-cancel, order-reopen, order-reorder
+//   order: order-short-id, order-status (data-status), order-eta, order-pay-note,
+//     order-error, timeline, timeline-entry (data-event, data-status),
+//     timeline-todo (data-event), order-line-<line>, order-subtotal,
+//     order-delivery-fee, order-total, order-paid, order-refund (data-refund),
+//     order-reopen, order-cancel, order-reorder
 //   history: history-empty, history-order-<id> (data-status), history-reorder-<id>
 //   profile: profile-name, profile-language, notifications-<all|essential|none>,
 //     profile-address-<id>, profile-address-remove-<id>, profile-address-add,
-//     address-label, address-street, address-city, address-postcode,
-//     address-details, profile-address-save, profile-error
+//     new-address-label, new-address-street, new-address-city,
+//     new-address-postcode, new-address-details, profile-address-save, profile-error
 
 import * as api from './api.js';
 import * as i18n from './i18n.js';

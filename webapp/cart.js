@@ -18,12 +18,32 @@ export function thumb(line) {
 /** Digital-only orders are paid in Stars and never delivered. */
 export const digitalOnly = (lines) => lines.length > 0 && lines.every((l) => itemById(l.item_id)?.digital);
 
-/** Subtotal, delivery fee and total rows; `fee` null hides the fee row. */
+/** A digital item's line in Stars (what its order is charged), else the server's line total. */
+export function lineTotal(l) {
+  const stars = itemById(l.item_id)?.digital && itemById(l.item_id)?.stars_price;
+  return stars ? { amount: stars.amount * l.quantity, currency: stars.currency } : l.line_total;
+}
+
+/**
+ * What the cart will cost: with the delivery fee when delivered; digital
+ * goods alone in Stars. The server's checkout answer is the final word.
+ */
+export function estimate(cart, delivery) {
+  if (digitalOnly(cart.lines)) {
+    const total = cart.lines.reduce((a, l) => a + lineTotal(l).amount, 0);
+    return { fee: null, total: { amount: total, currency: 'XTR' } };
+  }
+  const fee = delivery ? state.menu.restaurant.delivery_fee : null;
+  return { fee, total: sum(cart.subtotal.currency, cart.subtotal.amount, fee?.amount) };
+}
+
+/** Subtotal, delivery fee and total rows; `fee` null hides the fee row, a total in another currency (Stars) both. */
 export function summary(prefix, subtotal, fee, total) {
   const row = (label, value, id, cls = '') => h('div', { class: `sum-row ${cls}` }, h('dt', {}, label), h('dd', { 'data-testid': `${prefix}-${id}` }, money(value)));
+  const same = subtotal.currency === total.currency;
   return h('dl', { class: 'summary' },
-    row(t('app-subtotal'), subtotal, 'subtotal'),
-    fee && row(t('app-delivery-fee'), fee, 'delivery-fee'),
+    same && row(t('app-subtotal'), subtotal, 'subtotal'),
+    same && fee && row(t('app-delivery-fee'), fee, 'delivery-fee'),
     row(t('app-total'), total, 'total', 'sum-total'));
 }
 
@@ -57,11 +77,7 @@ export function mount({ unavailable } = {}, ctx) {
     }
   };
 
-  function totals() {
-    const c = state.cart;
-    const fee = digitalOnly(c.lines) ? null : state.menu.restaurant.delivery_fee;
-    return { fee, total: sum(c.subtotal.currency, c.subtotal.amount, fee?.amount) };
-  }
+  const totals = () => estimate(state.cart, true);
 
   function update() {
     const c = state.cart;
@@ -90,7 +106,7 @@ export function mount({ unavailable } = {}, ctx) {
               onChange: (n) => change(() => setQuantity(l.line_id, n)) }),
             h('button', { type: 'button', class: 'icon-btn icon-btn-danger', disabled: busy, 'aria-label': `${t('app-remove')}: ${pick(l.name)}`, 'data-testid': `cart-line-remove-${l.line_id}`,
               onclick: () => change(() => removeLine(l.line_id)) }, icon('trash')))),
-        h('p', { class: 'line-total' }, money(l.line_total))))),
+        h('p', { class: 'line-total' }, money(lineTotal(l)))))),
       summary('cart', c.subtotal, fee, total));
   }
   update();

@@ -2,11 +2,11 @@
 // the totals, then the server freezes the prices and the order is paid.
 
 import { h, fill } from './dom.js';
-import { t, pick, money, sum, dateTime } from './i18n.js';
+import { t, pick, money, dateTime } from './i18n.js';
 import * as api from './api.js';
 import { state, setCart, setMe, setMenu } from './store.js';
 import { haptic } from './tg.js';
-import { summary, digitalOnly } from './cart.js';
+import { summary, digitalOnly, estimate } from './cart.js';
 
 let uid = 0;
 /** A labelled input; `required` ones say so when left empty. */
@@ -112,17 +112,15 @@ export function mount(_params, ctx) {
           h('label', { class: 'check' }, save, t('app-save-address')), labelField.wrap),
         phone.wrap);
     }
-    const c = state.cart;
-    if (!c) return;
-    const fee = !digital && mode === 'delivery' ? state.menu.restaurant.delivery_fee : null;
-    fill(sums, summary('checkout', c.subtotal, fee, total()));
+    drawSums();
     ctx.chrome();
   }
 
-  function total() {
-    const c = state.cart;
-    const fee = !digital && mode === 'delivery' ? state.menu.restaurant.delivery_fee.amount : 0;
-    return sum(c.subtotal.currency, c.subtotal.amount, fee);
+  const total = () => estimate(state.cart, mode === 'delivery').total;
+  function drawSums() {
+    if (!state.cart) return;
+    const { fee, total: all } = estimate(state.cart, mode === 'delivery');
+    fill(sums, summary('checkout', state.cart.subtotal, fee, all));
   }
 
   async function fulfilment() {
@@ -189,7 +187,7 @@ export function mount(_params, ctx) {
   draw();
   return {
     el,
-    update: () => { if (!state.cart) return; fill(sums, summary('checkout', state.cart.subtotal, !digital && mode === 'delivery' ? state.menu.restaurant.delivery_fee : null, total())); },
+    update: drawSums,
     main: () => state.cart?.lines.length > 0 && { text: `${t('app-pay')} ${money(total())}`, progress: busy, disabled: busy, onClick: submit },
   };
 }

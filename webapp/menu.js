@@ -5,6 +5,7 @@ import { h, fill, icon, toast } from './dom.js';
 import { t, pick, money } from './i18n.js';
 import { state, cartCount, addLine } from './store.js';
 import { haptic } from './tg.js';
+import { estimate } from './cart.js';
 
 const TAGS = ['vegetarian', 'vegan', 'spicy', 'new', 'popular', 'gluten-free'];
 
@@ -138,7 +139,7 @@ export function mount(_params, ctx) {
     update,
     leave: () => removeEventListener('scroll', onScroll),
     main: () => cartCount() > 0 && {
-      text: `${t('app-view-order')} · ${money(state.cart.subtotal)}`,
+      text: `${t('app-view-order')} · ${money(estimate(state.cart, false).total)}`,
       onClick: () => ctx.nav.go('cart'),
     },
   };

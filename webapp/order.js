@@ -7,7 +7,7 @@ import { t, pick, money, dateTime, time, minutes } from './i18n.js';
 import * as api from './api.js';
 import { state, setCart } from './store.js';
 import { haptic, openInvoice } from './tg.js';
-import { choices, summary, thumb } from './cart.js';
+import { choices, summary, thumb, lineTotal } from './cart.js';
 import { addressText } from './checkout.js';
 import { reorder } from './history.js';
 
@@ -34,8 +34,10 @@ export const statusPill = (status, testid) => h('span', { class: `pill pill-${st
 /** The steps still ahead of an order in progress, in the order they come. */
 function ahead(order, done) {
   if (FINAL.includes(order.status) || order.status === 'cart') return [];
-  const path = ['CheckedOut', 'PaymentReceived', 'OrderAccepted', 'PreparationStarted', 'OrderReady',
-    ...(order.fulfilment?.kind === 'pickup' ? ['OrderPickedUp'] : order.fulfilment ? ['OutForDelivery', 'OrderDelivered'] : [])];
+  // Digital goods (no fulfilment) are done once paid.
+  const path = !order.fulfilment ? ['CheckedOut', 'PaymentReceived']
+    : ['CheckedOut', 'PaymentReceived', 'OrderAccepted', 'PreparationStarted', 'OrderReady',
+      ...(order.fulfilment.kind === 'pickup' ? ['OrderPickedUp'] : ['OutForDelivery', 'OrderDelivered'])];
   const last = Math.max(-1, ...done.map((s) => path.indexOf(s.event_type)));
   return path.slice(last + 1);
 }
@@ -214,7 +216,7 @@ export function mount(params, ctx) {
             h('p', { class: 'line-name' }, h('span', { class: 'qty' }, `${l.quantity}×`), ' ', pick(l.name)),
             choices(l) && h('p', { class: 'line-meta' }, choices(l)),
             l.note && h('p', { class: 'line-note' }, h('bdi', {}, l.note))),
-          h('p', { class: 'line-total' }, money(l.line_total))))),
+          h('p', { class: 'line-total' }, money(lineTotal(l)))))),
         summary('order', order.subtotal, order.delivery_fee?.amount ? order.delivery_fee : null, order.total || order.subtotal),
         order.paid && h('p', { class: 'sum-row sum-paid', 'data-testid': 'order-paid' }, h('span', {}, t('app-step-paid')), h('span', {}, money(order.paid))),
         order.refund && h('p', { class: 'sum-row sum-refund', 'data-testid': 'order-refund', 'data-refund': order.refund.status },

@@ -61,8 +61,8 @@ export function mount(_params, ctx) {
 
   function draw() {
     const list = state.me?.addresses || [];
-    const form = addressForm();
-    const label = field(t('app-address-label'), { required: true, maxlength: '40', placeholder: t('app-address-label-placeholder'), 'data-testid': 'address-label' });
+    const form = addressForm('new-address');
+    const label = field(t('app-address-label'), { required: true, maxlength: '40', placeholder: t('app-address-label-placeholder'), 'data-testid': 'new-address-label' });
     const save = async () => {
       const l = label.input.value.trim();
       if (!l) { label.invalid(); label.input.focus(); return; }
