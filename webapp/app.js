@@ -52,7 +52,7 @@ const view = document.getElementById('view');
 const stack = [];
 
 /** Navigation between screens; the menu is always at the bottom. */
-export const nav = {
+const nav = {
   go(name, params = {}) {
     const top = stack.at(-1);
     const entry = { name, params, view: null };
@@ -102,7 +102,7 @@ function focusHeading(el) {
 }
 
 /** Sets the main and back buttons and the closing confirmation for the top screen. */
-export function chrome() {
+function chrome() {
   const top = stack.at(-1);
   if (!top) return;
   setBack(stack.length > 1 ? nav.back : null);
@@ -113,7 +113,7 @@ export function chrome() {
 const ctx = { nav, chrome, fail, errorText };
 
 /** A localized message for an API error a customer can meet. */
-export function errorText(e) {
+function errorText(e) {
   if (e instanceof api.NetworkError) return t('app-error-network');
   const byCode = {
     restaurant_closed: 'app-closed',
@@ -139,41 +139,39 @@ export function errorText(e) {
   return t(byCode[e?.code] || 'app-error');
 }
 
-/** Shows an error that stops the app (sign-in) or the screen (not found). */
-function fail(e, retry) {
+/** An error of an action: sign-in stops the app, not found gets a screen, the rest a toast. */
+function fail(e) {
   if (e?.auth) return fatal('auth');
   if (e?.code === 'not_found') return nav.go('error', { reason: 'not_found' });
   toast(errorText(e), 'error');
-  if (retry && e instanceof api.NetworkError) nav.go('error', { reason: 'network', retry });
 }
 
-function mountError({ reason = 'error', retry }) {
+function mountError({ reason = 'error' }) {
   const title = { auth: 'app-auth-error-title', not_found: 'app-not-found', network: 'app-error-network' }[reason] || 'app-error';
   const text = reason === 'auth' ? t('app-auth-error') : null;
   const el = h('section', { class: 'screen screen-error', 'data-testid': 'screen-error', 'data-reason': reason },
     h('div', { class: 'empty' },
       h('div', { class: 'empty-icon' }, icon(reason === 'auth' ? 'user' : 'alert')),
       h('h1', { class: 'title', tabindex: '-1', 'data-focus': '' }, i18n.isLoaded() ? t(title) : '⚠'),
-      text && h('p', { class: 'hint' }, text),
-      retry && h('button', { class: 'btn btn-primary', 'data-testid': 'error-retry', onclick: () => { nav.back(); retry(); } }, t('app-retry'))));
+      text && h('p', { class: 'hint' }, text)));
   return { el };
 }
 
 /** Stops everything: no stack, no buttons, one message. */
 function fatal(reason, retry) {
-  stack.length = 0;
+  for (const e of stack.splice(0)) e.view.leave?.();
   view.replaceChildren();
   setMain(null);
   setBack(null);
   document.getElementById('boot')?.remove();
   const { el } = mountError({ reason });
-  if (retry) el.querySelector('.empty').append(h('button', { class: 'btn btn-primary', 'data-testid': 'error-retry', onclick: () => location.reload() }, t('app-retry')));
+  if (retry) el.querySelector('.empty').append(h('button', { class: 'btn btn-primary', 'data-testid': 'error-retry', onclick: () => location.reload() }, i18n.isLoaded() ? t('app-retry') : '↻'));
   view.append(el);
   el.querySelector('[data-focus]')?.focus();
 }
 
 /** `order_<id>` carries the id without dashes. */
-export function orderIdFrom(raw) {
+function orderIdFrom(raw) {
   const s = String(raw || '').toLowerCase();
   return /^[0-9a-f]{32}$/.test(s) ? `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}` : s;
 }
@@ -234,7 +232,7 @@ async function boot() {
 }
 
 /** The language changed in the profile: load its texts and draw every screen again. */
-export async function relocalize(code) {
+async function relocalize(code) {
   await i18n.load(code);
   const names = stack.map((e) => [e.name, e.params]);
   for (const e of stack.splice(0)) { e.view.leave?.(); e.view.el.remove(); }
