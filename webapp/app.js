@@ -37,7 +37,7 @@ import * as api from './api.js';
 import * as i18n from './i18n.js';
 import { t } from './i18n.js';
 import { h, icon, toast } from './dom.js';
-import { tg, isShim, start as startTelegram, setMain, setBack, closingConfirmation, displayUser, startParam, setInitData } from './tg.js';
+import { tg, isShim, start as startTelegram, setMain, setBack, setBackLabel, closingConfirmation, displayUser, startParam, setInitData } from './tg.js';
 import { state, subscribe, setMenu, setMe, findCart, cartCount, itemById } from './store.js';
 import * as menu from './menu.js';
 import * as item from './item.js';
@@ -214,6 +214,7 @@ async function boot() {
   const lang = await catalog;
   if (me.value.language && me.value.language !== lang) await i18n.load(me.value.language).catch(() => null);
   if (!i18n.isLoaded()) return fatal('network', true);
+  setBackLabel(t('app-back'));
   i18n.setMenuLanguages(menuAnswer.value.restaurant?.languages);
   setMenu(menuAnswer.value);
   setMe(me.value);
@@ -234,6 +235,7 @@ async function boot() {
 /** The language changed in the profile: load its texts and draw every screen again. */
 async function relocalize(code) {
   await i18n.load(code);
+  setBackLabel(t('app-back'));
   const names = stack.map((e) => [e.name, e.params]);
   for (const e of stack.splice(0)) { e.view.leave?.(); e.view.el.remove(); }
   for (const [name, params] of names) nav.go(name, params);

@@ -56,7 +56,7 @@ function makeShim(initData) {
     MainButton: button((click) => document.body.appendChild(
       h('button', { class: 'shim-main', 'data-kind': 'main', 'data-label': '', 'data-testid': 'main-button', hidden: true, onclick: click }, h('span')))),
     BackButton: button((click) => document.body.appendChild(
-      h('button', { class: 'shim-back', 'data-kind': 'back', 'data-testid': 'back-button', hidden: true, 'aria-label': 'Back', onclick: click }, icon('back')))),
+      h('button', { class: 'shim-back', 'data-kind': 'back', 'data-testid': 'back-button', hidden: true, 'aria-label': backLabel, onclick: click }, icon('back')))),
     HapticFeedback: { impactOccurred() {}, notificationOccurred() {}, selectionChanged() {} },
     enableClosingConfirmation() { addEventListener('beforeunload', closing); },
     disableClosingConfirmation() { removeEventListener('beforeunload', closing); },
@@ -85,6 +85,13 @@ function makeShim(initData) {
     (listeners.themeChanged || []).forEach((fn) => fn());
   });
   return app;
+}
+
+let backLabel = 'Back';
+/** Names the stand-in's back button in the interface language. */
+export function setBackLabel(text) {
+  backLabel = text;
+  document.querySelector('.shim-back')?.setAttribute('aria-label', text);
 }
 
 /** The fields of an initData string, `user` parsed: for display only. */
