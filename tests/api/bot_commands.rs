@@ -113,10 +113,7 @@ async fn menu_offers_categories_and_a_category_shows_its_items_priced_for_the_la
             );
             assert_eq!(shown(m), caption);
             let open = button_labelled(m, &t(lang, "menu-open-item"));
-            assert_eq!(
-                web_app_url(&open),
-                format!("{PUBLIC_URL}app/?startapp=item_{}", item.id)
-            );
+            assert_eq!(open["url"], app_link(&format!("item_{}", item.id)));
         }
         // A category past the end (a forged button) is refused with an alert.
         let answer = press(&app, chat, chat, &m, "1:mc:99").await;

@@ -166,8 +166,8 @@ async fn a_cart_sent_as_web_app_data_becomes_a_cart_and_is_confirmed(store: Stor
         assert_eq!(m.text.as_deref(), Some(text.as_str()));
         let checkout = button_labelled(&m, &t(lang, "reorder-checkout"));
         assert_eq!(
-            checkout["web_app"]["url"],
-            format!("{PUBLIC_URL}app/?startapp=order_{}", id.replace('-', ""))
+            checkout["url"],
+            app_link(&format!("order_{}", id.replace('-', "")))
         );
     }
 }

@@ -189,8 +189,8 @@ async fn reorder_makes_a_new_cart_and_offers_the_checkout(store: Store) {
         let text = t_args(lang, "reorder-done", &[("count", 1i64.into())]);
         assert_eq!(done.text.as_deref(), Some(text.as_str()));
         let checkout = button_labelled(&done, &t(lang, "reorder-checkout"));
-        let url = checkout["web_app"]["url"].as_str().unwrap();
-        let prefix = format!("{PUBLIC_URL}app/?startapp=order_");
+        let url = checkout["url"].as_str().unwrap();
+        let prefix = app_link("order_");
         let new_id: OrderId = OrderId(url.strip_prefix(&prefix).unwrap().parse().unwrap());
         assert_ne!(new_id, past);
         caught_up(&app).await;
@@ -309,10 +309,7 @@ async fn start_links_show_or_reorder_an_order_and_a_foreign_one_is_answered(stor
     let cart = status_name(Lang::En, "cart");
     assert_eq!(shown(&m).matches(&format!("— {cart}")).count(), 1, "{m:?}");
     let open = button_labelled(&m, &t(Lang::En, "start-open-app"));
-    assert_eq!(
-        open["web_app"]["url"],
-        format!("{PUBLIC_URL}app/?startapp=order_{}", id.0.simple())
-    );
+    assert_eq!(open["url"], app_link(&format!("order_{}", id.0.simple())));
 
     let link = format!("/start reorder_{}", id.0.simple());
     let m = say(

@@ -25,6 +25,12 @@ pub const BOT_USERNAME: &str = "foodbot_test_bot";
 pub const PUBLIC_URL: &str = "https://food.example/";
 pub const STAFF_ID: i64 = 900;
 
+/// The `t.me` link that opens the Mini App at `start` (its short name is the
+/// default, `app`): Telegram signs the start parameter into initData.
+pub fn app_link(start: &str) -> String {
+    format!("https://t.me/{BOT_USERNAME}/app?startapp={start}")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Store {
     Postgres,

@@ -40,7 +40,7 @@ fn notifications(calls: &[Call]) -> Vec<String> {
                 Value::String(s) => serde_json::from_str(s).unwrap_or(Value::Null),
                 v => v.clone(),
             };
-            markup["inline_keyboard"][0][0]["web_app"]["url"]
+            markup["inline_keyboard"][0][0]["url"]
                 .as_str()
                 .is_some_and(|u| u.contains("startapp=order_"))
         })

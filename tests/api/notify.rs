@@ -81,7 +81,7 @@ fn markup(c: &Call) -> Value {
 /// Whether a call is a notification (its first button opens an order).
 fn is_notification(c: &Call) -> bool {
     c.is("sendMessage")
-        && markup(c)["inline_keyboard"][0][0]["web_app"]["url"]
+        && markup(c)["inline_keyboard"][0][0]["url"]
             .as_str()
             .is_some_and(|u| u.contains("startapp=order_"))
 }
@@ -265,13 +265,13 @@ async fn notifications_arrive_once_in_the_language_the_user_has_when_they_are_se
     assert!(rows.iter().all(|r| r.2 && r.4 == 1), "{rows:#?}");
     let sent = delivered(&app.bot_api.calls());
     assert_eq!(sent.len(), 4, "{sent:#?}");
-    let open = format!("{PUBLIC_URL}app/?startapp=order_{}", order.0.simple());
+    let open = app_link(&format!("order_{}", order.0.simple()));
     for (call, n) in sent.iter().zip(&waiting) {
         assert_eq!(chat_of(call), user);
         assert_eq!(text_of(call), n.render(Lang::Fr));
         assert_ne!(text_of(call), n.render(Lang::De));
         let keyboard = markup(call)["inline_keyboard"].clone();
-        assert_eq!(keyboard[0][0]["web_app"]["url"], open.as_str());
+        assert_eq!(keyboard[0][0]["url"], open.as_str());
         assert_eq!(keyboard[0][0]["text"], t(Lang::Fr, "notify-open-order"));
         let reorder = n.kind == NotificationKind::OrderPickedUp;
         assert_eq!(

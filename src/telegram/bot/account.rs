@@ -61,10 +61,18 @@ pub fn open_app_as(
     label: String,
     start: Option<&str>,
 ) -> Vec<InlineKeyboardButton> {
-    ctx.links
-        .app(start)
-        .map(|url| vec![InlineKeyboardButton::web_app(label, WebAppInfo { url })])
-        .unwrap_or_default()
+    let button = match start {
+        // Opened at something: a link, so Telegram signs the start parameter.
+        Some(start) => ctx
+            .links
+            .app_at(start)
+            .map(|url| InlineKeyboardButton::url(label, url)),
+        None => ctx
+            .links
+            .app()
+            .map(|url| InlineKeyboardButton::web_app(label, WebAppInfo { url })),
+    };
+    button.into_iter().collect()
 }
 
 pub async fn help(ctx: &BotContext, turn: &Turn) -> BotResult {

@@ -1,9 +1,11 @@
 //! Where the bot's buttons lead: the Mini App, opened at an item or an order.
 //!
-//! In a private chat a `web_app` button opens `<PUBLIC_URL>/app/` directly.
-//! Elsewhere (inline results in other chats) only a link can open it:
-//! `https://t.me/<bot>/<app>?startapp=<param>`. Both carry the same start
-//! parameter (`item_<id>`, `order_<id>`), so the app reads one thing.
+//! A `web_app` button opens `<PUBLIC_URL>/app/` directly, but Telegram signs
+//! no start parameter for it, and the app trusts only signed ones. So a
+//! button that opens the app *at* something (`item_<id>`, `order_<id>`,
+//! `reorder_<id>`) is a link, `https://t.me/<bot>/<app>?startapp=<param>`,
+//! which Telegram opens as the Mini App with the parameter inside the signed
+//! initData; so are the inline results shared into other chats.
 
 use url::Url;
 
@@ -18,13 +20,16 @@ pub struct Links {
 }
 
 impl Links {
-    /// The Mini App for a `web_app` button, at `start` when given.
-    pub fn app(&self, start: Option<&str>) -> Option<Url> {
-        let mut url = self.public_url.as_ref()?.join("app/").ok()?;
-        if let Some(start) = start {
-            url.query_pairs_mut().append_pair("startapp", start);
-        }
-        Some(url)
+    /// The Mini App for a `web_app` button (at its start screen).
+    pub fn app(&self) -> Option<Url> {
+        self.public_url.as_ref()?.join("app/").ok()
+    }
+
+    /// Where a button opening the Mini App at `start` leads: the `t.me` link
+    /// (see the module's note), when the app is served somewhere.
+    pub fn app_at(&self, start: &str) -> Option<Url> {
+        self.public_url.as_ref()?;
+        self.direct(Some(start))
     }
 
     /// A `t.me` link that opens the Mini App from any chat.
@@ -72,18 +77,19 @@ mod tests {
     }
 
     #[test]
-    fn buttons_open_the_app_at_the_item_both_ways() {
+    fn the_app_opens_at_an_item_only_through_a_signed_start_parameter() {
         let l = links(Some("https://food.example/"));
         assert_eq!(
-            l.app(Some("item_margherita")).unwrap().as_str(),
-            "https://food.example/app/?startapp=item_margherita"
+            l.app_at("item_margherita").unwrap().as_str(),
+            "https://t.me/foodbot_demo_bot/menu?startapp=item_margherita"
         );
         assert_eq!(
             l.direct(Some("item_margherita")).unwrap().as_str(),
             "https://t.me/foodbot_demo_bot/menu?startapp=item_margherita"
         );
-        assert_eq!(l.app(None).unwrap().as_str(), "https://food.example/app/");
-        assert!(links(None).app(None).is_none());
+        assert_eq!(l.app().unwrap().as_str(), "https://food.example/app/");
+        assert!(links(None).app().is_none());
+        assert!(links(None).app_at("item_margherita").is_none());
     }
 
     #[test]

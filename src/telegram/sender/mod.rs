@@ -43,7 +43,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use teloxide::payloads::SendMessageSetters;
 use teloxide::prelude::Requester;
-use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo};
+use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup};
 use teloxide::{ApiError, RequestError};
 use tokio::sync::{watch, Notify, Semaphore};
 use tokio::time::Instant;
@@ -345,10 +345,11 @@ impl Sender {
     fn buttons(&self, n: &Notification, lang: Lang) -> Option<InlineKeyboardMarkup> {
         let mut rows = vec![];
         let start = format!("order_{}", n.order_id.0.simple());
-        if let Some(url) = self.inner.ctx.links.app(Some(&start)) {
-            rows.push(vec![InlineKeyboardButton::web_app(
+        // A link, so that Telegram signs the start parameter (see `links`).
+        if let Some(url) = self.inner.ctx.links.app_at(&start) {
+            rows.push(vec![InlineKeyboardButton::url(
                 t(lang, "notify-open-order"),
-                WebAppInfo { url },
+                url,
             )]);
         }
         if matches!(
