@@ -1,5 +1,6 @@
-//! The HTTP API of the Mini App (axum, JSON, under `/api/v1`), health checks and
-//! static files (menu photos).
+//! The HTTP API of the Mini App (axum, JSON, under `/api/v1`), health checks,
+//! the Mini App's own files (`/app/`, see [`webapp`]) and static files (menu
+//! photos).
 
 mod auth;
 mod codes;
@@ -15,6 +16,7 @@ mod read_views;
 mod reorder_views;
 mod requests;
 mod views;
+pub mod webapp;
 
 pub use codes::ErrorCode;
 pub use error::{chain as error_chain, ApiError, ErrorBody};
@@ -147,6 +149,7 @@ pub fn router(state: AppState, menu_dir: std::path::PathBuf, max_body_bytes: usi
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/menu/photos", menu::photos(menu_dir.join("photos")))
+        .merge(webapp::routes())
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn(error::log_server_errors))
         .layer(

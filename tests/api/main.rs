@@ -37,6 +37,7 @@ mod stoplist;
 mod surface;
 mod tampering;
 mod versions;
+mod webapp;
 
 /// Instantiates `async fn name(store: Store)` tests once per store.
 #[macro_export]
