@@ -6,6 +6,7 @@ mod auth;
 mod codes;
 mod doc;
 mod error;
+mod events;
 mod invoice;
 mod me;
 mod me_views;
@@ -51,6 +52,8 @@ pub struct ServerState {
     pub demo: bool,
     /// What this process's projector has done (steps looked, steps written).
     pub projector: Arc<foodbot_projections::projector::Counters>,
+    /// Which orders' timelines moved, for the live timelines.
+    pub timeline: foodbot_projections::TimelineChanges,
     /// The Bot API client, for invoice links.
     pub telegram: teloxide::Bot,
 }
@@ -72,6 +75,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::remove_address))
         .routes(routes!(orders::list, orders::create))
         .routes(routes!(orders::show))
+        .routes(routes!(events::events))
         .routes(routes!(orders::add_item))
         .routes(routes!(orders::change_quantity, orders::remove_item))
         .routes(routes!(orders::set_fulfilment))

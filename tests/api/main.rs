@@ -25,6 +25,7 @@ mod hours;
 mod idempotency;
 mod languages;
 mod lifecycle;
+mod live;
 mod long_transaction;
 mod notify;
 mod orders;
