@@ -25,6 +25,7 @@ mod hours;
 mod idempotency;
 mod languages;
 mod lifecycle;
+mod live;
 mod long_transaction;
 mod money_path;
 mod notify;
@@ -38,6 +39,7 @@ mod stoplist;
 mod surface;
 mod tampering;
 mod versions;
+mod webapp;
 
 /// Instantiates `async fn name(store: Store)` tests once per store.
 #[macro_export]
