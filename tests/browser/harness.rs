@@ -61,6 +61,30 @@ fn chromium() -> PathBuf {
     path
 }
 
+/// Starts headless Chromium with its profile in `profile`, and the task that
+/// handles its protocol's messages for as long as it lives.
+async fn launch(profile: &std::path::Path) -> (Browser, tokio::task::JoinHandle<()>) {
+    let mut config = BrowserConfig::builder()
+        .chrome_executable(chromium())
+        .user_data_dir(profile)
+        .viewport(None)
+        .launch_timeout(Duration::from_secs(30))
+        .args([
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ]);
+    if running_as_root() {
+        config = config.no_sandbox();
+    }
+    let (browser, mut events) = Browser::launch(config.build().expect("a browser configuration"))
+        .await
+        .expect("Chromium starts");
+    let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
+    (browser, handler)
+}
+
 /// Chromium's sandbox cannot run as root.
 fn running_as_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
@@ -86,31 +110,13 @@ impl Harness {
         configure: impl FnOnce(&mut foodbot::config::Config),
     ) -> Harness {
         let db = TestDb::new(crate::helpers::Store::Sqlite).await;
-        let app = TestApp::spawn_with(&db, configure).await;
         let profile = std::env::temp_dir().join(format!(
             "foodbot-chromium-{}",
             uuid::Uuid::new_v4().simple()
         ));
-        let mut config = BrowserConfig::builder()
-            .chrome_executable(chromium())
-            .user_data_dir(&profile)
-            .viewport(None)
-            .launch_timeout(Duration::from_secs(30))
-            .args([
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--hide-scrollbars",
-            ]);
-        if running_as_root() {
-            config = config.no_sandbox();
-        }
-        let (browser, mut events) =
-            Browser::launch(config.build().expect("a browser configuration"))
-                .await
-                .expect("Chromium starts");
-        // The protocol's messages are handled for as long as the browser lives.
-        let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
+        // The server and the browser start side by side.
+        let (app, (browser, handler)) =
+            tokio::join!(TestApp::spawn_with(&db, configure), launch(&profile));
         Harness {
             app,
             _db: db,
