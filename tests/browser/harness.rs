@@ -37,13 +37,23 @@ const LOOK_EVERY: Duration = Duration::from_millis(25);
 /// The stand-in for Telegram's script (see `telegram.js`).
 const STAND_IN: &str = include_str!("telegram.js");
 
+/// Chromium's profile directory, removed when dropped.
+struct Profile(PathBuf);
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A server on a fresh database and a headless Chromium, for one test.
 pub struct Harness {
     pub app: TestApp,
     _db: TestDb,
     browser: Browser,
     handler: tokio::task::JoinHandle<()>,
-    profile: PathBuf,
+    /// After the browser: dropped once it is gone, also when a test fails.
+    profile: Profile,
     /// The test's name, the first part of its screenshots' names.
     test: String,
 }
@@ -110,13 +120,13 @@ impl Harness {
         configure: impl FnOnce(&mut foodbot::config::Config),
     ) -> Harness {
         let db = TestDb::new(crate::helpers::Store::Sqlite).await;
-        let profile = std::env::temp_dir().join(format!(
+        let profile = Profile(std::env::temp_dir().join(format!(
             "foodbot-chromium-{}",
             uuid::Uuid::new_v4().simple()
-        ));
+        )));
         // The server and the browser start side by side.
         let (app, (browser, handler)) =
-            tokio::join!(TestApp::spawn_with(&db, configure), launch(&profile));
+            tokio::join!(TestApp::spawn_with(&db, configure), launch(&profile.0));
         Harness {
             app,
             _db: db,
@@ -213,7 +223,7 @@ impl Harness {
         let _ = browser.wait().await;
         handler.abort();
         app.stop().await;
-        let _ = std::fs::remove_dir_all(profile);
+        drop(profile);
     }
 }
 
