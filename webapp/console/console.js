@@ -25,6 +25,7 @@ async function main() {
   select.value = language;
 
   for (const el of document.querySelectorAll('[data-name=bot]')) el.textContent = `@${setup.bot_username}`;
+  for (const el of document.querySelectorAll('[data-name=bot-initial]')) el.textContent = setup.bot_username.slice(0, 1).toUpperCase();
   for (const el of document.querySelectorAll('[data-name=customer]')) el.textContent = setup.customer_name;
   for (const el of document.querySelectorAll('[data-name=staff]')) el.textContent = `User ${setup.staff_user}`;
 

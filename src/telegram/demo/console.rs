@@ -61,6 +61,9 @@ const FILES: &[(&str, &str, &str)] = &[
 /// `GET /` and `GET /console/{file}`.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
+        // The console is `/` only while nothing else answers `/`: where `/`
+        // is routed in every mode, that route answers with [`page`] in demo
+        // mode and this line goes.
         .route("/", get(|| async { page() }))
         .route("/console/{file}", get(file))
 }
