@@ -8,7 +8,7 @@ use crate::http::{self, ServerState};
 use crate::store::{idempotency, redact, Database};
 use crate::telegram::fake::FakeBotApi;
 use crate::telegram::runtime::{Api, BotRuntime};
-use foodbot_projections::{Projector, Visibility, Watcher};
+use foodbot_projections::{ChangesListener, Projector, TimelineChanges, Visibility, Watcher};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -51,6 +51,7 @@ pub struct Server {
     router: axum::Router,
     projector: Projector,
     watcher: Watcher,
+    changes: ChangesListener,
     anchors: Option<AnchorWriter>,
     /// How long idempotency records are kept before the purge removes them.
     key_ttl: chrono::TimeDelta,
@@ -97,6 +98,7 @@ impl Server {
         let key_ttl = config.idempotency_key_ttl()?;
         let projector = Projector::new(db.projection_db());
         let (visibility, watcher) = Visibility::new(db.projection_db(), projector.subscribe());
+        let (timeline, changes) = TimelineChanges::new(db.projection_db(), projector.subscribe());
         let app = Arc::new(
             App::new(
                 db,
@@ -126,6 +128,7 @@ impl Server {
             visibility,
             read_after_timeout: std::time::Duration::from_millis(config.read_after_timeout_ms),
             projector: projector.counters(),
+            timeline,
             telegram: bot.ctx.bot.clone(),
         });
         let menu_dir = config
@@ -177,6 +180,7 @@ impl Server {
             router,
             projector,
             watcher,
+            changes,
             anchors,
             key_ttl,
             bot,
@@ -191,8 +195,9 @@ impl Server {
     }
 
     /// Serves (and projects, anchors the hash chain when configured, and
-    /// purges expired idempotency keys) until `shutdown` resolves, then
-    /// finishes in-flight requests and stops the projector between two steps,
+    /// purges expired idempotency keys) until `shutdown` resolves, then ends
+    /// the live timelines' streams, finishes in-flight requests and stops the
+    /// projector between two steps,
     /// the read-your-writes watcher, the anchor writer and the purge.
     pub async fn run_until(
         self,
@@ -222,6 +227,12 @@ impl Server {
             },
         ));
         let bot = self.bot.spawn(stopped.clone());
+        // The live timelines end as soon as shutdown begins: the server waits
+        // for open requests, and a stream would never finish by itself.
+        let (closing, mut closed) = tokio::sync::watch::channel(false);
+        let changes = tokio::spawn(self.changes.run(async move {
+            let _ = closed.wait_for(|c| *c).await;
+        }));
         let mut http_stop = stopped;
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {
@@ -229,11 +240,13 @@ impl Server {
                     _ = shutdown => {}
                     _ = http_stop.wait_for(|s| *s) => {}
                 }
+                let _ = closing.send(true);
             })
             .await;
         let _ = stop.send(true);
         let _ = projector.await;
         let _ = watcher.await;
+        let _ = changes.await;
         if let Some(anchors) = anchors {
             let _ = anchors.await;
         }

@@ -6,6 +6,7 @@
 //! transaction as its rows, and can be rebuilt from zero while the server runs.
 //! The same code runs on PostgreSQL and SQLite ([`db`]).
 
+pub mod changes;
 pub mod db;
 pub mod event;
 pub mod models;
@@ -16,6 +17,7 @@ pub mod storage;
 pub mod time;
 pub mod visibility;
 
+pub use changes::{ChangesListener, Subscription, TimelineChanges};
 pub use db::{Conn, Db, Tx, Val};
 pub use event::{Checkpoint, Envelope};
 pub use models::Model;

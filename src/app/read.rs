@@ -76,6 +76,9 @@ const COUNT: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM order_status
   WHERE customer_id = $1 AND ($2 OR status <> 'cart')";
 const HISTORY: &str =
     "SELECT eta_minutes, created_at, updated_at FROM order_status WHERE order_id = $1";
+const TIMELINE_AFTER: &str =
+    "SELECT CAST(sequence AS BIGINT) AS sequence, event_type, status, actor, detail, at
+   FROM order_timeline WHERE order_id = $1 AND sequence > $2 ORDER BY sequence";
 const TIMELINE: &str =
     "SELECT CAST(sequence AS BIGINT) AS sequence, event_type, status, actor, detail, at
    FROM order_timeline WHERE order_id = $1 ORDER BY sequence";
@@ -172,6 +175,34 @@ impl App {
             history,
             timeline: timeline.map_err(AppError::storage)?,
         })
+    }
+
+    /// The steps of an order after the one numbered `after`, in order, as the
+    /// read models show them now. The caller has made sure the viewer may see
+    /// the order ([`App::order_detail`]).
+    pub async fn timeline_after(
+        &self,
+        id: OrderId,
+        after: i64,
+    ) -> Result<Vec<TimelineEntry>, AppError> {
+        let key = id.to_string();
+        let rows = match &self.db {
+            Database::Postgres(p) => {
+                sqlx::query_as(TIMELINE_AFTER)
+                    .bind(&key)
+                    .bind(after)
+                    .fetch_all(p)
+                    .await
+            }
+            Database::Sqlite(p) => {
+                sqlx::query_as(TIMELINE_AFTER)
+                    .bind(&key)
+                    .bind(after)
+                    .fetch_all(p)
+                    .await
+            }
+        };
+        rows.map_err(AppError::storage)
     }
 
     /// Where an order stands, for a one-line status (the bot's /status).

@@ -1,10 +1,12 @@
-//! The HTTP API of the Mini App (axum, JSON, under `/api/v1`), health checks and
-//! static files (menu photos).
+//! The HTTP API of the Mini App (axum, JSON, under `/api/v1`), health checks,
+//! the Mini App's own files (`/app/`, see [`webapp`]) and static files (menu
+//! photos).
 
 mod auth;
 mod codes;
 mod doc;
 mod error;
+mod events;
 mod invoice;
 mod me;
 mod me_views;
@@ -15,6 +17,7 @@ mod read_views;
 mod reorder_views;
 mod requests;
 mod views;
+pub mod webapp;
 
 pub use codes::ErrorCode;
 pub use error::{chain as error_chain, ApiError, ErrorBody};
@@ -49,6 +52,8 @@ pub struct ServerState {
     pub demo: bool,
     /// What this process's projector has done (steps looked, steps written).
     pub projector: Arc<foodbot_projections::projector::Counters>,
+    /// Which orders' timelines moved, for the live timelines.
+    pub timeline: foodbot_projections::TimelineChanges,
     /// The Bot API client, for invoice links.
     pub telegram: teloxide::Bot,
 }
@@ -70,6 +75,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::remove_address))
         .routes(routes!(orders::list, orders::create))
         .routes(routes!(orders::show))
+        .routes(routes!(events::events))
         .routes(routes!(orders::add_item))
         .routes(routes!(orders::change_quantity, orders::remove_item))
         .routes(routes!(orders::set_fulfilment))
@@ -147,6 +153,7 @@ pub fn router(state: AppState, menu_dir: std::path::PathBuf, max_body_bytes: usi
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/menu/photos", menu::photos(menu_dir.join("photos")))
+        .merge(webapp::routes())
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn(error::log_server_errors))
         .layer(

@@ -29,7 +29,7 @@ use foodbot_projections::queries::{read_token, wait_for, WaitError};
 use serde::Deserialize;
 use serde_json::json;
 
-fn order_id(raw: &str) -> Result<OrderId, ApiError> {
+pub(super) fn order_id(raw: &str) -> Result<OrderId, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found())
 }
 
@@ -58,7 +58,7 @@ pub struct ReadQuery {
 }
 
 /// Waits (bounded) until the read models show the write `after` names.
-async fn read_after(
+pub(super) async fn read_after(
     state: &AppState,
     q: Result<Query<ReadQuery>, QueryRejection>,
 ) -> Result<(), ApiError> {

@@ -68,6 +68,13 @@ impl Contract {
         self.validate(&pointer, &format!("{method} {route}"), status, body);
     }
 
+    /// Panics unless `body` matches the document's schema `name` (for what
+    /// is not a JSON answer of its own, such as a server-sent event's data).
+    pub fn check_schema(&self, name: &str, what: &str, body: &Value) {
+        let pointer = format!("#/components/schemas/{name}");
+        self.validate(&pointer, what, StatusCode::OK, body);
+    }
+
     /// The documented route `path` is an instance of.
     fn template(&self, path: &str) -> Option<String> {
         let segments: Vec<&str> = path.split('/').collect();

@@ -234,6 +234,11 @@ impl TestApp {
         }
     }
 
+    /// Panics unless `body` matches the served document's schema `name`.
+    pub fn conforms(&self, name: &str, body: &Value) {
+        self.contract.check_schema(name, name, body);
+    }
+
     /// Remembers a response's read token, as a Mini App does.
     fn remember(&self, res: &reqwest::Response) {
         if let Some(t) = res

@@ -26,6 +26,7 @@ mod hours;
 mod idempotency;
 mod languages;
 mod lifecycle;
+mod live;
 mod long_transaction;
 mod money_path;
 mod notify;
@@ -39,6 +40,7 @@ mod stoplist;
 mod surface;
 mod tampering;
 mod versions;
+mod webapp;
 
 /// Instantiates `async fn name(store: Store)` tests once per store.
 #[macro_export]

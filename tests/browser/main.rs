@@ -1,0 +1,16 @@
+//! End-to-end tests of the Mini App in real headless Chromium, against the
+//! real server on port 0 (see `harness`).
+
+#[allow(dead_code)]
+#[path = "../api/contract_check.rs"]
+mod contract_check;
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+#[allow(dead_code)]
+mod harness;
+#[allow(dead_code)]
+mod opening;
+
+mod smoke;
