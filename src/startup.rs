@@ -162,7 +162,6 @@ impl Server {
                 staff_user = setup.staff_user,
                 "Offline demo: the console is at /."
             );
-            // The demo console answers `/` (only in this mode).
             router = router.merge(crate::telegram::demo::router(fake.clone(), setup));
         }
         let listener = TcpListener::bind(config.addr).await?;

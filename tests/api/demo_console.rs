@@ -267,11 +267,30 @@ async fn the_console_is_the_front_page_only_in_demo_mode(store: Store) {
     assert_eq!(setup["staff_user"], DEMO_STAFF_USER_ID);
     assert_eq!(setup["bot_username"], DEMO_BOT_USERNAME);
     assert!(demo.state.app.is_staff(UserId(DEMO_STAFF_USER_ID)));
+
+    // The console's files are not the Mini App's.
+    let (status, _) = get_json(&demo, "/app/console/console.js").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     drop(demo);
 
-    // With a real bot token: no console, no demo routes, no demo staff.
+    // With a real bot token: `/` leads to the app, no demo routes, no demo staff.
     let real = TestApp::spawn(&db).await;
-    for path in ["/", "/console/console.js", "/demo/setup"] {
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let root = no_redirects
+        .get(format!("{}/", real.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(root.status().is_redirection(), "{}", root.status());
+    assert_eq!(root.headers()["location"], "/app/");
+    for path in [
+        "/console/console.js",
+        "/demo/setup",
+        "/demo/chat/1/messages",
+    ] {
         let res = real
             .client
             .get(format!("{}{path}", real.base))

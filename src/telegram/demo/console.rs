@@ -8,11 +8,13 @@
 //! through the routes of [`super`] and the Mini App API, so through the real
 //! pipeline.
 //!
-//! Its files (`webapp/console/`) are embedded in the binary: `GET /` is the
-//! page, `GET /console/<file>` its script modules and style sheet. The page
+//! Its files (`webapp/console/`, not part of the Mini App's own files) are
+//! embedded in the binary: `GET /` is the page (routed with the Mini App's
+//! routes, `crate::http::webapp`, which answer `/` with [`page`] in demo
+//! mode), `GET /console/<file>` its script modules and style sheet. The page
 //! carries a strict Content-Security-Policy: scripts and styles only from
-//! these files, frames only from this server. These routes exist only in
-//! offline demo mode; with a real bot `/` is not the console.
+//! these files, frames only from this server. All of it exists only in
+//! offline demo mode; with a real bot `/` leads to the Mini App.
 
 use axum::extract::Path;
 use axum::http::header::{self, HeaderValue};
@@ -58,17 +60,13 @@ const FILES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// `GET /` and `GET /console/{file}`.
+/// `GET /console/{file}`.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
-        // The console is `/` only while nothing else answers `/`: where `/`
-        // is routed in every mode, that route answers with [`page`] in demo
-        // mode and this line goes.
-        .route("/", get(|| async { page() }))
-        .route("/console/{file}", get(file))
+    Router::new().route("/console/{file}", get(file))
 }
 
-/// The console page, with its security headers.
+/// The console page, with its security headers: what `GET /` answers in
+/// offline demo mode (`crate::http::webapp`).
 pub fn page() -> Response {
     let mut res = served("text/html; charset=utf-8", PAGE);
     res.headers_mut().insert(

@@ -66,7 +66,7 @@ pub(crate) struct Demo {
     setup: Arc<Setup>,
 }
 
-/// The routes, over the demo's fake Bot API. `/` is the console.
+/// The routes, over the demo's fake Bot API, and the console's files.
 pub fn router<S>(fake: FakeBotApi, setup: Setup) -> Router<S> {
     let demo = Demo {
         fake,
