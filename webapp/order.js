@@ -225,7 +225,7 @@ export function mount(params, ctx) {
         icon(f.kind === 'pickup' ? 'bag' : 'pin'),
         h('div', {}, h('p', { class: 'box-title' }, t(f.kind === 'pickup' ? 'app-pickup' : 'app-delivery')),
           f.kind === 'delivery' && h('p', {}, addressText(f.address)),
-          f.kind === 'delivery' && f.phone && h('p', { class: 'hint', dir: 'ltr' }, f.phone))),
+          f.kind === 'delivery' && f.phone && h('p', { class: 'hint' }, h('bdi', { dir: 'ltr' }, f.phone)))),
       h('div', { class: 'actions' },
         UNPAID.includes(order.status) && h('button', { type: 'button', class: 'btn btn-ghost', disabled: busy || paying || note === 'paying', 'data-testid': 'order-reopen', onclick: reopen }, t('app-edit-order')),
         FINAL.includes(order.status) && h('button', { type: 'button', class: 'btn btn-primary', disabled: busy, 'data-testid': 'order-reorder', onclick: () => reorder(id, ctx) }, icon('repeat'), t('app-reorder')),

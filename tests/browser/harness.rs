@@ -15,15 +15,18 @@ pub use crate::opening::Open;
 use chromiumoxide::cdp::browser_protocol::emulation::{
     MediaFeature, SetDeviceMetricsOverrideParams,
 };
+use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
 use chromiumoxide::cdp::browser_protocol::network::{
-    BlockPattern, EnableParams, SetBlockedUrLsParams,
+    BlockPattern, EnableParams, EventRequestWillBeSent, EventResponseReceived, SetBlockedUrLsParams,
 };
+use chromiumoxide::cdp::browser_protocol::page::Viewport;
 use chromiumoxide::page::ScreenshotParams;
 use chromiumoxide::{Browser, BrowserConfig, Element, Page};
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long a condition may take before a test fails.
@@ -73,8 +76,17 @@ fn running_as_root() -> bool {
 impl Harness {
     /// Starts the server (SQLite, the demo menu, a fake Bot API) and Chromium.
     pub async fn start(test: &str) -> Harness {
+        Harness::start_with(test, |_| {}).await
+    }
+
+    /// The same, with the server's settings changed by `configure` (a
+    /// payment provider, a staff chat, …).
+    pub async fn start_with(
+        test: &str,
+        configure: impl FnOnce(&mut foodbot::config::Config),
+    ) -> Harness {
         let db = TestDb::new(crate::helpers::Store::Sqlite).await;
-        let app = TestApp::spawn(&db).await;
+        let app = TestApp::spawn_with(&db, configure).await;
         let profile = std::env::temp_dir().join(format!(
             "foodbot-chromium-{}",
             uuid::Uuid::new_v4().simple()
@@ -125,6 +137,8 @@ impl Harness {
         page.execute(EnableParams::default())
             .await
             .expect("network events");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        record_requests(&page, requests.clone()).await;
         let blocked = SetBlockedUrLsParams::builder()
             .url_pattern(BlockPattern::new("*://telegram.org/*", true))
             .url_pattern(BlockPattern::new("*://*.telegram.org/*", true))
@@ -175,6 +189,7 @@ impl Harness {
         Screen {
             page,
             test: self.test.clone(),
+            requests,
         }
     }
 
@@ -196,10 +211,57 @@ impl Harness {
     }
 }
 
+/// One request the tab made, as the DevTools protocol saw it.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub method: String,
+    pub url: String,
+    /// The answer's status, once it came.
+    pub status: Option<i64>,
+}
+
+/// Follows the tab's network events into `into`, in the order requests left.
+async fn record_requests(page: &Page, into: Arc<Mutex<Vec<Request>>>) {
+    let mut sent = page
+        .event_listener::<EventRequestWillBeSent>()
+        .await
+        .expect("request events");
+    let mut answered = page
+        .event_listener::<EventResponseReceived>()
+        .await
+        .expect("response events");
+    tokio::spawn(async move {
+        let mut by_id = std::collections::HashMap::new();
+        loop {
+            // A response's request was sent before it: with the requests
+            // looked at first, it is always known by then.
+            tokio::select! {
+                biased;
+                Some(e) = sent.next() => {
+                    let mut list = into.lock().unwrap();
+                    by_id.insert(e.request_id.inner().clone(), list.len());
+                    list.push(Request {
+                        method: e.request.method.clone(),
+                        url: e.request.url.clone(),
+                        status: None,
+                    });
+                }
+                Some(e) = answered.next() => {
+                    if let Some(&i) = by_id.get(e.request_id.inner()) {
+                        into.lock().unwrap()[i].status = Some(e.response.status);
+                    }
+                }
+                else => break,
+            }
+        }
+    });
+}
+
 /// One tab showing the app.
 pub struct Screen {
     pub page: Page,
     test: String,
+    requests: Arc<Mutex<Vec<Request>>>,
 }
 
 impl Screen {
@@ -213,6 +275,15 @@ impl Screen {
             .unwrap_or_else(|e| panic!("{expression}: {e}"))
     }
 
+    /// Runs JavaScript statements for their effect; their value, whatever
+    /// it is, is dropped.
+    pub async fn run(&self, statement: &str) {
+        self.page
+            .evaluate_expression(format!("{{ {statement}; }} undefined"))
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+
     /// Waits until the expression is truthy, failing the test after [`DEADLINE`].
     pub async fn wait_until(&self, expression: &str) {
         let start = Instant::now();
@@ -223,26 +294,48 @@ impl Screen {
                     return;
                 }
             }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "{} never became true: {expression}",
-                self.test
-            );
+            if start.elapsed() >= DEADLINE {
+                // What the page showed, for whoever reads the failure.
+                let shot = self
+                    .save_screenshot("failure", ScreenshotParams::builder().build())
+                    .await;
+                let text: String = self
+                    .page
+                    .evaluate_expression("document.body.innerText")
+                    .await
+                    .ok()
+                    .and_then(|r| r.into_value().ok())
+                    .unwrap_or_default();
+                panic!(
+                    "{} never became true: {expression}\nscreenshot: {}\npage text:\n{text}",
+                    self.test,
+                    shot.display()
+                );
+            }
             tokio::time::sleep(LOOK_EVERY).await;
         }
     }
 
     /// Waits for an element matching `selector` that is shown (has a box).
     pub async fn wait_for(&self, selector: &str) -> Element {
+        let start = Instant::now();
+        loop {
+            self.wait_shown(selector).await;
+            // The screen may have been drawn again between looking and finding.
+            match self.page.find_element(selector).await {
+                Ok(element) => return element,
+                Err(e) if start.elapsed() >= DEADLINE => panic!("{selector}: {e}"),
+                Err(_) => tokio::time::sleep(LOOK_EVERY).await,
+            }
+        }
+    }
+
+    async fn wait_shown(&self, selector: &str) {
         let sel = serde_json::to_string(selector).unwrap();
         self.wait_until(&format!(
             "(() => {{ const e = document.querySelector({sel}); return e && e.getClientRects().length > 0; }})()"
         ))
         .await;
-        self.page
-            .find_element(selector)
-            .await
-            .unwrap_or_else(|e| panic!("{selector}: {e}"))
     }
 
     /// Waits until no element matches `selector`.
@@ -252,35 +345,72 @@ impl Screen {
             .await;
     }
 
-    /// Clicks the element matching `selector` with the mouse, once it is shown.
+    /// Waits until no animation or transition of a limited length is
+    /// running (a sheet rising, a toast fading): things are where they stay.
+    pub async fn settle(&self) {
+        self.wait_until(
+            "document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)",
+        )
+        .await;
+    }
+
+    /// Clicks the element matching `selector` with the mouse, once it is
+    /// shown and nothing moves.
     pub async fn click(&self, selector: &str) {
-        let element = self.wait_for(selector).await;
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+        let start = Instant::now();
+        loop {
+            self.wait_shown(selector).await;
+            self.settle().await;
+            // An element drawn anew before the click is found again; the
+            // click itself is sent once, after the element was located.
+            let clicked = match self.page.find_element(selector).await {
+                Ok(element) => element.click().await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            match clicked {
+                Ok(()) => return,
+                Err(e) if start.elapsed() >= DEADLINE => panic!("click {selector}: {e}"),
+                Err(_) => tokio::time::sleep(LOOK_EVERY).await,
+            }
+        }
     }
 
     /// Types `text` into the field matching `selector` (after what it holds),
-    /// key by key.
+    /// key by key where a keyboard has the key.
     pub async fn type_into(&self, selector: &str, text: &str) {
+        self.click(selector).await;
+        // Keys go to the focused field, whichever node it is by now.
         let element = self.wait_for(selector).await;
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("focus {selector}: {e}"));
-        element
-            .type_str(text)
-            .await
-            .unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+        // Keys for what a US keyboard has; the rest (ß, ü, Arabic) as an
+        // input method enters it.
+        let mut rest = text;
+        while !rest.is_empty() {
+            let split = rest
+                .char_indices()
+                .find(|(_, c)| c.is_ascii() != rest.starts_with(|f: char| f.is_ascii()))
+                .map_or(rest.len(), |(i, _)| i);
+            let (run, after) = rest.split_at(split);
+            if run.is_ascii() {
+                element
+                    .type_str(run)
+                    .await
+                    .unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+            } else {
+                self.page
+                    .execute(InsertTextParams::new(run))
+                    .await
+                    .unwrap_or_else(|e| panic!("type into {selector}: {e}"));
+            }
+            rest = after;
+        }
     }
 
     /// Empties the field matching `selector`, then types `text` into it.
     pub async fn fill(&self, selector: &str, text: &str) {
         let sel = serde_json::to_string(selector).unwrap();
         self.wait_for(selector).await;
-        self.eval::<Value>(&format!(
-            "(() => {{ const e = document.querySelector({sel}); e.value = ''; e.dispatchEvent(new Event('input', {{bubbles: true}})); return null; }})()"
+        self.run(&format!(
+            "const e = document.querySelector({sel}); e.value = ''; e.dispatchEvent(new Event('input', {{bubbles: true}}))"
         ))
         .await;
         self.type_into(selector, text).await;
@@ -303,15 +433,45 @@ impl Screen {
         .await
     }
 
-    /// Saves a screenshot of the whole page as
-    /// `target/screenshots/<test>-<screen>.png` and returns its path.
+    /// Saves a screenshot of the whole page, at the phone's width and pixel
+    /// ratio, as `target/screenshots/<test>-<screen>.png` and returns its path.
+    /// Things fixed to the screen (a sheet, the toast) stay at its top part;
+    /// [`Screen::screenshot_view`] takes what the phone shows.
     pub async fn screenshot(&self, screen: &str) -> PathBuf {
+        self.settle().await;
+        let metrics = self
+            .page
+            .layout_metrics()
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {screen}: {e}"));
+        let size = metrics.css_content_size;
+        let params = ScreenshotParams::builder()
+            .capture_beyond_viewport(true)
+            .clip(Viewport {
+                x: 0.,
+                y: 0.,
+                width: size.width,
+                height: size.height,
+                scale: 1.,
+            })
+            .build();
+        self.save_screenshot(screen, params).await
+    }
+
+    /// Saves what the phone's screen shows, as [`Screen::screenshot`] does.
+    pub async fn screenshot_view(&self, screen: &str) -> PathBuf {
+        self.settle().await;
+        self.save_screenshot(screen, ScreenshotParams::builder().build())
+            .await
+    }
+
+    async fn save_screenshot(&self, screen: &str, params: ScreenshotParams) -> PathBuf {
         let dir = screenshots_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{}-{screen}.png", self.test));
         let png = self
             .page
-            .screenshot(ScreenshotParams::builder().full_page(true).build())
+            .screenshot(params)
             .await
             .unwrap_or_else(|e| panic!("screenshot {screen}: {e}"));
         std::fs::write(&path, png).unwrap();
@@ -338,6 +498,45 @@ impl Screen {
         self.calls_to(method).await.pop().unwrap()
     }
 
+    /// Every request the tab made so far (documents, scripts, API calls).
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// The requests to the server's API (`/api/v1/…`).
+    pub fn api_requests(&self) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.url.contains("/api/v1/"))
+            .collect()
+    }
+
+    /// Waits until the tab has made a request `matches` accepts and its
+    /// answer came; that request.
+    pub async fn wait_for_request(
+        &self,
+        what: &str,
+        matches: impl Fn(&Request) -> bool,
+    ) -> Request {
+        let start = Instant::now();
+        loop {
+            if let Some(r) = self
+                .requests()
+                .into_iter()
+                .find(|r| r.status.is_some() && matches(r))
+            {
+                return r;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "{}: no answered request {what} among {:?}",
+                self.test,
+                self.requests()
+            );
+            tokio::time::sleep(LOOK_EVERY).await;
+        }
+    }
+
     /// The page's runtime errors, unhandled rejections and CSP violations.
     pub async fn errors(&self) -> Vec<Value> {
         self.eval("window.__tg.errors").await
@@ -345,14 +544,12 @@ impl Screen {
 
     /// Presses Telegram's main button (what the app registered with `onClick`).
     pub async fn press_main_button(&self) {
-        self.eval::<Value>("(window.__tg.pressMainButton(), null)")
-            .await;
+        self.run("window.__tg.pressMainButton()").await;
     }
 
     /// Presses Telegram's back button.
     pub async fn press_back_button(&self) {
-        self.eval::<Value>("(window.__tg.pressBackButton(), null)")
-            .await;
+        self.run("window.__tg.pressBackButton()").await;
     }
 
     /// Closes the invoice the app opened with `openInvoice`, with `status`

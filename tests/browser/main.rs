@@ -2,6 +2,9 @@
 //! real server on port 0 (see `harness`).
 
 #[allow(dead_code)]
+#[path = "../api/bot_helpers.rs"]
+mod bot_helpers;
+#[allow(dead_code)]
 #[path = "../api/contract_check.rs"]
 mod contract_check;
 #[allow(dead_code)]
@@ -12,5 +15,13 @@ mod helpers;
 mod harness;
 #[allow(dead_code)]
 mod opening;
+#[allow(dead_code)]
+mod orders;
 
+mod deep_links;
+mod reorder;
+mod rtl_dark;
+mod screenshots;
 mod smoke;
+mod tampered;
+mod whole_order;

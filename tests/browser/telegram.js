@@ -173,8 +173,14 @@
     isActive: true,
     isExpanded: false,
     isFullscreen: false,
-    viewportHeight: window.innerHeight,
-    viewportStableHeight: window.innerHeight,
+    // The page's height as it is when asked: at the moment this script is
+    // installed the phone's viewport may not be in effect yet.
+    get viewportHeight() {
+      return window.innerHeight;
+    },
+    get viewportStableHeight() {
+      return window.innerHeight;
+    },
     safeAreaInset: inset,
     contentSafeAreaInset: inset,
     headerColor: config.themeParams.header_bg_color,
@@ -337,11 +343,19 @@
       style.setProperty(`--tg-theme-${key.replace(/_/g, "-")}`, value);
     }
     style.setProperty("--tg-color-scheme", config.colorScheme);
-    style.setProperty("--tg-viewport-height", `${window.innerHeight}px`);
-    style.setProperty("--tg-viewport-stable-height", `${window.innerHeight}px`);
     for (const side of ["top", "bottom", "left", "right"]) {
       style.setProperty(`--tg-safe-area-inset-${side}`, "0px");
       style.setProperty(`--tg-content-safe-area-inset-${side}`, "0px");
+    }
+    // The viewport's height once the page's viewport is the phone's.
+    const viewport = () => {
+      style.setProperty("--tg-viewport-height", `${window.innerHeight}px`);
+      style.setProperty("--tg-viewport-stable-height", `${window.innerHeight}px`);
+    };
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", viewport, { once: true });
+    } else {
+      viewport();
     }
   }
   if (document.documentElement) {
