@@ -96,7 +96,7 @@ export function chatPanel(root, { chat, from = null, language = () => null, onLi
     return h('div', { class: 'keyboard' }, rows.map((row) => h('div', { class: 'kb-row' }, row.map((b) => {
       const kind = b.pay ? 'pay' : b.data != null ? 'callback' : b.web_app ? 'app' : 'link';
       const el = h('button', {
-        type: 'button', class: `kb kb-${kind}`, 'data-testid': 'chat-button', 'data-kind': kind,
+        type: 'button', class: `kb kb-${kind}`, 'data-testid': 'chat-button', 'data-kind': kind, 'data-label': b.text,
         title: b.url || null, dir: 'auto', onclick: () => clicked(m, b, el),
       }, b.text);
       return el;
