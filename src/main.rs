@@ -181,8 +181,9 @@ async fn main() -> anyhow::Result<()> {
                 }
             );
             if demo {
-                println!("  menu:        {url}/api/v1/menu");
-                println!("  demo login:  {url}/api/v1/demo/init-data");
+                println!("  demo console: {url}/  (the Mini App, the bot chat and the staff chat)");
+                println!("  menu:         {url}/api/v1/menu");
+                println!("  demo login:   {url}/api/v1/demo/init-data");
             }
             server.run_until(shutdown_signal()).await
         }

@@ -15,6 +15,36 @@ use tokio::net::TcpListener;
 
 /// The offline demo bot's username, as its fake Bot API reports it.
 pub const DEMO_BOT_USERNAME: &str = "foodbot_demo_bot";
+/// The offline demo's customer: the demo login's user (unless it names
+/// another) and the one the demo console shows.
+pub const DEMO_USER_ID: i64 = 1_000_001;
+/// The offline demo's staff group, when `STAFF_CHAT_ID` is not set.
+pub const DEMO_STAFF_CHAT_ID: i64 = -1_001_000_000_001;
+/// The offline demo's member of staff, when `STAFF_USER_IDS` is empty.
+pub const DEMO_STAFF_USER_ID: i64 = 1_000_900;
+/// The offline demo's payment provider token, when `PAYMENT_PROVIDER_TOKEN`
+/// is not set: its Telegram is the in-process fake, which takes any token
+/// and moves no money.
+const DEMO_PROVIDER_TOKEN: &str = "0:TEST:offline-demo";
+
+/// What the offline demo (no `BOT_TOKEN`) fills in that the operator left
+/// unset, so that every flow works without settings: a staff group, one
+/// member of staff, and a payment provider. With a bot token nothing changes.
+pub fn with_demo_defaults(mut config: Config) -> Config {
+    if config.bot_token.is_some() {
+        return config;
+    }
+    if config.staff_chat_id.is_none() {
+        config.staff_chat_id = Some(DEMO_STAFF_CHAT_ID);
+    }
+    if config.staff_user_ids.iter().all(|s| s.trim().is_empty()) {
+        config.staff_user_ids = vec![DEMO_STAFF_USER_ID.to_string()];
+    }
+    if config.payment_provider_token.is_none() {
+        config.payment_provider_token = Some(SecretString::from(DEMO_PROVIDER_TOKEN));
+    }
+    config
+}
 
 pub struct Server {
     listener: TcpListener,
@@ -45,6 +75,7 @@ impl Server {
         db: Database,
         menu: Arc<foodbot_domain::catalog::Catalog>,
     ) -> anyhow::Result<Server> {
+        let config = with_demo_defaults(config);
         let (bot_token, demo) = match &config.bot_token {
             Some(t) => (t.clone(), false),
             None => {
@@ -112,7 +143,26 @@ impl Server {
             if let Some(last) = bot.dispatcher.inbox().last_update_id().await? {
                 crate::telegram::fake::updates::continue_after(last);
             }
-            router = router.merge(crate::telegram::demo::router(fake.clone()));
+            let setup = crate::telegram::demo::Setup {
+                customer: DEMO_USER_ID,
+                customer_name: format!("User {DEMO_USER_ID}"),
+                staff_chat: config.staff_chat_id.unwrap_or(DEMO_STAFF_CHAT_ID),
+                staff_user: config
+                    .staff()?
+                    .iter()
+                    .map(|u| u.0)
+                    .min()
+                    .unwrap_or(DEMO_STAFF_USER_ID),
+                bot_username: bot.ctx.me.username().to_string(),
+                app_short_name: config.mini_app_short_name.clone(),
+            };
+            tracing::info!(
+                customer = setup.customer,
+                staff_chat = setup.staff_chat,
+                staff_user = setup.staff_user,
+                "Offline demo: the console is at /."
+            );
+            router = router.merge(crate::telegram::demo::router(fake.clone(), setup));
         }
         let listener = TcpListener::bind(config.addr).await?;
         let port = listener.local_addr()?.port();
@@ -254,4 +304,50 @@ pub async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("Shutting down.");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn the_offline_demo_fills_in_staff_and_payments_and_a_real_bot_gets_nothing() {
+        let demo = with_demo_defaults(Config::defaults());
+        assert_eq!(demo.staff_chat_id, Some(DEMO_STAFF_CHAT_ID));
+        assert_eq!(
+            demo.staff().unwrap(),
+            [foodbot_domain::UserId(DEMO_STAFF_USER_ID)].into()
+        );
+        assert_eq!(
+            demo.payment_provider_token
+                .as_ref()
+                .map(|t| t.expose_secret().to_owned()),
+            Some(DEMO_PROVIDER_TOKEN.to_owned())
+        );
+
+        let mut real = Config::defaults();
+        real.bot_token = Some(SecretString::from("1:real"));
+        let real = with_demo_defaults(real);
+        assert_eq!(real.staff_chat_id, None);
+        assert!(real.staff().unwrap().is_empty());
+        assert!(real.payment_provider_token.is_none());
+    }
+
+    #[test]
+    fn what_the_operator_set_is_kept_in_the_offline_demo() {
+        let mut set = Config::defaults();
+        set.staff_chat_id = Some(-42);
+        set.staff_user_ids = vec!["7".into()];
+        set.payment_provider_token = Some(SecretString::from("284685063:TEST:mine"));
+        let demo = with_demo_defaults(set);
+        assert_eq!(demo.staff_chat_id, Some(-42));
+        assert_eq!(demo.staff().unwrap(), [foodbot_domain::UserId(7)].into());
+        assert_eq!(
+            demo.payment_provider_token
+                .as_ref()
+                .map(|t| t.expose_secret().to_owned()),
+            Some("284685063:TEST:mine".to_owned())
+        );
+    }
 }

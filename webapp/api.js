@@ -111,7 +111,8 @@ export async function demoInitData(lang) {
  * Follows an order's Server-Sent Events: `onEvent(data)` for each event
  * (`data` parsed as JSON when it is), `onOpen()` on each (re)connection.
  * Read with fetch so the Authorization header can be sent; reconnects with
- * Last-Event-ID and a growing pause. Returns a function that stops it.
+ * Last-Event-ID and a growing pause, until the server's `end` event (the
+ * order is over). Returns a function that stops it.
  * `onFatal(error)` gets answers that will not change (401, 404).
  */
 export function orderEvents(id, { onEvent, onOpen, onFatal }) {
@@ -132,7 +133,9 @@ export function orderEvents(id, { onEvent, onOpen, onFatal }) {
         if (!res.ok || !res.body) throw new Error(`events: ${res.status}`);
         onOpen?.();
         pause = 1000;
+        let over = false;
         await readEvents(res.body, (ev) => {
+          if (ev.event === 'end') over = true;
           if (ev.id) lastId = ev.id;
           if (ev.retry) pause = ev.retry;
           if (ev.data === undefined) return;
@@ -140,6 +143,8 @@ export function orderEvents(id, { onEvent, onOpen, onFatal }) {
           try { data = JSON.parse(ev.data); } catch { /* plain text */ }
           onEvent(data, ev.event);
         });
+        // The order is over: the server has nothing more to send.
+        if (over) return;
       } catch {
         if (ctl.signal.aborted) return;
       }

@@ -167,7 +167,7 @@ impl Session {
             }
             changed = true;
             let mark = if edited { "bot (edited)" } else { "bot" };
-            writeln!(out, "\n{mark}: {}", m.text)?;
+            writeln!(out, "\n{mark}: {}", m.as_text())?;
             if m.buttons.iter().any(|r| !r.is_empty()) {
                 self.numbered.clear();
             }

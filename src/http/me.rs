@@ -128,6 +128,17 @@ pub struct DemoQuery {
     user_id: Option<i64>,
     first_name: Option<String>,
     language_code: Option<String>,
+    /// The start parameter Telegram signs into initData when the Mini App is
+    /// opened by a `t.me/<bot>/<app>?startapp=…` link (`order_<id>`,
+    /// `item_<id>`): 1–512 of `A-Z a-z 0-9 _ -`.
+    start_param: Option<String>,
+}
+
+/// Telegram's rule for a start parameter.
+fn start_param_ok(p: &str) -> bool {
+    (1..=512).contains(&p.len())
+        && p.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A signed initData for the demo login.
@@ -137,7 +148,8 @@ pub struct DemoInitData {
 }
 
 /// Offline demo mode only: a signed initData for a demo user, so the Mini App
-/// can be tried in a plain browser without Telegram. 404 with a real bot token.
+/// can be tried in a plain browser without Telegram, opened at `start_param`
+/// when one is given (as by a `t.me` link). 404 with a real bot token.
 #[utoipa::path(get, path = "/demo/init-data", tag = "demo", params(DemoQuery),
     responses(
         (status = 200, description = "A demo user's initData.", body = DemoInitData),
@@ -152,16 +164,24 @@ pub async fn demo_init_data(
         return Err(ApiError::not_found());
     }
     let Query(q) = q.map_err(|r| ApiError::new(ErrorCode::InvalidQuery, r.body_text()))?;
+    if q.start_param.as_deref().is_some_and(|p| !start_param_ok(p)) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidQuery,
+            "start_param: 1 to 512 of A-Z, a-z, 0-9, _ and -",
+        ));
+    }
     use secrecy::ExposeSecret;
     let user = serde_json::json!({
-        "id": q.user_id.unwrap_or(1_000_001),
+        "id": q.user_id.unwrap_or(crate::startup::DEMO_USER_ID),
         "first_name": q.first_name.unwrap_or_else(|| "Demo".into()),
         "language_code": q.language_code.unwrap_or_else(|| "en".into()),
     });
     let auth_date = chrono::Utc::now().timestamp().to_string();
-    let raw = crate::telegram::init_data::sign(
-        &[("user", &user.to_string()), ("auth_date", &auth_date)],
-        state.bot_token.expose_secret(),
-    );
+    let user = user.to_string();
+    let mut fields = vec![("user", user.as_str()), ("auth_date", auth_date.as_str())];
+    if let Some(start) = q.start_param.as_deref() {
+        fields.push(("start_param", start));
+    }
+    let raw = crate::telegram::init_data::sign(&fields, state.bot_token.expose_secret());
     Ok(Json(DemoInitData { init_data: raw }))
 }

@@ -20,6 +20,7 @@ mod bot_settings;
 mod bot_setup;
 mod concurrency;
 mod contract;
+mod demo_console;
 mod failures;
 mod hours;
 mod idempotency;

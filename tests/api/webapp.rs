@@ -14,7 +14,7 @@ crate::both_stores!(@postgres_only
     paths_outside_the_release_are_redirected_or_not_found,
     no_path_reaches_outside_the_app,
     the_texts_are_served_per_language_with_their_direction,
-    the_root_leads_to_the_app_with_a_bot_and_in_the_demo,
+    the_root_leads_to_the_app_with_a_bot_and_is_the_console_in_the_demo,
 );
 
 /// A client that shows redirects instead of following them.
@@ -294,7 +294,7 @@ async fn the_texts_are_served_per_language_with_their_direction(store: Store) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-async fn the_root_leads_to_the_app_with_a_bot_and_in_the_demo(store: Store) {
+async fn the_root_leads_to_the_app_with_a_bot_and_is_the_console_in_the_demo(store: Store) {
     let db = TestDb::new(store).await;
     let app = TestApp::spawn(&db).await;
     assert!(!app.state.demo);
@@ -305,7 +305,8 @@ async fn the_root_leads_to_the_app_with_a_bot_and_in_the_demo(store: Store) {
 
     let demo = TestApp::spawn_with(&db, |c| c.bot_token = None).await;
     assert!(demo.state.demo);
-    let (status, h, _) = get(&demo, "/", &[]).await;
-    assert!(status.is_redirection(), "{status}");
-    assert_eq!(header(&h, "location"), "/app/");
+    let (status, h, body) = get(&demo, "/", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(header(&h, "content-type").starts_with("text/html"));
+    assert!(String::from_utf8_lossy(&body).contains("data-testid=\"chat-staff\""));
 }

@@ -46,6 +46,15 @@ impl Drop for Profile {
     }
 }
 
+/// What a page without the stand-in runs first in every frame: its errors,
+/// unhandled rejections and CSP violations kept in `window.__errors`.
+const ERRORS: &str = r#"(() => {
+  const errors = (window.__errors = []);
+  addEventListener("error", (e) => errors.push({ kind: "error", message: String(e.message), source: String(e.filename || "") }));
+  addEventListener("unhandledrejection", (e) => errors.push({ kind: "rejection", message: String(e.reason && (e.reason.stack || e.reason)) }));
+  document.addEventListener("securitypolicyviolation", (e) => errors.push({ kind: "csp", message: `${e.violatedDirective} blocked ${e.blockedURI}` }));
+})();"#;
+
 /// A server on a fresh database and a headless Chromium, for one test.
 pub struct Harness {
     pub app: TestApp,
@@ -143,8 +152,8 @@ impl Harness {
         self.open_at("/app/", how).await
     }
 
-    /// The same at another path of the server (the demo console's, say).
-    pub async fn open_at(&self, path: &str, how: &Open) -> Screen {
+    /// A new tab whose requests are recorded and that cannot reach telegram.org.
+    async fn tab(&self) -> (Page, Arc<Mutex<Vec<Request>>>) {
         let page = self
             .browser
             .new_page("about:blank")
@@ -160,6 +169,39 @@ impl Harness {
             .url_pattern(BlockPattern::new("*://*.telegram.org/*", true))
             .build();
         page.execute(blocked).await.expect("telegram.org blocked");
+        (page, requests)
+    }
+
+    /// Opens `path` as a desktop browser of `width`×`height` would, without
+    /// the Telegram stand-in: the offline demo's console, whose frame is the
+    /// Mini App on its own. Errors, unhandled rejections and CSP violations
+    /// of every frame are kept in that frame's `window.__errors`.
+    pub async fn open_desktop(&self, path: &str, width: u32, height: u32) -> Screen {
+        let (page, requests) = self.tab().await;
+        page.execute(SetDeviceMetricsOverrideParams::new(
+            width as i64,
+            height as i64,
+            1.0,
+            false,
+        ))
+        .await
+        .expect("a desktop's viewport");
+        page.evaluate_on_new_document(ERRORS)
+            .await
+            .expect("the error recorder");
+        page.goto(format!("{}{path}", self.app.base))
+            .await
+            .expect("the page loads");
+        Screen {
+            page,
+            test: self.test.clone(),
+            requests,
+        }
+    }
+
+    /// The same at another path of the server (the demo console's, say).
+    pub async fn open_at(&self, path: &str, how: &Open) -> Screen {
+        let (page, requests) = self.tab().await;
         let (width, height) = how.viewport;
         page.execute(SetDeviceMetricsOverrideParams::new(
             width as i64,

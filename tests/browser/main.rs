@@ -18,6 +18,7 @@ mod opening;
 #[allow(dead_code)]
 mod orders;
 
+mod console;
 mod deep_links;
 mod reorder;
 mod rtl_dark;

@@ -22,6 +22,8 @@ struct Files;
 
 /// The entry page, a template: every `{{V}}` in it becomes `v/<release>`.
 pub const INDEX: &str = "index.html";
+/// The folder of the offline demo's console, left out of the app.
+const CONSOLE: &str = "console/";
 /// What `index.html` writes for the release's folder.
 pub const PLACEHOLDER: &str = "{{V}}";
 
@@ -75,6 +77,11 @@ impl Bundle {
     fn build() -> Bundle {
         let mut sources: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for path in Files::iter() {
+            // The offline demo's console lives beside the app but is not part
+            // of it: it is served at `/` (`crate::telegram::demo::console`).
+            if path.starts_with(CONSOLE) {
+                continue;
+            }
             if let Some(file) = Files::get(&path) {
                 sources.insert(path.into_owned(), file.data.into_owned());
             }

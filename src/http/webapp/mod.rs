@@ -70,9 +70,9 @@ async fn root(State(state): State<AppState>) -> Response {
     }
 }
 
-/// The offline demo's console. Until it has a page of its own, the app.
+/// The offline demo's console (`crate::telegram::demo::console`).
 fn demo_console() -> Response {
-    Redirect::temporary("/app/").into_response()
+    crate::telegram::demo::console::page()
 }
 
 async fn protect(mut response: Response) -> Response {

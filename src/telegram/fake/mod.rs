@@ -196,6 +196,33 @@ impl FakeBotApi {
         }
     }
 
+    /// The newest call that `matches`, found without copying the others (the
+    /// offline demo's fake records calls for as long as the server runs).
+    pub fn last_call(&self, matches: impl Fn(&Call) -> bool) -> Option<Call> {
+        let state = self.inner.state.lock();
+        state.calls.iter().rev().find(|c| matches(c)).cloned()
+    }
+
+    /// Waits up to `timeout` for a call that `matches` and has been answered;
+    /// `None` when none came in time.
+    pub async fn wait_call(
+        &self,
+        timeout: Duration,
+        matches: impl Fn(&Call) -> bool,
+    ) -> Option<Call> {
+        let mut changes = self.changes();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(call) = self.last_call(|c| c.status.is_some() && matches(c)) {
+                return Some(call);
+            }
+            match tokio::time::timeout_at(deadline, changes.changed()).await {
+                Ok(Ok(())) => {}
+                _ => return None,
+            }
+        }
+    }
+
     /// Waits until `method` was called at least `n` times, and returns those calls.
     pub async fn wait_calls(&self, method: &str, n: usize) -> Vec<Call> {
         self.wait_for(|calls| calls.iter().filter(|c| c.is(method)).count() >= n)
