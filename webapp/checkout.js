@@ -134,9 +134,17 @@ export function mount(_params, ctx) {
         const label = labelField.input.value.trim();
         if (!label) { labelField.invalid(); labelField.input.focus(); return undefined; }
         setMe(await api.post('/me/addresses', { label, address }));
-        // Saved once: a second press uses the saved address rather than saving it again.
+        // Saved once: a second press uses the saved address rather than saving
+        // it again, and the screen shows that address chosen (a form left on
+        // screen would take edits that nothing sends).
         const added = [...state.me.addresses].reverse().find((s) => s.label === label);
-        if (added) { saved.splice(0, saved.length, ...state.me.addresses); choice = added.address_id; save.checked = false; }
+        if (added) {
+          saved.splice(0, saved.length, ...state.me.addresses);
+          choice = added.address_id;
+          save.checked = false;
+          labelField.wrap.hidden = true;
+          draw();
+        }
       }
     } else {
       const { street, city, postcode, details } = saved.find((s) => s.address_id === choice).address;

@@ -37,6 +37,15 @@ const LOOK_EVERY: Duration = Duration::from_millis(25);
 /// The stand-in for Telegram's script (see `telegram.js`).
 const STAND_IN: &str = include_str!("telegram.js");
 
+/// Chromium's profile directory, removed when dropped.
+struct Profile(PathBuf);
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// What a page without the stand-in runs first in every frame: its errors,
 /// unhandled rejections and CSP violations kept in `window.__errors`.
 const ERRORS: &str = r#"(() => {
@@ -52,7 +61,8 @@ pub struct Harness {
     _db: TestDb,
     browser: Browser,
     handler: tokio::task::JoinHandle<()>,
-    profile: PathBuf,
+    /// After the browser: dropped once it is gone, also when a test fails.
+    profile: Profile,
     /// The test's name, the first part of its screenshots' names.
     test: String,
 }
@@ -68,6 +78,30 @@ fn chromium() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// Starts headless Chromium with its profile in `profile`, and the task that
+/// handles its protocol's messages for as long as it lives.
+async fn launch(profile: &std::path::Path) -> (Browser, tokio::task::JoinHandle<()>) {
+    let mut config = BrowserConfig::builder()
+        .chrome_executable(chromium())
+        .user_data_dir(profile)
+        .viewport(None)
+        .launch_timeout(Duration::from_secs(30))
+        .args([
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ]);
+    if running_as_root() {
+        config = config.no_sandbox();
+    }
+    let (browser, mut events) = Browser::launch(config.build().expect("a browser configuration"))
+        .await
+        .expect("Chromium starts");
+    let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
+    (browser, handler)
 }
 
 /// Chromium's sandbox cannot run as root.
@@ -95,31 +129,13 @@ impl Harness {
         configure: impl FnOnce(&mut foodbot::config::Config),
     ) -> Harness {
         let db = TestDb::new(crate::helpers::Store::Sqlite).await;
-        let app = TestApp::spawn_with(&db, configure).await;
-        let profile = std::env::temp_dir().join(format!(
+        let profile = Profile(std::env::temp_dir().join(format!(
             "foodbot-chromium-{}",
             uuid::Uuid::new_v4().simple()
-        ));
-        let mut config = BrowserConfig::builder()
-            .chrome_executable(chromium())
-            .user_data_dir(&profile)
-            .viewport(None)
-            .launch_timeout(Duration::from_secs(30))
-            .args([
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--hide-scrollbars",
-            ]);
-        if running_as_root() {
-            config = config.no_sandbox();
-        }
-        let (browser, mut events) =
-            Browser::launch(config.build().expect("a browser configuration"))
-                .await
-                .expect("Chromium starts");
-        // The protocol's messages are handled for as long as the browser lives.
-        let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
+        )));
+        // The server and the browser start side by side.
+        let (app, (browser, handler)) =
+            tokio::join!(TestApp::spawn_with(&db, configure), launch(&profile.0));
         Harness {
             app,
             _db: db,
@@ -249,7 +265,7 @@ impl Harness {
         let _ = browser.wait().await;
         handler.abort();
         app.stop().await;
-        let _ = std::fs::remove_dir_all(profile);
+        drop(profile);
     }
 }
 

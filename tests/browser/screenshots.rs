@@ -82,7 +82,22 @@ async fn tour(h: &Harness, variant: &str, how: Open) {
     s.type_into("[data-testid=address-label]", "Home").await;
     shot(&s, "checkout", variant).await;
 
+    // A phone the server refuses: the address is saved by then, and the
+    // screen shows it chosen instead of a form that would no longer count.
+    s.fill("[data-testid=address-phone]", "call me").await;
+    s.press_main_button().await;
+    s.wait_for("[data-testid=checkout-error]").await;
+    s.wait_for("[data-testid^=saved-address-]:checked").await;
+    assert!(s
+        .page
+        .find_element("[data-testid=address-street]")
+        .await
+        .is_err());
+    shot(&s, "checkout-refused", variant).await;
+
     // Paying opens the invoice; closed without paying, the order waits.
+    s.fill("[data-testid=address-phone]", "+49 30 5550100")
+        .await;
     s.press_main_button().await;
     s.wait_for_call("openInvoice").await;
     s.wait_for("[data-testid=order-short-id]").await;
