@@ -131,6 +131,64 @@ fn envelope<A: Aggregate>(row: SerializedEvent) -> Result<EventEnvelope<A>, Unre
     })
 }
 
+/// Every event of the aggregates `ids` of type `aggregate_type`, in sequence
+/// order per aggregate.
+async fn events_of(
+    db: &Database,
+    aggregate_type: &str,
+    ids: &[String],
+) -> Result<Vec<SerializedEvent>, sqlx::Error> {
+    type Row = (String, i64, String, String, String, String);
+    let rows: Vec<Row> = match db {
+        Database::Postgres(pool) => {
+            sqlx::query_as(
+                "SELECT aggregate_id, sequence, event_type, event_version,
+                        payload::text, metadata::text
+                   FROM events
+                  WHERE aggregate_type = $1 AND aggregate_id = ANY($2)
+                  ORDER BY aggregate_id, sequence",
+            )
+            .bind(aggregate_type)
+            .bind(ids)
+            .fetch_all(pool)
+            .await?
+        }
+        Database::Sqlite(pool) => {
+            let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            sqlx::query_as(
+                "SELECT aggregate_id, sequence, event_type, event_version, payload, metadata
+                   FROM events
+                  WHERE aggregate_type = ?1
+                    AND aggregate_id IN (SELECT value FROM json_each(?2))
+                  ORDER BY aggregate_id, sequence",
+            )
+            .bind(aggregate_type)
+            .bind(ids)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    rows.into_iter()
+        .map(
+            |(aggregate_id, sequence, event_type, event_version, payload, metadata)| {
+                let json = |text: &str| {
+                    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+                };
+                Ok(SerializedEvent {
+                    aggregate_id,
+                    sequence: usize::try_from(sequence)
+                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                    aggregate_type: aggregate_type.to_string(),
+                    event_type,
+                    event_version,
+                    payload: json(&payload)?,
+                    metadata: json(&metadata)?,
+                })
+            },
+        )
+        .collect()
+}
+
 fn unreadable<E: std::error::Error>(e: UnreadableEvent) -> AggregateError<E> {
     AggregateError::DeserializationError(Box::new(e))
 }
@@ -209,6 +267,48 @@ impl<A: Aggregate + Clone> AggregateStore<A> {
         let id = context.aggregate_id.clone();
         self.cache.lock().put(id, context);
         Ok(envelopes)
+    }
+
+    /// Several aggregates of this type as they are now, with one query for
+    /// all of them: each starts from its cached state and takes the events
+    /// after it. An id with no events comes back empty (`aggregate.id` unset,
+    /// as from [`EventStore::load_aggregate`]).
+    pub async fn load_many(
+        &self,
+        aggregate_ids: &[String],
+    ) -> Result<HashMap<String, Loaded<A>>, AggregateError<A::Error>> {
+        let mut loaded: HashMap<String, Loaded<A>> = aggregate_ids
+            .iter()
+            .map(|id| (id.clone(), self.cached_or_empty(id)))
+            .collect();
+        if loaded.is_empty() {
+            return Ok(loaded);
+        }
+        let ids: Vec<String> = loaded.keys().cloned().collect();
+        let rows = events_of(&self.db, A::TYPE, &ids)
+            .await
+            .map_err(|e| AggregateError::UnexpectedError(Box::new(e)))?;
+        let mut moved = Vec::new();
+        for row in rows {
+            let Some(state) = loaded.get_mut(&row.aggregate_id) else {
+                continue;
+            };
+            if row.sequence <= state.sequence {
+                continue;
+            }
+            let envelope = envelope::<A>(row).map_err(unreadable)?;
+            remember_key(&mut state.keys, &envelope.metadata);
+            state.sequence = envelope.sequence;
+            state.aggregate.apply(envelope.payload);
+            moved.push(envelope.aggregate_id);
+        }
+        let mut cache = self.cache.lock();
+        for id in moved {
+            if let Some(state) = loaded.get(&id) {
+                cache.put(id, state.clone());
+            }
+        }
+        Ok(loaded)
     }
 
     /// Forgets a cached aggregate (after a conflict, or to force a full load).

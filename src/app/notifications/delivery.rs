@@ -25,10 +25,11 @@
 use super::{Notification, NotificationError, OutboxRow};
 use crate::app::{App, AppError};
 use crate::i18n::Lang;
-use foodbot_domain::user::{NotificationPreference, UserError};
+use foodbot_domain::user::NotificationPreference;
 use foodbot_domain::UserId;
 use foodbot_projections::{Db, Val};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// The heads (each user's oldest pending notification) free to claim, oldest
@@ -62,19 +63,28 @@ fn window(limit: i64) -> i64 {
 
 /// Whether the row is still free to claim, checked again on the row itself.
 /// `IN_HEADS` is the heads, found once: an array on PostgreSQL (so the rows
-/// are looked up by their key), a subquery SQLite runs once.
+/// are looked up by their key), a subquery SQLite runs once. "Neither sent
+/// nor given up" is written so that it does not match the pending indexes'
+/// predicate: otherwise, on a table without statistics, PostgreSQL takes
+/// a pending index for tiny and filters every pending row by the array
+/// (4 ms for a claim of 32 among 5,000 rows, against 0.8 ms by key).
 const CLAIM: &str = "UPDATE notification_outbox
     SET claimed_by = $1, claimed_until = AFTER($2), attempts = attempts + 1
   WHERE notification_id IN_HEADS
-    AND sent_at IS NULL AND given_up_at IS NULL
+    AND COALESCE(sent_at, given_up_at) IS NULL
     AND (claimed_until IS NULL OR claimed_until < NOW)
 RETURNING notification_id, CAST(user_id AS BIGINT) AS user_id, order_id, kind,
           CAST(params AS TEXT) AS params, CAST(position AS BIGINT) AS position,
           CAST(attempts AS BIGINT) AS attempts, language";
 
+/// Marks many at once: the sender gathers what Telegram accepted while the
+/// previous mark is written. The rows are found by key alone (a row marked
+/// before keeps its time): a `sent_at IS NULL` condition would, on a table
+/// without statistics, make PostgreSQL scan the whole table instead.
 const SENT: &str = "UPDATE notification_outbox
-    SET sent_at = NOW, claimed_by = NULL, claimed_until = NULL, next_attempt_at = NULL
-  WHERE notification_id = $1 AND sent_at IS NULL";
+    SET sent_at = COALESCE(sent_at, NOW), claimed_by = NULL, claimed_until = NULL,
+        next_attempt_at = NULL
+  WHERE notification_id = ANY($1)";
 
 /// `$4` is 1 for a failure that does not count as an attempt (flood control).
 const RETRY: &str = "UPDATE notification_outbox
@@ -240,9 +250,13 @@ impl App {
         Ok(claimed)
     }
 
-    /// Telegram accepted the notification.
-    pub async fn notification_sent(&self, id: &str) -> Result<(), AppError> {
-        self.outbox_exec(SENT, &[id.into()]).await.map(|_| ())
+    /// Telegram accepted these notifications.
+    pub async fn notifications_sent(&self, ids: &[String]) -> Result<u64, AppError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let ids = Val::Texts(ids.iter().cloned().map(Some).collect());
+        self.outbox_exec(SENT, &[ids]).await
     }
 
     /// The attempt failed; the notification is tried again after `after`.
@@ -287,18 +301,33 @@ impl App {
         self.outbox_exec(RELEASE, &[me.into()]).await
     }
 
-    /// The recipient as they are now, or `None` for a user who was never
-    /// registered.
-    pub async fn recipient(&self, user: UserId) -> Result<Option<Recipient>, AppError> {
-        match self.user(user).await {
-            Ok(u) => Ok(Some(Recipient {
-                language: Lang::parse(&u.language),
-                preference: u.notifications,
-                blocked: u.bot_blocked,
-            })),
-            Err(AppError::User(UserError::NotFound)) => Ok(None),
-            Err(e) => Err(e),
-        }
+    /// The recipients as they are now, looked up together: `None` for a user
+    /// who was never registered.
+    pub async fn recipients(
+        &self,
+        users: &[UserId],
+    ) -> Result<HashMap<UserId, Option<Recipient>>, AppError> {
+        let ids: Vec<String> = users.iter().map(UserId::to_string).collect();
+        let loaded = self
+            .users
+            .load_many(&ids)
+            .await
+            .map_err(AppError::storage)?;
+        Ok(users
+            .iter()
+            .map(|user| {
+                let recipient = loaded
+                    .get(&user.to_string())
+                    .map(|l| &l.aggregate)
+                    .filter(|u| u.id.is_some())
+                    .map(|u| Recipient {
+                        language: Lang::parse(&u.language),
+                        preference: u.notifications,
+                        blocked: u.bot_blocked,
+                    });
+                (*user, recipient)
+            })
+            .collect())
     }
 }
 

@@ -2,10 +2,11 @@
 //! the Bot API, at least once and, in practice, once.
 //!
 //! The loop claims the oldest pending notification of each user (see
-//! `app::notifications::delivery`), at most `concurrency` at once, and hands
-//! each to a task of its own, which:
-//! 1. looks the user up *now* (the User aggregate, through the application
-//!    layer): a user who blocked the bot gets nothing and their pending
+//! `app::notifications::delivery`), up to twice `concurrency` ahead, looks
+//! their users up *as they are now* (the User aggregates, through the
+//! application layer, one query per claim), and hands each to a task of its
+//! own, which:
+//! 1. honours the user: one who blocked the bot gets nothing and their pending
 //!    notifications are given up; one whose preference no longer wants the
 //!    kind has it given up; the rest get it in the language they have now;
 //! 2. renders it with its buttons (the order in the Mini App; Reorder once it
@@ -17,13 +18,17 @@
 //!    is recorded as having blocked the bot, `BotBlocked`; an error that will
 //!    not pass, after a few attempts).
 //!
-//! When a task ends, the user's next notification may be claimed: one user's
-//! notifications go out one at a time, in the order of their events. The loop
+//! What Telegram accepted is marked sent in batches: one marker writes every
+//! acceptance gathered while its previous write ran (a commit per batch, not
+//! per message). A user's next notification may be claimed once the one
+//! before it is marked: one user's notifications go out one at a time, in the
+//! order of their events. The loop
 //! claims again when a task ends, when this process's projector has written
 //! (on PostgreSQL also when any process's projector wrote notifications:
 //! `LISTEN foodbot_outbox`), and on a slow poll. At shutdown it stops
 //! claiming, lets messages already on their way finish (those still waiting
-//! for their turn are not sent), and gives back its claims.
+//! for their turn are not sent), marks what was sent, and gives back its
+//! claims.
 
 pub mod limits;
 
@@ -31,7 +36,7 @@ use super::api::{self, Failure};
 use super::bot::callback::Callback;
 use super::bot::BotContext;
 use super::dispatch::backoff;
-use crate::app::notifications::{BadNotification, Claimed};
+use crate::app::notifications::{BadNotification, Claimed, Recipient};
 use crate::app::{AppError, CommandMeta, Notification, NotificationKind};
 use crate::config::Config;
 use crate::i18n::{t, Lang};
@@ -39,6 +44,7 @@ use crate::store::Database;
 use foodbot_domain::user::UserAction;
 use foodbot_domain::{Actor, Channel};
 use limits::{Limits, Rates};
+use parking_lot::Mutex;
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::payloads::SendMessageSetters;
@@ -95,7 +101,15 @@ struct Inner {
     settings: Settings,
     limits: Limits,
     wake: Notify,
+    /// Messages on their way to Telegram (`concurrency`).
     slots: Arc<Semaphore>,
+    /// Notifications claimed and not yet done with: twice the slots, so that
+    /// the next claim is ready while the slots send.
+    held: Arc<Semaphore>,
+    /// Accepted by Telegram, not yet marked sent.
+    accepted: Mutex<Vec<String>>,
+    /// Wakes the marker.
+    to_mark: Notify,
 }
 
 /// How one attempt at a notification ended.
@@ -128,6 +142,9 @@ impl Sender {
                 limits: Limits::new(settings.rates),
                 wake: Notify::new(),
                 slots: Arc::new(Semaphore::new(settings.concurrency)),
+                held: Arc::new(Semaphore::new(settings.concurrency * 4)),
+                accepted: Mutex::new(Vec::new()),
+                to_mark: Notify::new(),
                 settings,
             }),
         }
@@ -151,31 +168,29 @@ impl Sender {
         let mut listener = listen(&app.db).await;
         let mut forgot = Instant::now();
         tracing::info!(rates = ?inner.settings.rates, "Sending notifications.");
+        let marker = tokio::spawn(self.clone().mark(shutdown.clone()));
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            // Claims go in batches (a quarter of the slots, or all when
-            // idle): a claim is one statement whatever its size.
-            let free = inner.slots.available_permits();
-            let batch = (inner.settings.concurrency / 4).max(1);
-            if free >= batch || free == inner.settings.concurrency {
+            // Claims go in batches (as many as there are slots, or what is
+            // left when fewer are free): a claim is one statement whatever
+            // its size, and the loop is free to claim again while a batch's
+            // recipients are looked up and its messages sent.
+            let free = inner.held.available_permits();
+            let total = inner.settings.concurrency * 4;
+            if free >= inner.settings.concurrency.max(1) || free == total {
                 match app
                     .claim_notifications(&inner.me, inner.settings.lease, free)
                     .await
                 {
+                    Ok(batch) if batch.is_empty() => {}
                     Ok(batch) => {
-                        for c in batch {
-                            let Ok(permit) = inner.slots.clone().acquire_owned().await else {
-                                return;
-                            };
-                            let this = self.clone();
-                            let stop = shutdown.clone();
-                            tokio::spawn(async move {
-                                this.handle(c, stop).await;
-                                drop(permit);
-                            });
-                        }
+                        let n = u32::try_from(batch.len()).unwrap_or(u32::MAX);
+                        let Ok(permits) = inner.held.clone().acquire_many_owned(n).await else {
+                            return;
+                        };
+                        tokio::spawn(self.clone().start(batch, permits, shutdown.clone()));
                     }
                     Err(e) => {
                         tracing::error!(error = %error_chain(&e), "Could not claim notifications; trying again.")
@@ -227,8 +242,14 @@ impl Sender {
             }
         }
         // Let messages on their way finish, then give back what is left.
-        let all = u32::try_from(inner.settings.concurrency).unwrap_or(u32::MAX);
-        let _ = tokio::time::timeout(Duration::from_secs(10), inner.slots.acquire_many(all)).await;
+        let all = u32::try_from(inner.settings.concurrency * 4).unwrap_or(u32::MAX);
+        let _ = tokio::time::timeout(Duration::from_secs(10), inner.held.acquire_many(all)).await;
+        // What was sent is marked before the rest is given back, or another
+        // process would send it again.
+        let _ = marker.await;
+        if let Err(e) = self.mark_accepted().await {
+            tracing::error!(error = %error_chain(&e), "Could not mark sent notifications at shutdown; they may be sent again.");
+        }
         match app.release_notifications(&inner.me).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(released = n, "Gave back unsent notifications."),
@@ -238,20 +259,68 @@ impl Sender {
         }
     }
 
-    async fn handle(&self, c: Claimed, stop: watch::Receiver<bool>) {
+    /// Looks up the recipients of a claimed batch (all in one query, as they
+    /// are now) and starts a task for each notification.
+    async fn start(
+        self,
+        batch: Vec<Claimed>,
+        mut permits: tokio::sync::OwnedSemaphorePermit,
+        stop: watch::Receiver<bool>,
+    ) {
+        let users: Vec<_> = batch.iter().map(|c| c.user_id).collect();
+        let recipients = match self.inner.ctx.app.recipients(&users).await {
+            Ok(found) => Ok(found),
+            Err(e) => Err(error_chain(&e)),
+        };
+        for c in batch {
+            let recipient = match &recipients {
+                Ok(found) => Ok(found.get(&c.user_id).cloned().flatten()),
+                Err(e) => Err(e.clone()),
+            };
+            let permit = permits.split(1);
+            let this = self.clone();
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                this.handle(c, recipient, stop).await;
+                drop(permit);
+            });
+        }
+    }
+
+    async fn handle(
+        &self,
+        c: Claimed,
+        recipient: Result<Option<Recipient>, String>,
+        stop: watch::Receiver<bool>,
+    ) {
         let span = tracing::info_span!("notification", id = %c.id, user = c.user_id.0, attempt = c.attempt);
         async {
-            let outcome = self.deliver(&c, stop).await;
-            self.record(&c, outcome).await;
-            // The user's next notification may be claimed now.
-            self.inner.wake.notify_one();
+            // Its turn to be sent; a claim still waiting at shutdown is given
+            // back untried.
+            let mut stopping = stop.clone();
+            let slot = tokio::select! {
+                slot = self.inner.slots.clone().acquire_owned() => slot,
+                _ = stopping.wait_for(|s| *s) => return,
+            };
+            let Ok(_slot) = slot else { return };
+            let outcome = self.deliver(&c, recipient, stop).await;
+            if self.record(&c, outcome).await {
+                // The user's next notification may be claimed now.
+                self.inner.wake.notify_one();
+            }
         }
         .instrument(span)
         .await
     }
 
-    /// Looks the user up, renders and sends; says how it ended.
-    async fn deliver(&self, c: &Claimed, mut stop: watch::Receiver<bool>) -> Outcome {
+    /// Renders for the recipient (as they were when it was claimed; an error
+    /// if they could not be looked up) and sends; says how it ended.
+    async fn deliver(
+        &self,
+        c: &Claimed,
+        recipient: Result<Option<Recipient>, String>,
+        mut stop: watch::Receiver<bool>,
+    ) -> Outcome {
         let inner = &self.inner;
         let claimed_at = Instant::now();
         let n = match &c.notification {
@@ -266,9 +335,9 @@ impl Sender {
             }
             Err(e) => return Outcome::GivenUp(format!("{e}: {}", e.cause)),
         };
-        let recipient = match inner.ctx.app.recipient(c.user_id).await {
+        let recipient = match recipient {
             Ok(r) => r,
-            Err(e) => return self.failed(c, error_chain(&e), true),
+            Err(e) => return self.failed(c, e, true),
         };
         if let Some(r) = &recipient {
             if r.blocked {
@@ -364,13 +433,52 @@ impl Sender {
         (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
     }
 
-    /// Writes the outcome to the outbox (and the User, for a 403).
-    async fn record(&self, c: &Claimed, outcome: Outcome) {
+    /// Marks what Telegram accepted until `stop`, a batch at a time: all that
+    /// was accepted while the previous batch was written. After each batch the
+    /// loop may claim those users' next notifications.
+    async fn mark(self, mut stop: watch::Receiver<bool>) {
+        let inner = &self.inner;
+        loop {
+            tokio::select! {
+                _ = inner.to_mark.notified() => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            match self.mark_accepted().await {
+                Ok(()) => inner.wake.notify_one(),
+                Err(e) => {
+                    tracing::error!(error = %error_chain(&e), "Could not mark sent notifications; trying again.");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_millis(500)) => inner.to_mark.notify_one(),
+                        _ = stop.wait_for(|s| *s) => return,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Marks every notification accepted so far as sent. On failure they stay
+    /// to be marked by the next call.
+    async fn mark_accepted(&self) -> Result<(), AppError> {
+        let inner = &self.inner;
+        let ids = std::mem::take(&mut *inner.accepted.lock());
+        if let Err(e) = inner.ctx.app.notifications_sent(&ids).await {
+            inner.accepted.lock().extend(ids);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Writes the outcome to the outbox (and the User, for a 403); a sent one
+    /// is handed to the marker. Says whether the loop may claim again now
+    /// (false when the marker will say so).
+    async fn record(&self, c: &Claimed, outcome: Outcome) -> bool {
         let app = &self.inner.ctx.app;
         let result = match &outcome {
             Outcome::Sent => {
                 tracing::debug!("Notification sent.");
-                app.notification_sent(&c.id).await
+                self.inner.accepted.lock().push(c.id.clone());
+                self.inner.to_mark.notify_one();
+                return false;
             }
             Outcome::GivenUp(reason) => {
                 tracing::info!(reason = %reason, "Notification given up.");
@@ -405,6 +513,7 @@ impl Sender {
                 "Could not record how a notification ended; its claim will lapse and it is tried again."
             );
         }
+        true
     }
 
     /// 403: the user blocked the bot. Recorded on the User (`BotBlocked`),
