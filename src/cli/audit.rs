@@ -54,7 +54,8 @@ async fn for_each_event(
 }
 
 /// The event types the payment replay shows: every step of a payment, from
-/// the invoice (`PaymentRequested`, no money yet) to the refund.
+/// the invoice (`PaymentRequested`, no money yet) to the refund. PostgreSQL
+/// has an index of exactly these (`events_payment_steps`).
 const PAYMENT_EVENTS: [&str; 4] = [
     "PaymentRequested",
     "PaymentReceived",
@@ -332,4 +333,30 @@ pub async fn order_as_of(
     Ok(Some(
         json!({ "order_id": id, "as_of": as_of.map(foodbot_projections::time::format), "events": applied, "state": order }),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PAYMENT_EVENTS;
+
+    /// The replay's event types and PostgreSQL's index of them name the same
+    /// types, or the replay would walk the whole log again.
+    #[test]
+    fn the_payment_index_covers_the_replayed_types() {
+        let migration =
+            include_str!("../../migrations/postgres/20261207000005_events_payment_steps.sql");
+        let listed = migration
+            .split("IN (")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .expect("the index lists its event types");
+        let mut indexed: Vec<&str> = listed
+            .split(',')
+            .map(|t| t.trim().trim_matches('\''))
+            .collect();
+        let mut replayed = PAYMENT_EVENTS.to_vec();
+        indexed.sort_unstable();
+        replayed.sort_unstable();
+        assert_eq!(indexed, replayed);
+    }
 }
