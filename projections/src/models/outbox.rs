@@ -192,7 +192,7 @@ impl Record for NotificationRow {
             ("created_at", Time),
         ],
         key: 1,
-        write: Write::Upsert,
+        write: Write::Refresh,
     };
     type Key = String;
     fn key(&self) -> String {

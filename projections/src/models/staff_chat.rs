@@ -76,7 +76,7 @@ impl Record for PostRow {
             ("version", Int),
         ],
         key: 1,
-        write: Write::Upsert,
+        write: Write::Refresh,
     };
     type Key = String;
     fn key(&self) -> String {
@@ -128,7 +128,7 @@ impl Record for NoteRow {
             ("position", Int),
         ],
         key: 1,
-        write: Write::Upsert,
+        write: Write::Refresh,
     };
     type Key = String;
     fn key(&self) -> String {

@@ -42,6 +42,12 @@ impl Table {
 pub enum Write {
     /// A row replaces the stored one.
     Upsert,
+    /// As `Upsert`, for a table a rebuild does not empty (the outbox's
+    /// notifications, the staff chat's posts and notes): a rebuild writes all
+    /// its rows again, nearly all of them unchanged, so rows that the table
+    /// already holds with the same values are left out of the statement
+    /// before `ON CONFLICT` would lock each one (and log the lock).
+    Refresh,
     /// A row is only ever added; a stored one is left as it is.
     Keep,
     /// A row is only ever added, and never twice: its key comes from one event

@@ -18,7 +18,7 @@ pub(super) fn on_conflict(table: &Table, sqlite: bool) -> String {
     let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
     let target = names[..table.key].join(", ");
     match table.write {
-        Write::Upsert => {
+        Write::Upsert | Write::Refresh => {
             let rest = &names[table.key..];
             let set: Vec<String> = rest.iter().map(|c| format!("{c} = excluded.{c}")).collect();
             let stored: Vec<String> = rest.iter().map(|c| format!("{}.{c}", table.name)).collect();
@@ -99,10 +99,11 @@ pub(super) async fn insert<R: Record>(
                 .map(|r| to_values(table, *r))
                 .collect::<Result<_, RowError>>()?;
             let sql = format!(
-                "INSERT INTO {} ({}) SELECT * FROM {}{conflict}",
+                "INSERT INTO {} ({}) SELECT * FROM {}{}{conflict}",
                 table.name,
                 names.join(", "),
-                unnest(table.columns)
+                unnest(table.columns),
+                unchanged_left_out(table),
             );
             tx.exec(&sql, &columns(table, table.columns, values)?)
                 .await?;
@@ -124,6 +125,39 @@ pub(super) async fn insert<R: Record>(
 }
 
 /// `UNNEST($1::type[], …)` for the columns, in order.
+/// For a [`Write::Refresh`] table, the clause that leaves out the given rows
+/// (`UNNEST(…) AS given`) the table already holds with the same values: an
+/// index lookup each, no lock.
+fn unchanged_left_out(table: &Table) -> String {
+    if table.write != Write::Refresh {
+        return String::new();
+    }
+    let names: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
+    let list = |of: &str, columns: &[&str]| {
+        columns
+            .iter()
+            .map(|c| format!("{of}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (key, rest) = names.split_at(table.key);
+    let same_rest = match rest {
+        [] => String::new(),
+        rest => format!(
+            " AND ({}) IS NOT DISTINCT FROM ({})",
+            list("stored", rest),
+            list("given", rest)
+        ),
+    };
+    format!(
+        " AS given({}) WHERE NOT EXISTS (SELECT 1 FROM {} AS stored WHERE ({}) = ({}){same_rest})",
+        names.join(", "),
+        table.name,
+        list("stored", key),
+        list("given", key),
+    )
+}
+
 fn unnest(columns: &[(&str, Kind)]) -> String {
     let args: Vec<String> = columns
         .iter()
@@ -184,4 +218,42 @@ fn columns(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOTES: Table = Table {
+        name: "notes",
+        columns: &[("id", Kind::Text), ("text", Kind::Text), ("n", Kind::Int)],
+        key: 1,
+        write: Write::Refresh,
+    };
+
+    #[test]
+    fn a_refreshed_table_leaves_out_the_rows_it_holds_unchanged() {
+        assert_eq!(
+            unchanged_left_out(&NOTES),
+            " AS given(id, text, n) WHERE NOT EXISTS (SELECT 1 FROM notes AS stored \
+             WHERE (stored.id) = (given.id) \
+             AND (stored.text, stored.n) IS NOT DISTINCT FROM (given.text, given.n))"
+        );
+        // The rest of the statement is an upsert's.
+        let upsert = Table {
+            write: Write::Upsert,
+            ..NOTES
+        };
+        assert_eq!(on_conflict(&NOTES, false), on_conflict(&upsert, false));
+        assert_eq!(unchanged_left_out(&upsert), "");
+        // A table that is all key: present is unchanged.
+        let keys = Table {
+            columns: &[("id", Kind::Text)],
+            ..NOTES
+        };
+        assert_eq!(
+            unchanged_left_out(&keys),
+            " AS given(id) WHERE NOT EXISTS (SELECT 1 FROM notes AS stored WHERE (stored.id) = (given.id))"
+        );
+    }
 }
