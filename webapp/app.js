@@ -11,7 +11,7 @@
 //     (aria-pressed), filter-clear, category-tab-<id>, category-<id>,
 //     menu-item-<id> (data-available), menu-item-open-<id>, menu-item-add-<id>,
 //     menu-item-count-<id>, menu-empty
-//   item sheet: item-sheet-close, item-price, size-group, size-<id>,
+//   item sheet: item-sheet-head, item-sheet-close, item-price, size-group, size-<id>,
 //     option-group-<id> (data-min, data-max), option-<group>-<option>,
 //     option-group-error-<id>, item-note, item-qty(-dec|-inc|-value), item-add,
 //     item-error
