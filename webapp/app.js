@@ -11,7 +11,7 @@
 //     (aria-pressed), filter-clear, category-tab-<id>, category-<id>,
 //     menu-item-<id> (data-available), menu-item-open-<id>, menu-item-add-<id>,
 //     menu-item-count-<id>, menu-empty
-//   item sheet: item-sheet-close, item-price, size-group, size-<id>,
+//   item sheet: item-sheet-head, item-sheet-close, item-price, size-group, size-<id>,
 //     option-group-<id> (data-min, data-max), option-<group>-<option>,
 //     option-group-error-<id>, item-note, item-qty(-dec|-inc|-value), item-add,
 //     item-error
@@ -20,9 +20,12 @@
 //     cart-notice, cart-empty, reorder-unavailable
 //   checkout: fulfilment-delivery, fulfilment-pickup, saved-address-<id>,
 //     address-new, address-street, address-city, address-postcode,
-//     address-details, address-save, address-label, address-phone,
-//     checkout-subtotal, checkout-delivery-fee, checkout-total, checkout-error
-//   order: order-short-id, order-status (data-status), order-eta, order-pay-note,
+//     address-details, address-save, address-label, address-phone (delivery
+//     and pickup), checkout-comment, checkout-subtotal, checkout-delivery-fee,
+//     checkout-total, checkout-error; a field marked invalid (aria-invalid)
+//     shows why in <its id>-error (address-phone-error, checkout-comment-error, …)
+//   order: order-short-id, order-status (data-status), order-eta, order-pay-note
+//     (.pay-note-paying | -failed | -cancelled), order-phone, order-comment,
 //     order-error, timeline, timeline-entry (data-event, data-status),
 //     timeline-todo (data-event), order-line-<line>, order-subtotal,
 //     order-delivery-fee, order-total, order-paid, order-refund (data-refund),
@@ -115,6 +118,10 @@ const ctx = { nav, chrome, fail, errorText };
 /** A localized message for an API error a customer can meet. */
 function errorText(e) {
   if (e instanceof api.NetworkError) return t('app-error-network');
+  // A refused fulfilment names its field.
+  if (e?.code === 'invalid_fulfilment') {
+    return t({ phone: 'app-invalid-phone', comment: 'app-invalid-comment' }[e.details?.field] || 'app-invalid-address');
+  }
   const byCode = {
     restaurant_closed: 'app-closed',
     empty_cart: 'app-cart-empty',
@@ -123,7 +130,6 @@ function errorText(e) {
     not_found: 'app-not-found',
     fulfilment_missing: 'app-fulfilment-missing',
     invalid_address: 'app-invalid-address',
-    invalid_fulfilment: 'app-invalid-phone',
     too_many_addresses: 'app-too-many-addresses',
     invalid_label: 'app-invalid-label',
     cart_full: 'app-cart-full',

@@ -1,5 +1,7 @@
-// Checkout: delivery (a saved address or a new one, and a phone) or pickup,
-// the totals, then the server freezes the prices and the order is paid.
+// Checkout: delivery (a saved address or a new one) or pickup, a phone and a
+// comment to the restaurant with either, the totals, then the server freezes
+// the prices and the order is paid. A field the server refuses is marked
+// where it is, with the reason beside it.
 
 import { h, fill } from './dom.js';
 import { t, pick, money, dateTime } from './i18n.js';
@@ -9,14 +11,28 @@ import { haptic } from './tg.js';
 import { summary, digitalOnly, estimate } from './cart.js';
 
 let uid = 0;
-/** A labelled input; `required` ones say so when left empty. */
-export function field(label, attrs) {
+/**
+ * A labelled input (or `tag`, e.g. a textarea); `required` ones say so when
+ * left empty. `invalid(text)` marks it with `text` beside it (by default
+ * "please fill this in"); typing clears the mark. The error's test id is the
+ * input's with `-error`.
+ */
+export function field(label, attrs, tag = 'input') {
   const id = `f${++uid}`;
-  const error = h('p', { class: 'field-error', id: `${id}-e`, hidden: true }, t('app-field-required'));
-  const input = h('input', { id, class: 'input', 'aria-describedby': `${id}-e`, ...attrs });
+  const testid = attrs['data-testid'];
+  const error = h('p', { class: 'field-error', id: `${id}-e`, 'data-testid': testid && `${testid}-error`, hidden: true }, t('app-field-required'));
+  const input = h(tag, { id, class: 'input', 'aria-describedby': `${id}-e`, ...attrs });
   const wrap = h('div', { class: 'field' }, h('label', { for: id }, label, attrs.required && h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), input, error);
   input.addEventListener('input', () => { error.hidden = true; input.removeAttribute('aria-invalid'); });
-  return { wrap, input, invalid() { error.hidden = false; input.setAttribute('aria-invalid', 'true'); } };
+  return {
+    wrap,
+    input,
+    invalid(text = t('app-field-required')) {
+      error.textContent = text;
+      error.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+    },
+  };
 }
 
 /** Street, city, postcode and details; `read()` gives the address or null (and marks what is missing). */
@@ -30,6 +46,8 @@ export function addressForm(prefix = 'address') {
   return {
     el: h('div', { class: 'fields' }, f.street.wrap, h('div', { class: 'field-row' }, f.city.wrap, f.postcode.wrap), f.details.wrap),
     fill(a) { for (const k of Object.keys(f)) f[k].input.value = a?.[k] || ''; },
+    /** The field `name` of the address, if it is one (to mark what the server refused). */
+    field: (name) => (Object.hasOwn(f, name) ? f[name] : null),
     read() {
       const a = {};
       for (const [k, x] of Object.entries(f)) { const v = x.input.value.trim(); if (v) a[k] = v; }
@@ -77,6 +95,7 @@ export function mount(_params, ctx) {
   let remembered = '';
   try { remembered = localStorage.getItem('foodbot.phone') || ''; } catch { /* storage off */ }
   const phone = field(t('app-address-phone'), { type: 'tel', autocomplete: 'tel', inputmode: 'tel', maxlength: '40', 'data-testid': 'address-phone', value: before?.phone || remembered });
+  const comment = field(t('app-comment'), { rows: '3', maxlength: '500', placeholder: t('app-comment-placeholder'), 'data-testid': 'checkout-comment', value: before?.comment || '' }, 'textarea');
   const save = h('input', { type: 'checkbox', 'data-testid': 'address-save', onchange: () => { labelField.wrap.hidden = !save.checked; } });
   const labelField = field(t('app-address-label'), { maxlength: '40', placeholder: t('app-address-label-placeholder'), 'data-testid': 'address-label' });
   labelField.wrap.hidden = true;
@@ -98,19 +117,22 @@ export function mount(_params, ctx) {
     error);
 
   function draw() {
-    if (!digital && mode === 'pickup') fill(where, h('p', { class: 'hint' }, t('app-pickup-hint')));
-    else if (!digital) {
+    if (!digital) {
       fill(where,
-        saved.length > 0 && h('div', { class: 'choices', role: 'radiogroup', 'aria-label': t('app-saved-addresses') },
-          saved.map((s) => h('label', { class: 'choice choice-card' },
-            h('input', { type: 'radio', name: 'addr', checked: choice === s.address_id, 'data-testid': `saved-address-${s.address_id}`, onchange: () => { choice = s.address_id; draw(); } }),
-            h('span', { class: 'choice-name' }, h('b', {}, s.label), h('br'), addressText(s.address)))),
-          h('label', { class: 'choice choice-card' },
-            h('input', { type: 'radio', name: 'addr', checked: choice === 'new', 'data-testid': 'address-new', onchange: () => { choice = 'new'; draw(); } }),
-            h('span', { class: 'choice-name' }, t('app-new-address')))),
-        choice === 'new' && h('div', {}, form.el,
-          h('label', { class: 'check' }, save, t('app-save-address')), labelField.wrap),
-        phone.wrap);
+        mode === 'pickup' ? h('p', { class: 'hint' }, t('app-pickup-hint')) : [
+          saved.length > 0 && h('div', { class: 'choices', role: 'radiogroup', 'aria-label': t('app-saved-addresses') },
+            saved.map((s) => h('label', { class: 'choice choice-card' },
+              h('input', { type: 'radio', name: 'addr', checked: choice === s.address_id, 'data-testid': `saved-address-${s.address_id}`, onchange: () => { choice = s.address_id; draw(); } }),
+              h('span', { class: 'choice-name' }, h('b', {}, s.label), h('br'), addressText(s.address)))),
+            h('label', { class: 'choice choice-card' },
+              h('input', { type: 'radio', name: 'addr', checked: choice === 'new', 'data-testid': 'address-new', onchange: () => { choice = 'new'; draw(); } }),
+              h('span', { class: 'choice-name' }, t('app-new-address')))),
+          choice === 'new' && h('div', {}, form.el,
+            h('label', { class: 'check' }, save, t('app-save-address')), labelField.wrap),
+        ],
+        // The phone and the comment are kept across a change of mode.
+        phone.wrap,
+        comment.wrap);
     }
     drawSums();
     ctx.chrome();
@@ -125,7 +147,20 @@ export function mount(_params, ctx) {
 
   async function fulfilment() {
     if (digital) return null;
-    if (mode === 'pickup') return { kind: 'pickup' };
+    const out = mode === 'pickup' ? { kind: 'pickup' } : await delivery();
+    if (!out) return undefined;
+    const p = phone.input.value.trim();
+    if (p) {
+      out.phone = p;
+      try { localStorage.setItem('foodbot.phone', p); } catch { /* storage off */ }
+    }
+    const c = comment.input.value.trim();
+    if (c) out.comment = c;
+    return out;
+  }
+
+  /** The delivery address as the form or the chosen saved address has it; undefined if incomplete. */
+  async function delivery() {
     let address;
     if (choice === 'new') {
       address = form.read();
@@ -152,13 +187,22 @@ export function mount(_params, ctx) {
       if (postcode) address.postcode = postcode;
       if (details) address.details = details;
     }
-    const out = { kind: 'delivery', address };
-    const p = phone.input.value.trim();
-    if (p) {
-      out.phone = p;
-      try { localStorage.setItem('foodbot.phone', p); } catch { /* storage off */ }
-    }
-    return out;
+    return { kind: 'delivery', address };
+  }
+
+  /**
+   * Marks the field a refusal of the fulfilment names (`details.field`), with
+   * the reason beside it, and moves the focus there. False when the screen
+   * has no such field to show (an address field of a saved address).
+   */
+  function markRefused(e) {
+    const name = e?.code === 'invalid_fulfilment' ? e.details?.field : null;
+    const f = name === 'phone' ? phone : name === 'comment' ? comment : mode === 'delivery' && choice === 'new' ? form.field(name) : null;
+    if (!f || !f.input.isConnected) return false;
+    f.invalid(ctx.errorText(e));
+    f.input.focus({ preventScroll: true });
+    f.input.scrollIntoView({ block: 'center' });
+    return true;
   }
 
   async function submit() {
@@ -178,6 +222,7 @@ export function mount(_params, ctx) {
     } catch (e) {
       haptic.error();
       if (e?.auth) return ctx.fail(e);
+      if (markRefused(e)) return;
       fill(error, ...refusal(e, ctx, state.cart?.lines || []).filter(Boolean).map((x) => (typeof x === 'string' ? h('p', {}, x) : x)));
       error.hidden = false;
       error.scrollIntoView({ block: 'nearest' });

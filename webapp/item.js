@@ -56,12 +56,15 @@ export function mount({ id }, ctx) {
       err);
   });
 
+  // The name and the close button sit in a head of their own above what
+  // scrolls, so that the button never covers the description or a choice.
   fill(sheet,
-    h('button', { type: 'button', class: 'icon-btn sheet-close', 'aria-label': t('app-close'), 'data-testid': 'item-sheet-close', onclick: close }, icon('close')),
+    h('div', { class: 'sheet-head', 'data-testid': 'item-sheet-head' },
+      h('h2', { id: 'item-title', class: 'sheet-title', tabindex: '-1', 'data-focus': '' }, pick(item.name)),
+      h('button', { type: 'button', class: 'icon-btn sheet-close', 'aria-label': t('app-close'), 'data-testid': 'item-sheet-close', onclick: close }, icon('close'))),
     h('div', { class: 'sheet-body' },
       h('img', { class: 'sheet-img', src: item.photo_url, alt: '', width: '400', height: '300', decoding: 'async' }),
       h('div', { class: 'sheet-text' },
-        h('h2', { id: 'item-title', class: 'sheet-title', tabindex: '-1', 'data-focus': '' }, pick(item.name)),
         h('p', { class: 'sheet-desc' }, pick(item.description)),
         item.tags.length > 0 && h('p', { class: 'tags' }, item.tags.map((tag) => h('span', { class: `tag tag-${tag}` }, tagLabel(tag)))),
         h('p', { class: 'sheet-price' }, item.available ? money(shownPrice(item)) : h('span', { class: 'soldout-badge' }, t('app-unavailable')))),

@@ -92,7 +92,13 @@ export function mount(params, ctx) {
     const wasPaid = order?.paid;
     order = next;
     if (state.cart?.id === order.id || order.status === 'cart') setCart(order);
-    if (order.paid && !wasPaid && note === 'paying') { note = null; haptic.success(); toast(t('app-step-paid')); }
+    // Paid as the server sees it: whatever the app last heard from an invoice
+    // (on its way, failed, cancelled) is over, also when the order was paid
+    // another way (an invoice in the chat, a later attempt).
+    if (order.paid && note) {
+      if (note === 'paying' && !wasPaid) { haptic.success(); toast(t('app-step-paid')); }
+      note = null;
+    }
     draw();
     ctx.chrome();
     if (payNow && UNPAID.includes(order.status) && !order.paid) { payNow = params.pay = false; pay(); }
@@ -225,7 +231,10 @@ export function mount(params, ctx) {
         icon(f.kind === 'pickup' ? 'bag' : 'pin'),
         h('div', {}, h('p', { class: 'box-title' }, t(f.kind === 'pickup' ? 'app-pickup' : 'app-delivery')),
           f.kind === 'delivery' && h('p', {}, addressText(f.address)),
-          f.kind === 'delivery' && f.phone && h('p', { class: 'hint' }, h('bdi', { dir: 'ltr' }, f.phone)))),
+          f.phone && h('p', { class: 'hint', 'data-testid': 'order-phone' }, h('bdi', { dir: 'ltr' }, f.phone)),
+          f.comment && h('div', { class: 'where-comment' },
+            h('p', { class: 'hint' }, t('app-comment')),
+            h('p', { class: 'comment-text', dir: 'auto', 'data-testid': 'order-comment' }, f.comment)))),
       h('div', { class: 'actions' },
         UNPAID.includes(order.status) && h('button', { type: 'button', class: 'btn btn-ghost', disabled: busy || paying || note === 'paying', 'data-testid': 'order-reopen', onclick: reopen }, t('app-edit-order')),
         FINAL.includes(order.status) && h('button', { type: 'button', class: 'btn btn-primary', disabled: busy, 'data-testid': 'order-reorder', onclick: () => reorder(id, ctx) }, icon('repeat'), t('app-reorder')),

@@ -154,7 +154,7 @@ async fn next_command(state: &ServerState, s: &mut Slot) -> Result<(OrderId, usi
         3 => (
             me,
             SetFulfilment {
-                fulfilment: Fulfilment::Pickup,
+                fulfilment: Fulfilment::pickup(),
             },
         ),
         4 => (me, Checkout { menu: menu() }),

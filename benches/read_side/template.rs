@@ -165,7 +165,7 @@ pub(crate) async fn drive(app: &App, i: usize) -> Result<Unit> {
         quantity: 2,
     };
     app.order_command(&me(), picked_up, more).await?;
-    pay(app, c, picked_up, Fulfilment::Pickup).await?;
+    pay(app, c, picked_up, Fulfilment::pickup()).await?;
     use OrderAction::*;
     let accept = Accept {
         eta_minutes: Some(15),
@@ -177,6 +177,7 @@ pub(crate) async fn drive(app: &App, i: usize) -> Result<Unit> {
     let to_door = Fulfilment::Delivery {
         address: address(),
         phone: Some("+49 30 1234567".into()),
+        comment: None,
     };
     pay(app, c, delivered, to_door).await?;
     let steps = vec![
@@ -189,7 +190,7 @@ pub(crate) async fn drive(app: &App, i: usize) -> Result<Unit> {
     kitchen(app, delivered, steps).await?;
 
     let (rejected, _) = app.create_order(&me(), user, vec![burger()]).await?;
-    let amount = pay(app, c, rejected, Fulfilment::Pickup).await?;
+    let amount = pay(app, c, rejected, Fulfilment::pickup()).await?;
     let reason = "out of dough".to_string();
     let refund = RecordRefund {
         amount,

@@ -196,6 +196,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 التوصيل: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 استلام من المطعم
+staff-order-comment = 💬 التعليق: { $comment }
 staff-order-total = المجموع: { $total }
 staff-paid-provider = 💳 مدفوع عبر مزوّد الدفع
 staff-paid-stars = ⭐ مدفوع بنجوم تيليجرام

@@ -191,6 +191,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Lieferung: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Abholung
+staff-order-comment = 💬 Kommentar: { $comment }
 staff-order-total = Summe: { $total }
 staff-paid-provider = 💳 Bezahlt über den Zahlungsanbieter
 staff-paid-stars = ⭐ Bezahlt mit Telegram Stars

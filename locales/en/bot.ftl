@@ -193,6 +193,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Delivery: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Pickup
+staff-order-comment = 💬 Comment: { $comment }
 staff-order-total = Total: { $total }
 staff-paid-provider = 💳 Paid through the payment provider
 staff-paid-stars = ⭐ Paid in Telegram Stars

@@ -191,6 +191,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Entrega: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Recogida en el local
+staff-order-comment = 💬 Comentario: { $comment }
 staff-order-total = Total: { $total }
 staff-paid-provider = 💳 Pagado a través del proveedor de pagos
 staff-paid-stars = ⭐ Pagado con Telegram Stars

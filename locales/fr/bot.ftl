@@ -193,6 +193,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Livraison : { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 À emporter
+staff-order-comment = 💬 Commentaire : { $comment }
 staff-order-total = Total : { $total }
 staff-paid-provider = 💳 Payé via le prestataire de paiement
 staff-paid-stars = ⭐ Payé en Telegram Stars

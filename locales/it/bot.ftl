@@ -191,6 +191,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Consegna: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Ritiro in negozio
+staff-order-comment = 💬 Commento: { $comment }
 staff-order-total = Totale: { $total }
 staff-paid-provider = 💳 Pagato tramite il fornitore di pagamento
 staff-paid-stars = ⭐ Pagato in Telegram Stars

@@ -193,6 +193,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Dostawa: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Odbiór osobisty
+staff-order-comment = 💬 Komentarz: { $comment }
 staff-order-total = Razem: { $total }
 staff-paid-provider = 💳 Opłacone przez operatora płatności
 staff-paid-stars = ⭐ Opłacone w Telegram Stars

@@ -191,6 +191,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Entrega: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Retirada no local
+staff-order-comment = 💬 Comentário: { $comment }
 staff-order-total = Total: { $total }
 staff-paid-provider = 💳 Pago pelo provedor de pagamento
 staff-paid-stars = ⭐ Pago em Telegram Stars

@@ -189,6 +189,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Доставка: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Самовывоз
+staff-order-comment = 💬 Комментарий: { $comment }
 staff-order-total = Итого: { $total }
 staff-paid-provider = 💳 Оплачено через платёжного провайдера
 staff-paid-stars = ⭐ Оплачено в Telegram Stars

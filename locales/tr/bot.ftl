@@ -179,6 +179,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Teslimat: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Gel-al
+staff-order-comment = 💬 Yorum: { $comment }
 staff-order-total = Toplam: { $total }
 staff-paid-provider = 💳 Ödeme sağlayıcısı üzerinden ödendi
 staff-paid-stars = ⭐ Telegram Stars ile ödendi

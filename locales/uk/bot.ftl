@@ -189,6 +189,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Доставка: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Самовивіз
+staff-order-comment = 💬 Коментар: { $comment }
 staff-order-total = Разом: { $total }
 staff-paid-provider = 💳 Оплачено через платіжного провайдера
 staff-paid-stars = ⭐ Оплачено в Telegram Stars

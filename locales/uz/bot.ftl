@@ -179,6 +179,7 @@ staff-order-note = ✏️ { $note }
 staff-order-delivery = 🛵 Yetkazib berish: { $address }
 staff-order-phone = ☎️ { $phone }
 staff-order-pickup = 🏃 Olib ketish
+staff-order-comment = 💬 Izoh: { $comment }
 staff-order-total = Jami: { $total }
 staff-paid-provider = 💳 To‘lov provayderi orqali to‘langan
 staff-paid-stars = ⭐ Telegram Stars bilan to‘langan

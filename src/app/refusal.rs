@@ -132,7 +132,15 @@ fn order_refusal(e: &OrderError) -> Refusal {
             StatusCode::UNPROCESSABLE_ENTITY,
             "mixed_digital_and_physical",
         ),
-        InvalidFulfilment(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_fulfilment"),
+        InvalidFulfilment(e) => {
+            // Which field, so that a form can mark it.
+            return Refusal::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_fulfilment",
+                message,
+            )
+            .with_details(json!({ "field": e.field() }));
+        }
         WrongPaymentMethod => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_payment_method"),
         NoPaymentRequested => (StatusCode::CONFLICT, "no_payment_requested"),
         PaymentMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "payment_mismatch"),
@@ -173,7 +181,10 @@ fn user_refusal(e: &UserError) -> Refusal {
         UserError::UnsupportedLanguage(_) => {
             (StatusCode::UNPROCESSABLE_ENTITY, "unsupported_language")
         }
-        UserError::InvalidAddress(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_address"),
+        UserError::InvalidAddress(e) => {
+            return Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_address", message)
+                .with_details(json!({ "field": e.field() }));
+        }
         UserError::BadLabel => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_label"),
         UserError::TooManyAddresses { .. } => {
             (StatusCode::UNPROCESSABLE_ENTITY, "too_many_addresses")

@@ -74,11 +74,13 @@ pub enum ErrorCode {
     EmptyCart,
     /// HTTP 422.
     FulfilmentMissing,
-    /// HTTP 422.
+    /// HTTP 422. `details.field` names the field: `street`, `city`,
+    /// `postcode` or `details`.
     InvalidAddress,
     /// HTTP 422.
     InvalidBody,
-    /// HTTP 422.
+    /// HTTP 422. `details.field` names the field: `street`, `city`,
+    /// `postcode`, `details` (of the address), `phone` or `comment`.
     InvalidFulfilment,
     /// HTTP 422.
     InvalidItem,

@@ -89,28 +89,51 @@ impl From<AddressInput> for DomainAddress {
     }
 }
 
-/// How the customer gets the food.
+/// How the customer gets the food, a phone to reach them and a comment to
+/// the restaurant. An empty phone or comment counts as none.
 #[derive(Deserialize, ToSchema, Debug, Clone)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FulfilmentInput {
     Delivery {
         address: AddressInput,
+        /// 5 to 20 digits, optionally with `+`, spaces, dashes or brackets.
         #[serde(default)]
+        #[schema(max_length = 40)]
         phone: Option<String>,
+        /// The customer's words to the restaurant ("ring twice, no cutlery");
+        /// line breaks and tabs allowed, no other control characters.
+        #[serde(default)]
+        #[schema(max_length = 500)]
+        comment: Option<String>,
     },
-    // A struct variant, so that unknown fields are refused here too (serde
-    // ignores them after the tag of a unit variant).
-    Pickup {},
+    Pickup {
+        /// 5 to 20 digits, optionally with `+`, spaces, dashes or brackets.
+        #[serde(default)]
+        #[schema(max_length = 40)]
+        phone: Option<String>,
+        /// The customer's words to the restaurant; line breaks and tabs
+        /// allowed, no other control characters.
+        #[serde(default)]
+        #[schema(max_length = 500)]
+        comment: Option<String>,
+    },
 }
 
 impl From<FulfilmentInput> for DomainFulfilment {
     fn from(f: FulfilmentInput) -> Self {
         match f {
-            FulfilmentInput::Delivery { address, phone } => DomainFulfilment::Delivery {
+            FulfilmentInput::Delivery {
+                address,
+                phone,
+                comment,
+            } => DomainFulfilment::Delivery {
                 address: address.into(),
                 phone,
+                comment,
             },
-            FulfilmentInput::Pickup {} => DomainFulfilment::Pickup,
+            FulfilmentInput::Pickup { phone, comment } => {
+                DomainFulfilment::Pickup { phone, comment }
+            }
         }
     }
 }

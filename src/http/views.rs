@@ -56,26 +56,44 @@ impl From<&DomainAddress> for Address {
     }
 }
 
-/// How the customer gets the food.
+/// How the customer gets the food, the phone they left and their comment to
+/// the restaurant (null when none).
 #[derive(Serialize, ToSchema, Debug, Clone)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fulfilment {
     Delivery {
         address: Address,
-        #[schema(required = true)]
+        #[schema(required = true, max_length = 40)]
         phone: Option<String>,
+        /// As typed, trimmed; line breaks kept.
+        #[schema(required = true, max_length = 500)]
+        comment: Option<String>,
     },
-    Pickup,
+    Pickup {
+        #[schema(required = true, max_length = 40)]
+        phone: Option<String>,
+        /// As typed, trimmed; line breaks kept.
+        #[schema(required = true, max_length = 500)]
+        comment: Option<String>,
+    },
 }
 
 impl From<&DomainFulfilment> for Fulfilment {
     fn from(f: &DomainFulfilment) -> Self {
         match f {
-            DomainFulfilment::Delivery { address, phone } => Fulfilment::Delivery {
+            DomainFulfilment::Delivery {
+                address,
+                phone,
+                comment,
+            } => Fulfilment::Delivery {
                 address: address.into(),
                 phone: phone.clone(),
+                comment: comment.clone(),
             },
-            DomainFulfilment::Pickup => Fulfilment::Pickup,
+            DomainFulfilment::Pickup { phone, comment } => Fulfilment::Pickup {
+                phone: phone.clone(),
+                comment: comment.clone(),
+            },
         }
     }
 }

@@ -290,9 +290,10 @@ impl<'a> Kitchen<'a> {
                     details: None,
                 },
                 phone: None,
+                comment: None,
             }
         } else {
-            Fulfilment::Pickup
+            Fulfilment::pickup()
         };
         self.run(
             customer,

@@ -33,6 +33,11 @@ async fn customer_text_comes_back_as_the_string_it_was_typed_as(store: Store) {
         .collect();
     let typed: Vec<Value> = AWKWARD.iter().map(|n| json!(n)).collect();
     assert_eq!(notes, typed.iter().collect::<Vec<_>>(), "{shown}");
+    assert_eq!(shown["fulfilment"]["comment"], AWKWARD[4], "{shown}");
+    assert_eq!(
+        shown["fulfilment"]["address"]["city"], AWKWARD[2],
+        "{shown}"
+    );
     for step in shown["timeline"].as_array().unwrap() {
         let at = step["at"].as_str().unwrap();
         assert!(
@@ -71,7 +76,7 @@ async fn session(app: &TestApp) -> Vec<(String, StatusCode, Value)> {
         assert_eq!(s, StatusCode::OK, "{b}");
         ask(format!("POST items {i}"), s, b);
     }
-    let delivery = json!({ "kind": "delivery", "phone": "+49 30 1234567", "address": {
+    let delivery = json!({ "kind": "delivery", "phone": "+49 30 1234567", "comment": AWKWARD[4], "address": {
         "street": AWKWARD[1], "city": AWKWARD[2], "postcode": AWKWARD[0], "details": AWKWARD[3],
     }});
     let path = format!("/api/v1/orders/{order}/fulfilment");

@@ -477,7 +477,7 @@ pub async fn invoice(
         )))
     };
     let pickup = OrderAction::SetFulfilment {
-        fulfilment: Fulfilment::Pickup,
+        fulfilment: Fulfilment::pickup(),
     };
     a.order_command(&me(), order, pickup).await.unwrap();
     a.order_command(

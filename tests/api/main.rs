@@ -22,6 +22,7 @@ mod concurrency;
 mod contract;
 mod demo_console;
 mod failures;
+mod fulfilment;
 mod hours;
 mod idempotency;
 mod languages;

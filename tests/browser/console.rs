@@ -1,11 +1,18 @@
 //! The offline demo's console in Chromium: an order placed in the Mini App's
-//! frame, paid with the test payment form, and taken to "picked up" by
-//! pressing the staff chat's buttons, while the app's open order screen and
-//! the customer's chat with the bot follow it live.
+//! frame (pickup, with a phone and a comment for the restaurant), paid with
+//! the test payment form, and taken to "picked up" by pressing the staff
+//! chat's buttons, while the app's open order screen and the customer's chat
+//! with the bot follow it live. Photographed on a laptop's screen along the
+//! way; the one mid-order is the README's picture of the console
+//! (`docs/demo-console.png`).
 
 use crate::harness::{Harness, Screen};
 use foodbot::i18n::{t, t_args, Lang};
 use serde_json::Value;
+
+/// What the customer leaves at checkout.
+const PHONE: &str = "+49 30 5550199";
+const COMMENT: &str = "Extra napkins, please";
 
 /// The app's document inside the console's phone frame.
 const FRAME: &str = "document.querySelector('[data-testid=app-frame]').contentDocument";
@@ -24,6 +31,30 @@ async fn click_in_app(screen: &Screen, selector: &str) {
     let sel = serde_json::to_string(selector).unwrap();
     screen
         .run(&format!("{FRAME}.querySelector({sel}).click()"))
+        .await;
+}
+
+/// Types `text` into a field of the app, as typing would (an `input` event).
+async fn fill_in_app(screen: &Screen, selector: &str, text: &str) {
+    screen.wait_until(&shown_in_app(selector)).await;
+    let (sel, text) = (
+        serde_json::to_string(selector).unwrap(),
+        serde_json::to_string(text).unwrap(),
+    );
+    screen
+        .run(&format!(
+            "(e => {{ e.value = {text}; e.dispatchEvent(new Event('input', {{ bubbles: true }})); }})({FRAME}.querySelector({sel}))"
+        ))
+        .await;
+}
+
+/// Waits until the customer's chat with the bot shows a message reading `text`.
+async fn bot_said(screen: &Screen, text: &str) {
+    let text = serde_json::to_string(text).unwrap();
+    screen
+        .wait_until(&format!(
+            "[...document.querySelectorAll('[data-testid=chat-bot] [data-testid=chat-text]')].some(e => e.textContent === {text})"
+        ))
         .await;
 }
 
@@ -46,7 +77,8 @@ async fn an_order_is_placed_paid_and_picked_up_by_clicking_in_the_demo_console()
         c.notify_poll_ms = 200;
     })
     .await;
-    let screen = h.open_desktop("/", 1600, 1000).await;
+    // A laptop's screen: the three columns side by side.
+    let screen = h.open_desktop("/", 1280, 800).await;
     let en = Lang::En;
 
     // The Mini App in its frame, logged in by the console.
@@ -61,7 +93,7 @@ async fn an_order_is_placed_paid_and_picked_up_by_clicking_in_the_demo_console()
         .await;
     screen.screenshot("start").await;
 
-    // A margherita, the cart, pickup, the order placed.
+    // A margherita, the cart, pickup with a phone and a comment, the order placed.
     click_in_app(&screen, "[data-testid=menu-item-add-margherita]").await;
     click_in_app(&screen, "[data-testid=item-add]").await;
     click_in_app(&screen, "[data-testid=main-button]").await;
@@ -73,6 +105,8 @@ async fn an_order_is_placed_paid_and_picked_up_by_clicking_in_the_demo_console()
         .wait_until(&shown_in_app("[data-testid=screen-checkout]"))
         .await;
     click_in_app(&screen, "[data-testid=fulfilment-pickup]").await;
+    fill_in_app(&screen, "[data-testid=address-phone]", PHONE).await;
+    fill_in_app(&screen, "[data-testid=checkout-comment]", COMMENT).await;
     click_in_app(&screen, "[data-testid=main-button]").await;
     screen
         .wait_until(&shown_in_app("[data-testid=order-short-id]"))
@@ -107,6 +141,13 @@ async fn an_order_is_placed_paid_and_picked_up_by_clicking_in_the_demo_console()
         .await;
 
     // The staff chat: the post's buttons, pressed as the demo's member of staff.
+    // The post shows the customer's phone and comment.
+    let post_says = |what: &str| {
+        let what = serde_json::to_string(what).unwrap();
+        format!("[...document.querySelectorAll('[data-testid=chat-staff] [data-testid=chat-text]')].some(e => e.textContent.includes({what}))")
+    };
+    screen.wait_until(&post_says(COMMENT)).await;
+    screen.wait_until(&post_says(PHONE)).await;
     let accept = t_args(en, "staff-accept", &[("eta", 30u32.into())]);
     screen.click(&button("chat-staff", &accept)).await;
     screen
@@ -114,6 +155,45 @@ async fn an_order_is_placed_paid_and_picked_up_by_clicking_in_the_demo_console()
             "[data-testid=timeline-entry][data-status=accepted]",
         ))
         .await;
+    // Mid-order: the app's live timeline, the customer told in the chat, the
+    // kitchen's next buttons under the edited post.
+    screen
+        .wait_for(&button("chat-staff", &t(en, "staff-preparing")))
+        .await;
+    bot_said(
+        &screen,
+        &t_args(
+            en,
+            "notify-order-accepted",
+            &[
+                ("short_id", short.trim_start_matches('#').into()),
+                ("eta", 30u32.into()),
+            ],
+        ),
+    )
+    .await;
+    // Nothing passing over what is shown: the bot's answer to the press is
+    // put away as a click on it does (if it is still there), and the app's
+    // last toast as the app's own screenshots do.
+    screen
+        .run("document.querySelector('[data-testid=chat-staff] [data-testid=chat-notice]').click()")
+        .await;
+    screen
+        .wait_until(
+            "document.querySelector('[data-testid=chat-staff] [data-testid=chat-notice]').hidden",
+        )
+        .await;
+    screen
+        .run(&format!(
+            "{FRAME}.getElementById('toast').classList.remove('show')"
+        ))
+        .await;
+    screen
+        .wait_until(&format!(
+            "{FRAME}.defaultView.getComputedStyle({FRAME}.getElementById('toast')).opacity === '0'"
+        ))
+        .await;
+    screen.screenshot_view("mid-order").await;
     screen
         .click(&button("chat-staff", &t(en, "staff-ready")))
         .await;
@@ -148,12 +228,7 @@ async fn an_order_is_placed_paid_and_picked_up_by_clicking_in_the_demo_console()
         "notify-order-ready",
         &[("short_id", short.trim_start_matches('#').into())],
     );
-    let ready = serde_json::to_string(&ready).unwrap();
-    screen
-        .wait_until(&format!(
-            "[...document.querySelectorAll('[data-testid=chat-bot] [data-testid=chat-text]')].some(e => e.textContent === {ready})"
-        ))
-        .await;
+    bot_said(&screen, &ready).await;
     screen.screenshot("picked-up").await;
 
     // Nothing went wrong in the console or in the app's frame.

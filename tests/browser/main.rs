@@ -20,6 +20,7 @@ mod orders;
 
 mod console;
 mod deep_links;
+mod pickup;
 mod reorder;
 mod rtl_dark;
 mod screenshots;

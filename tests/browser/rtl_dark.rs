@@ -1,6 +1,7 @@
 //! Right to left and dark: an Arabic-speaking customer in Telegram's dark
 //! theme gets a mirrored page, the Arabic catalog's texts, prices written
-//! as Arabic writes them, and the theme's colours.
+//! as Arabic writes them, and the theme's colours, in the item sheet too
+//! (whose head stays clear of what scrolls under it).
 
 use crate::harness::{Harness, Open};
 use crate::opening::Theme;
@@ -15,6 +16,25 @@ fn catalog(code: &str, id: &str) -> String {
         .unwrap_or_else(|| panic!("{id} is not in {path}"))
         .trim()
         .to_string()
+}
+
+/// The relative luminance of an sRGB colour (WCAG 2).
+fn luminance([r, g, b]: [u8; 3]) -> f64 {
+    let lin = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// The WCAG contrast ratio of two colours.
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (a, b) = (luminance(a), luminance(b));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
 }
 
 /// `#rrggbb` as CSS computes it: `rgb(r, g, b)`.
@@ -113,6 +133,61 @@ async fn an_arabic_customer_in_the_dark_theme_gets_a_mirrored_dark_page_in_arabi
     // Telegram is asked to paint around the page in the same colour.
     let asked = s.calls_to("setBackgroundColor").await;
     assert_eq!(asked[0]["args"][0], "secondary_bg_color", "{asked:?}");
+
+    // The item sheet: an optional group's badge is drawn from the theme's
+    // text colours, not its separator colour (black here): lighter than the
+    // sheet, and readable.
+    s.click("[data-testid=menu-item-open-margherita]").await;
+    s.wait_for("[data-testid=screen-item]").await;
+    s.settle().await;
+    // The colours as painted: the sheet, and the badge over it.
+    let painted: Vec<[u8; 3]> = s
+        .eval(
+            "(() => {
+               const paint = (...colours) => { const x = document.createElement('canvas').getContext('2d');
+                 for (const c of colours) { x.fillStyle = c; x.fillRect(0, 0, 1, 1); }
+                 return [...x.getImageData(0, 0, 1, 1).data].slice(0, 3); };
+               const sheet = getComputedStyle(document.querySelector('.sheet')).backgroundColor;
+               const badge = getComputedStyle(document.querySelector('[data-testid=option-group-extra-toppings] .badge'));
+               return [paint(sheet), paint(sheet, badge.backgroundColor), paint(sheet, badge.color)];
+             })()",
+        )
+        .await;
+    let [sheet, badge, text] = [painted[0], painted[1], painted[2]];
+    assert_eq!(sheet, [0x21, 0x21, 0x21], "the theme's section colour");
+    assert!(
+        luminance(badge) > luminance(sheet),
+        "the badge {badge:?} stands out light on the sheet {sheet:?}"
+    );
+    assert!(
+        contrast(text, badge) >= 4.5,
+        "badge text {text:?} on {badge:?}: {}",
+        contrast(text, badge)
+    );
+
+    // Scrolled, the description and the choices pass under the sheet's head,
+    // never under its close button.
+    let scrolled: f64 = s
+        .eval("(b => { b.scrollTop = b.scrollHeight; return b.scrollTop; })(document.querySelector('.sheet-body'))")
+        .await;
+    assert!(scrolled > 0.0, "the sheet scrolls");
+    let (body_top, close_bottom, on_top): (f64, f64, bool) = s
+        .eval(
+            "(() => {
+               const close = document.querySelector('[data-testid=item-sheet-close]').getBoundingClientRect();
+               const body = document.querySelector('.sheet-body').getBoundingClientRect();
+               const hit = document.elementFromPoint((close.left + close.right) / 2, (close.top + close.bottom) / 2);
+               return [body.top, close.bottom, !!hit?.closest('[data-testid=item-sheet-close]')];
+             })()",
+        )
+        .await;
+    assert!(
+        body_top >= close_bottom - 0.5,
+        "what scrolls starts at {body_top}, below the close button's {close_bottom}"
+    );
+    assert!(on_top, "the close button is what a tap on it reaches");
+    s.click("[data-testid=item-sheet-close]").await;
+    s.wait_gone("[data-testid=screen-item]").await;
 
     // The same page in the light theme and English is neither.
     let light = h.open(&Open::user(7_407)).await;

@@ -80,14 +80,30 @@ async fn tour(h: &Harness, variant: &str, how: Open) {
         .await;
     s.click("[data-testid=address-save]").await;
     s.type_into("[data-testid=address-label]", "Home").await;
+    s.type_into("[data-testid=checkout-comment]", "Ring twice, please")
+        .await;
     shot(&s, "checkout", variant).await;
 
     // A phone the server refuses: the address is saved by then, and the
     // screen shows it chosen instead of a form that would no longer count.
+    // The phone field says what is wrong and has the focus.
     s.fill("[data-testid=address-phone]", "call me").await;
     s.press_main_button().await;
-    s.wait_for("[data-testid=checkout-error]").await;
+    s.wait_for("[data-testid=address-phone][aria-invalid=true]")
+        .await;
     s.wait_for("[data-testid^=saved-address-]:checked").await;
+    let (said, focused, described): (String, bool, bool) = s
+        .eval(
+            "(i => { const e = document.getElementById(i.getAttribute('aria-describedby'));
+                     return [e.hidden ? '' : e.textContent, document.activeElement === i,
+                             e.dataset.testid === 'address-phone-error']; })
+             (document.querySelector('[data-testid=address-phone]'))",
+        )
+        .await;
+    assert!(
+        !said.is_empty() && focused && described,
+        "{said:?} {focused} {described}"
+    );
     assert!(s
         .page
         .find_element("[data-testid=address-street]")
@@ -104,6 +120,10 @@ async fn tour(h: &Harness, variant: &str, how: Open) {
     assert!(s.close_invoice("cancelled").await);
     s.wait_for("[data-testid=order-pay-note].pay-note-cancelled")
         .await;
+    assert_eq!(
+        s.text("[data-testid=order-comment]").await,
+        "Ring twice, please"
+    );
     shot(&s, "order", variant).await;
 
     s.press_back_button().await;

@@ -1,7 +1,8 @@
 //! A whole order in the Mini App, from the menu to the door: a burger with a
 //! required choice and a capped one, a note, the cart, checkout to a new
-//! address, the invoice opened with the link the server made, the payment
-//! arriving as Telegram sends it, and staff moving the order in their chat
+//! address with a phone and a comment for the restaurant, the invoice opened
+//! with the link the server made, the payment arriving as Telegram sends it,
+//! and staff moving the order in their chat (whose post shows the comment)
 //! while the customer's screen follows live.
 
 use crate::bot_helpers::{button_labelled, deliver, press, shown, status_name};
@@ -16,6 +17,8 @@ use secrecy::SecretString;
 const PROVIDER_TOKEN: &str = "284685063:TEST:provider-token-for-tests";
 const STAFF_CHAT: i64 = -1_002_346;
 const CUSTOMER: i64 = 7_401;
+/// Typed at checkout; text that would be markup if the post were parsed as such.
+const COMMENT: &str = "Ring twice <b>please</b> & *no* cutlery";
 
 /// The staff chat's post of the order `short`, once its first line shows `status`.
 async fn post_showing(app: &TestApp, short: &str, status: &str) -> ShownMessage {
@@ -29,6 +32,24 @@ async fn post_showing(app: &TestApp, short: &str, status: &str) -> ShownMessage 
     };
     app.bot_api.wait_for(|_| find().is_some()).await;
     find().unwrap()
+}
+
+/// The order `short` as `GET /orders/{id}` shows it to the customer.
+async fn order_shown(h: &Harness, short: &str) -> serde_json::Value {
+    let (status, orders) = h.app.get("/api/v1/orders", CUSTOMER).await;
+    assert_eq!(status, StatusCode::OK, "{orders}");
+    let id = orders["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["short_id"] == short)
+        .unwrap_or_else(|| panic!("no order {short} in {orders}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, order) = h.app.get(&format!("/api/v1/orders/{id}"), CUSTOMER).await;
+    assert_eq!(status, StatusCode::OK, "{order}");
+    order
 }
 
 /// Whether Telegram's back button is shown.
@@ -192,6 +213,7 @@ async fn a_whole_order_goes_from_the_menu_to_delivered_and_the_screen_follows_it
     s.type_into("[data-testid=address-postcode]", "10119").await;
     s.type_into("[data-testid=address-phone]", "+49 30 1234567")
         .await;
+    s.type_into("[data-testid=checkout-comment]", COMMENT).await;
     assert_eq!(s.text("[data-testid=checkout-total]").await, "€17.19");
     main_button_reads(&s, "Pay €17.19").await;
 
@@ -231,6 +253,12 @@ async fn a_whole_order_goes_from_the_menu_to_delivered_and_the_screen_follows_it
         .text("[data-testid=screen-order]")
         .await
         .contains("Torstraße 1"));
+    assert_eq!(s.text("[data-testid=order-comment]").await, COMMENT);
+    assert_eq!(s.text("[data-testid=order-phone]").await, "+49 30 1234567");
+    assert_eq!(
+        order_shown(&h, &short).await["fulfilment"]["comment"],
+        COMMENT
+    );
 
     // Telegram asks the bot before charging; the answer is yes.
     let query = update_pre_checkout(CUSTOMER, &payload, "EUR", charged);
@@ -288,6 +316,33 @@ async fn a_whole_order_goes_from_the_menu_to_delivered_and_the_screen_follows_it
     // Staff move the order in their chat; each step reaches the screen by
     // itself, one more timeline entry each time.
     let mut post = post_showing(&h.app, &short, "paid").await;
+    // The post shows the phone and the comment as typed, as plain text.
+    for line in [
+        t_args(
+            Lang::En,
+            "staff-order-phone",
+            &[("phone", "+49 30 1234567".into())],
+        ),
+        t_args(
+            Lang::En,
+            "staff-order-comment",
+            &[("comment", COMMENT.into())],
+        ),
+    ] {
+        assert!(
+            shown(&post).contains(&line),
+            "{line:?} not in {}",
+            shown(&post)
+        );
+    }
+    let posted = h
+        .app
+        .bot_api
+        .calls_to("sendMessage")
+        .into_iter()
+        .find(|c| c.body["chat_id"] == STAFF_CHAT)
+        .expect("the post");
+    assert!(posted.body.get("parse_mode").is_none(), "{:?}", posted.body);
     let steps = [
         (
             t_args(Lang::En, "staff-accept", &[("eta", 30u32.into())]),

@@ -2,7 +2,7 @@
 //! needs from outside (the menu as it is now) is put in by the application layer.
 
 use crate::actor::Actor;
-use crate::address::Address;
+use crate::address::{normalize_comment, optional_phone, Address, AddressError};
 use crate::catalog::{Catalog, LineRequest};
 use crate::ids::{LineId, OrderId};
 use crate::money::Money;
@@ -17,7 +17,14 @@ pub struct OrderCommand {
     pub action: OrderAction,
 }
 
-/// How the customer gets the food.
+/// How the customer gets the food, with how to reach them and what they want
+/// the restaurant to know.
+///
+/// `phone` and `comment` are optional everywhere. Both came after the first
+/// stored events (`{"kind": "pickup"}`, a delivery without `comment`), which
+/// read as having none; the fields that came later are left out of the JSON
+/// when empty, so that a fulfilment without them is stored (and fingerprinted
+/// for idempotency) exactly as before.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fulfilment {
@@ -25,8 +32,66 @@ pub enum Fulfilment {
         address: Address,
         #[serde(default)]
         phone: Option<String>,
+        /// The customer's words to the restaurant ("ring twice, no cutlery").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
     },
-    Pickup,
+    Pickup {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phone: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+}
+
+impl Fulfilment {
+    /// Pickup with no phone and no comment.
+    pub fn pickup() -> Fulfilment {
+        Fulfilment::Pickup {
+            phone: None,
+            comment: None,
+        }
+    }
+
+    /// The phone the customer left, if any.
+    pub fn phone(&self) -> Option<&str> {
+        match self {
+            Fulfilment::Delivery { phone, .. } | Fulfilment::Pickup { phone, .. } => {
+                phone.as_deref()
+            }
+        }
+    }
+
+    /// The customer's comment to the restaurant, if any.
+    pub fn comment(&self) -> Option<&str> {
+        match self {
+            Fulfilment::Delivery { comment, .. } | Fulfilment::Pickup { comment, .. } => {
+                comment.as_deref()
+            }
+        }
+    }
+
+    /// The same choice trimmed and checked: the address complete, the phone a
+    /// phone number, the comment at most
+    /// [`MAX_COMMENT_CHARS`](crate::address::MAX_COMMENT_CHARS) characters;
+    /// an empty phone or comment is none.
+    pub fn normalized(&self) -> Result<Fulfilment, AddressError> {
+        Ok(match self {
+            Fulfilment::Delivery {
+                address,
+                phone,
+                comment,
+            } => Fulfilment::Delivery {
+                address: address.normalized()?,
+                phone: optional_phone(phone.as_deref())?,
+                comment: normalize_comment(comment.as_deref())?,
+            },
+            Fulfilment::Pickup { phone, comment } => Fulfilment::Pickup {
+                phone: optional_phone(phone.as_deref())?,
+                comment: normalize_comment(comment.as_deref())?,
+            },
+        })
+    }
 }
 
 /// Food is paid with a payment provider in a real currency; Telegram Stars (XTR)

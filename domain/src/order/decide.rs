@@ -6,7 +6,6 @@ use super::{
 };
 use super::{Fulfilment, PaymentMethod, PaymentRequest, RefundState};
 use crate::actor::Actor;
-use crate::address::normalize_phone;
 use crate::catalog::{Catalog, LineRequest};
 use crate::money::{Money, STARS};
 use chrono::{DateTime, Utc};
@@ -164,16 +163,7 @@ impl Order {
             }
             OrderAction::SetFulfilment { fulfilment } => {
                 self.require(&[Cart], "change delivery of")?;
-                let fulfilment = match fulfilment {
-                    Fulfilment::Pickup => Fulfilment::Pickup,
-                    Fulfilment::Delivery { address, phone } => Fulfilment::Delivery {
-                        address: address.normalized()?,
-                        phone: match phone.as_deref().map(str::trim) {
-                            None | Some("") => None,
-                            Some(p) => Some(normalize_phone(p)?),
-                        },
-                    },
-                };
+                let fulfilment = fulfilment.normalized()?;
                 if self.fulfilment.as_ref() != Some(&fulfilment) {
                     d.emit(OrderEvent::FulfilmentChosen { fulfilment, at });
                 }
@@ -374,7 +364,7 @@ impl Order {
             }
             OrderAction::MarkPickedUp => {
                 self.require(&[Ready], "hand over")?;
-                if !matches!(self.fulfilment, Some(Fulfilment::Pickup)) {
+                if !matches!(self.fulfilment, Some(Fulfilment::Pickup { .. })) {
                     return Err(OrderError::NotForPickup);
                 }
                 d.emit(OrderEvent::OrderPickedUp { by: actor, at });

@@ -42,7 +42,7 @@ pub enum OrderError {
     MixedDigitalAndPhysical,
     #[error("choose delivery or pickup first")]
     FulfilmentMissing,
-    #[error("invalid delivery details: {0}")]
+    #[error("invalid fulfilment details: {0}")]
     InvalidFulfilment(#[from] AddressError),
     #[error("this payment method does not fit the order's currency")]
     WrongPaymentMethod,

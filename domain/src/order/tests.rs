@@ -70,6 +70,7 @@ fn delivery() -> Fulfilment {
             details: None,
         },
         phone: None,
+        comment: None,
     }
 }
 
@@ -309,7 +310,7 @@ fn checkout_refuses_items_that_became_unavailable() {
     let events = with(
         cart_with_cola(),
         vec![OrderEvent::FulfilmentChosen {
-            fulfilment: Fulfilment::Pickup,
+            fulfilment: Fulfilment::pickup(),
             at: now(),
         }],
     );
@@ -346,7 +347,7 @@ fn checkout_outside_the_opening_hours_is_refused_with_the_next_opening() {
     let pickup = with(
         cart_with_cola(),
         vec![OrderEvent::FulfilmentChosen {
-            fulfilment: Fulfilment::Pickup,
+            fulfilment: Fulfilment::pickup(),
             at: now(),
         }],
     );
@@ -371,7 +372,7 @@ fn checkout_outside_the_opening_hours_is_refused_with_the_next_opening() {
 #[test]
 fn a_checked_out_order_cannot_be_edited() {
     Given::with(())
-        .given(checked_out(Fulfilment::Pickup))
+        .given(checked_out(Fulfilment::pickup()))
         .when(alice(OrderAction::AddItem {
             menu: menu(),
             item: cola(1),
@@ -385,7 +386,7 @@ fn a_checked_out_order_cannot_be_edited() {
 #[test]
 fn stars_cannot_pay_for_food_priced_in_euros() {
     Given::with(())
-        .given(checked_out(Fulfilment::Pickup))
+        .given(checked_out(Fulfilment::pickup()))
         .when(alice(OrderAction::RequestPayment {
             method: PaymentMethod::Stars,
             invoice_payload: "x".into(),
@@ -396,7 +397,7 @@ fn stars_cannot_pay_for_food_priced_in_euros() {
 #[test]
 fn a_payment_of_the_wrong_amount_is_refused() {
     Given::with(())
-        .given(awaiting_payment(Fulfilment::Pickup))
+        .given(awaiting_payment(Fulfilment::pickup()))
         .when(cmd(
             Actor::System,
             OrderAction::RecordPayment {
@@ -412,7 +413,7 @@ fn a_payment_of_the_wrong_amount_is_refused() {
 #[test]
 fn the_same_payment_reported_twice_has_one_effect() {
     Given::with(())
-        .given(paid(Fulfilment::Pickup))
+        .given(paid(Fulfilment::pickup()))
         .when(cmd(
             Actor::System,
             OrderAction::RecordPayment {
@@ -425,7 +426,7 @@ fn the_same_payment_reported_twice_has_one_effect() {
 #[test]
 fn a_payment_after_cancellation_is_recorded_and_refunded() {
     let events = with(
-        awaiting_payment(Fulfilment::Pickup),
+        awaiting_payment(Fulfilment::pickup()),
         vec![OrderEvent::OrderCancelled {
             by: Actor::Customer(ALICE),
             reason: None,
@@ -449,7 +450,7 @@ fn a_payment_after_cancellation_is_recorded_and_refunded() {
 #[test]
 fn customers_cannot_accept_their_own_orders() {
     Given::with(())
-        .given(paid(Fulfilment::Pickup))
+        .given(paid(Fulfilment::pickup()))
         .when(alice(OrderAction::Accept {
             eta_minutes: Some(20),
         }))
@@ -459,7 +460,7 @@ fn customers_cannot_accept_their_own_orders() {
 #[test]
 fn staff_rejection_of_a_paid_order_requests_a_refund() {
     Given::with(())
-        .given(paid(Fulfilment::Pickup))
+        .given(paid(Fulfilment::pickup()))
         .when(cmd(
             STAFF,
             OrderAction::Reject {
@@ -505,7 +506,7 @@ fn a_delivery_goes_through_every_kitchen_step() {
 #[test]
 fn a_pickup_order_is_never_out_for_delivery() {
     let events = with(
-        paid(Fulfilment::Pickup),
+        paid(Fulfilment::pickup()),
         vec![
             OrderEvent::OrderAccepted {
                 by: STAFF,
@@ -528,7 +529,7 @@ fn a_pickup_order_is_never_out_for_delivery() {
 #[test]
 fn customers_cannot_cancel_after_acceptance() {
     let events = with(
-        paid(Fulfilment::Pickup),
+        paid(Fulfilment::pickup()),
         vec![OrderEvent::OrderAccepted {
             by: STAFF,
             eta_minutes: None,
@@ -548,7 +549,7 @@ fn customers_cannot_cancel_after_acceptance() {
 #[test]
 fn staff_cancellation_needs_a_reason_and_refunds_a_paid_order() {
     let events = with(
-        paid(Fulfilment::Pickup),
+        paid(Fulfilment::pickup()),
         vec![OrderEvent::OrderAccepted {
             by: STAFF,
             eta_minutes: None,
@@ -585,7 +586,7 @@ fn staff_cancellation_needs_a_reason_and_refunds_a_paid_order() {
 #[test]
 fn a_refund_must_match_the_requested_amount_and_completes_once() {
     let events = with(
-        paid(Fulfilment::Pickup),
+        paid(Fulfilment::pickup()),
         vec![OrderEvent::RefundRequested {
             amount: eur(600),
             reason: "x".into(),
@@ -733,7 +734,7 @@ mod properties {
             (0u8..3, any::<bool>()).prop_map(|(who, d)| (
                 who,
                 OrderAction::SetFulfilment {
-                    fulfilment: if d { delivery() } else { Fulfilment::Pickup }
+                    fulfilment: if d { delivery() } else { Fulfilment::pickup() }
                 }
             )),
             (0u8..3).prop_map({
@@ -902,7 +903,7 @@ fn an_order_mixing_digital_items_and_food_is_refused_at_checkout() {
             items: vec![gift_card(1), cola(1)],
         }),
         alice(OrderAction::SetFulfilment {
-            fulfilment: Fulfilment::Pickup,
+            fulfilment: Fulfilment::pickup(),
         }),
     ]);
     Given::with(())
@@ -937,7 +938,7 @@ fn a_reopened_stars_checkout_goes_on_in_the_menus_currency() {
 #[test]
 fn every_checkout_is_counted() {
     let mut order = Order::default();
-    for e in checked_out(Fulfilment::Pickup) {
+    for e in checked_out(Fulfilment::pickup()) {
         order.apply(e);
     }
     assert_eq!(order.checkouts, 1);
@@ -966,7 +967,7 @@ fn a_cart_cannot_be_invoiced_before_checkout() {
 #[test]
 fn a_paid_order_cannot_be_invoiced_again() {
     Given::with(())
-        .given(paid(Fulfilment::Pickup))
+        .given(paid(Fulfilment::pickup()))
         .when(alice(OrderAction::RequestPayment {
             method: PaymentMethod::Provider,
             invoice_payload: "inv-1".into(),
@@ -977,14 +978,14 @@ fn a_paid_order_cannot_be_invoiced_again() {
 #[test]
 fn the_same_invoice_asked_for_again_stands_as_it_is() {
     Given::with(())
-        .given(awaiting_payment(Fulfilment::Pickup))
+        .given(awaiting_payment(Fulfilment::pickup()))
         .when(alice(OrderAction::RequestPayment {
             method: PaymentMethod::Provider,
             invoice_payload: "inv-1".into(),
         }))
         .then_expect_events(vec![]);
     // Another payload (another checkout's) is a new invoice.
-    let events = awaiting_payment(Fulfilment::Pickup);
+    let events = awaiting_payment(Fulfilment::pickup());
     let amount = total_of(&events);
     Given::with(())
         .given(events)
@@ -999,3 +1000,5 @@ fn the_same_invoice_asked_for_again_stands_as_it_is() {
             at: now(),
         }]);
 }
+
+mod fulfilment;

@@ -139,7 +139,7 @@ pub(super) async fn apply(tx: &mut Tx<'_>, events: &[&Envelope]) -> sqlx::Result
             OrderEvent::FulfilmentChosen { fulfilment, .. } => {
                 row.fulfilment = Some(match fulfilment {
                     Fulfilment::Delivery { .. } => "delivery".into(),
-                    Fulfilment::Pickup => "pickup".into(),
+                    Fulfilment::Pickup { .. } => "pickup".into(),
                 })
             }
             OrderEvent::CheckedOut {

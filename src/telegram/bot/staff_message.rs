@@ -102,6 +102,18 @@ fn line_text(menu: &Catalog, lang: Lang, line: &crate::app::StaffLine) -> String
     text
 }
 
+/// The customer's comment as the post shows it. The post is plain text (no
+/// parse mode), so nothing the customer typed is read as markup; the lines
+/// after the first are indented under it, so that a comment cannot pass for
+/// a line of the post itself ("Total: …").
+fn comment_text(comment: &str) -> String {
+    comment
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n   ")
+}
+
 /// The order's message text in `lang`.
 pub fn text(menu: &Catalog, lang: Lang, v: &StaffOrderView) -> String {
     let mut out = vec![tr(
@@ -123,7 +135,7 @@ pub fn text(menu: &Catalog, lang: Lang, v: &StaffOrderView) -> String {
     }
     out.push(String::new());
     match &v.fulfilment {
-        Some(Fulfilment::Delivery { address, phone }) => {
+        Some(Fulfilment::Delivery { address, .. }) => {
             let mut parts = vec![address.street.clone()];
             let city = match &address.postcode {
                 Some(pc) if !pc.is_empty() => format!("{pc} {}", address.city),
@@ -138,15 +150,18 @@ pub fn text(menu: &Catalog, lang: Lang, v: &StaffOrderView) -> String {
                 "staff-order-delivery",
                 &[("address", parts.join(", ").into())],
             ));
-            if let Some(p) = phone {
-                out.push(tr(
-                    lang,
-                    "staff-order-phone",
-                    &[("phone", p.as_str().into())],
-                ));
-            }
         }
-        Some(Fulfilment::Pickup) | None => out.push(tr(lang, "staff-order-pickup", &[])),
+        Some(Fulfilment::Pickup { .. }) | None => out.push(tr(lang, "staff-order-pickup", &[])),
+    }
+    if let Some(phone) = v.fulfilment.as_ref().and_then(Fulfilment::phone) {
+        out.push(tr(lang, "staff-order-phone", &[("phone", phone.into())]));
+    }
+    if let Some(comment) = v.fulfilment.as_ref().and_then(Fulfilment::comment) {
+        out.push(tr(
+            lang,
+            "staff-order-comment",
+            &[("comment", comment_text(comment).into())],
+        ));
     }
     if let Some(total) = v.total.or(v.paid_amount) {
         out.push(tr(
@@ -264,4 +279,18 @@ pub fn screen(menu: &Catalog, lang: Lang, v: &StaffOrderView, keys: Keys) -> Scr
     }
     rows.into_iter()
         .fold(Screen::text(body), |screen, row| screen.row(row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comment_text;
+
+    #[test]
+    fn a_comment_of_several_lines_stays_indented_under_its_first() {
+        assert_eq!(
+            comment_text("Ring twice\nTotal: €0.00  \nno cutlery"),
+            "Ring twice\n   Total: €0.00\n   no cutlery"
+        );
+        assert_eq!(comment_text("<b>no</b> *cutlery*"), "<b>no</b> *cutlery*");
+    }
 }

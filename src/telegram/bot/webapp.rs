@@ -10,9 +10,10 @@
 //!
 //! With `"checkout": true` the cart is checked out at once and its invoice
 //! sent in the chat (`sendInvoice`); `"fulfilment"` then says how the food
-//! arrives (`{"kind": "pickup"}` or `{"kind": "delivery", "address":
-//! {"street", "city", "postcode"?, "details"?}, "phone"?}`; digital goods need
-//! none). A refused checkout leaves the cart as it is and says why.
+//! arrives (`{"kind": "pickup", "phone"?, "comment"?}` or `{"kind":
+//! "delivery", "address": {"street", "city", "postcode"?, "details"?},
+//! "phone"?, "comment"?}`; digital goods need none). A refused checkout
+//! leaves the cart as it is and says why.
 //!
 //! Unknown fields, a wrong version, no items, more than 30 lines, quantities
 //! outside 1–99 or notes over 200 characters are refused before anything is
@@ -52,11 +53,18 @@ struct Payload {
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum FulfilmentData {
-    Pickup,
+    Pickup {
+        #[serde(default)]
+        phone: Option<String>,
+        #[serde(default)]
+        comment: Option<String>,
+    },
     Delivery {
         address: AddressData,
         #[serde(default)]
         phone: Option<String>,
+        #[serde(default)]
+        comment: Option<String>,
     },
 }
 
@@ -74,8 +82,12 @@ struct AddressData {
 impl From<FulfilmentData> for Fulfilment {
     fn from(f: FulfilmentData) -> Fulfilment {
         match f {
-            FulfilmentData::Pickup => Fulfilment::Pickup,
-            FulfilmentData::Delivery { address, phone } => Fulfilment::Delivery {
+            FulfilmentData::Pickup { phone, comment } => Fulfilment::Pickup { phone, comment },
+            FulfilmentData::Delivery {
+                address,
+                phone,
+                comment,
+            } => Fulfilment::Delivery {
                 address: Address {
                     street: address.street,
                     city: address.city,
@@ -83,6 +95,7 @@ impl From<FulfilmentData> for Fulfilment {
                     details: address.details,
                 },
                 phone,
+                comment,
             },
         }
     }
@@ -310,7 +323,14 @@ mod tests {
     fn a_cart_may_ask_to_be_checked_out_with_its_fulfilment() {
         let r = super::request(r#"{"v":1,"items":[{"item":"margherita","quantity":1}],"checkout":true,"fulfilment":{"kind":"pickup"}}"#)
             .unwrap();
-        assert_eq!(r.checkout, Some(Some(super::Fulfilment::Pickup)));
+        assert_eq!(r.checkout, Some(Some(super::Fulfilment::pickup())));
+        let r = super::request(r#"{"v":1,"items":[{"item":"margherita","quantity":1}],"checkout":true,"fulfilment":{"kind":"pickup","phone":"+49 30 1234567","comment":"no cutlery"}}"#)
+            .unwrap();
+        let f = r.checkout.flatten().unwrap();
+        assert_eq!(
+            (f.phone(), f.comment()),
+            (Some("+49 30 1234567"), Some("no cutlery"))
+        );
         let r = super::request(
             r#"{"v":1,"items":[{"item":"gift-card","quantity":1}],"checkout":true}"#,
         )
