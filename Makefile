@@ -18,11 +18,12 @@ run:
 test: check-postgres check-chromium
 	$(CARGO) test --workspace --lib --bins --tests
 
-## Print command-path, read-side and bot figures beside raw PostgreSQL (and plain cqrs-es).
-bench: check-postgres
+## Print command-path, read-side, bot and Mini App figures beside raw PostgreSQL (and plain cqrs-es).
+bench: check-postgres check-chromium
 	$(CARGO) bench --bench command_path
 	$(CARGO) bench --bench read_side
 	$(CARGO) bench --bench bot
+	$(CARGO) bench --bench webapp
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -211,6 +211,9 @@ async function boot() {
     await catalog;
     return fatal('auth');
   }
+  // The open cart is looked up beside the caller and the menu, not after them:
+  // on a slow network each round trip before the menu shows counts.
+  const cartFound = findCart().then(() => null, (e) => e);
   const [me, menuAnswer] = await Promise.allSettled([api.get('/me'), api.get('/menu')]);
   if (me.status === 'rejected' || menuAnswer.status === 'rejected') {
     await catalog;
@@ -224,11 +227,7 @@ async function boot() {
   i18n.setMenuLanguages(menuAnswer.value.restaurant?.languages);
   setMenu(menuAnswer.value);
   setMe(me.value);
-  try {
-    await findCart();
-  } catch (e) {
-    if (e?.auth) return fatal('auth');
-  }
+  if ((await cartFound)?.auth) return fatal('auth');
   document.getElementById('boot')?.remove();
   nav.go('menu');
   subscribe(() => {

@@ -1,14 +1,18 @@
 //! `GET /api/v1/menu`: the public menu, with photo URLs the Mini App can load,
-//! and every sold-out dish shown as unavailable. Rendered again only when the
-//! stop-list changes.
+//! and every sold-out dish shown as unavailable. Rendered (and compressed with
+//! brotli and gzip, chosen by `Accept-Encoding`) again only when the stop-list
+//! changes: it is the Mini App's largest answer, and on a slow phone network
+//! its bytes count.
 //! `GET /menu/photos/{file}`: the photos themselves.
 
 use super::error::ApiError;
 use super::menu_views::Menu;
+use super::webapp::{compressed, Asset};
 use super::AppState;
 use crate::app::MenuNow;
 use axum::extract::State;
-use axum::response::IntoResponse;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use foodbot_domain::catalog::Catalog;
 use std::sync::Arc;
 
@@ -17,32 +21,33 @@ pub fn render(catalog: &Catalog) -> String {
     serde_json::to_string(&Menu::from(catalog)).unwrap_or_default()
 }
 
-/// The last rendered menu, and the stop-list version it shows.
+/// The last rendered menu, with its compressed bodies, and the stop-list
+/// version it shows.
 #[derive(Default)]
-pub struct Rendered(parking_lot::Mutex<Option<(usize, Arc<str>)>>);
+pub struct Rendered(parking_lot::Mutex<Option<(usize, Arc<Asset>)>>);
 
 impl Rendered {
-    fn get(&self, now: &MenuNow) -> Arc<str> {
+    fn get(&self, now: &MenuNow) -> Arc<Asset> {
         let mut last = self.0.lock();
         if let Some((version, json)) = last.as_ref() {
             if *version == now.version {
                 return json.clone();
             }
         }
-        let json: Arc<str> = render(&now.menu).into();
+        let json = Arc::new(Asset::new(
+            "application/json",
+            render(&now.menu).into_bytes(),
+        ));
         *last = Some((now.version, json.clone()));
         json
     }
 }
 
 /// The public menu, sold-out dishes marked `available: false`.
-#[utoipa::path(get, path = "/menu", tag = "menu", responses((status = 200, description = "The menu.", body = Menu), (status = 500, description = "The stop-list could not be read.", body = super::error::ErrorBody)))]
-pub async fn menu(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+#[utoipa::path(get, path = "/menu", tag = "menu", responses((status = 200, description = "The menu (brotli or gzip when `Accept-Encoding` allows).", body = Menu), (status = 500, description = "The stop-list could not be read.", body = super::error::ErrorBody)))]
+pub async fn menu(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let now = state.app.menu_now().await?;
-    Ok((
-        [("content-type", "application/json")],
-        state.menu_json.get(&now).to_string(),
-    ))
+    Ok(compressed(&state.menu_json.get(&now), &headers))
 }
 
 /// The longest file name a file system takes (bytes); a longer name in the URL

@@ -15,6 +15,7 @@ crate::both_stores!(@postgres_only
     no_path_reaches_outside_the_app,
     the_texts_are_served_per_language_with_their_direction,
     the_root_leads_to_the_app_with_a_bot_and_is_the_console_in_the_demo,
+    the_menu_answer_is_compressed_for_clients_that_accept_it,
 );
 
 /// A client that shows redirects instead of following them.
@@ -180,6 +181,38 @@ async fn files_are_precompressed_and_kept_for_good_under_their_release(store: St
             let (status, _, body) = get(&app, &path, &[("if-none-match", &etag)]).await;
             assert_eq!((status, body.len()), (StatusCode::NOT_MODIFIED, 0));
         }
+    }
+}
+
+/// The menu, the app's largest answer, comes compressed when the client takes
+/// it so, and as it is otherwise: the same JSON every way.
+async fn the_menu_answer_is_compressed_for_clients_that_accept_it(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn(&db).await;
+    let (status, h, plain) = get(&app, "/api/v1/menu", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&h, "content-type"), "application/json");
+    assert_eq!(header(&h, "content-encoding"), "");
+    let menu: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    assert!(menu["items"].as_array().is_some_and(|i| !i.is_empty()));
+    for (accept, coding) in [("br, gzip", "br"), ("gzip", "gzip")] {
+        let (status, h, body) = get(&app, "/api/v1/menu", &[("accept-encoding", accept)]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(header(&h, "content-type"), "application/json");
+        assert_eq!(header(&h, "content-encoding"), coding, "{accept}");
+        assert_eq!(header(&h, "vary").to_ascii_lowercase(), "accept-encoding");
+        assert!(
+            body.len() * 3 < plain.len(),
+            "{coding}: {} of {}",
+            body.len(),
+            plain.len()
+        );
+        let unpacked = if coding == "br" {
+            unbrotli(&body)
+        } else {
+            gunzip(&body)
+        };
+        assert_eq!(unpacked, plain, "the menu in {coding} is the same JSON");
     }
 }
 

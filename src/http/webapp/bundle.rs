@@ -245,4 +245,19 @@ mod tests {
         assert!(b.files.contains_key("app.js") && b.files.contains_key("app.css"));
         assert_eq!(b.catalogs.len(), Lang::ALL.len());
     }
+
+    #[test]
+    fn the_page_preloads_every_module_of_the_app() {
+        // Every module is imported when the app starts; named in the page, they
+        // are fetched beside app.js instead of after it.
+        let b = bundle();
+        let index = String::from_utf8(b.index.as_ref().unwrap().raw.to_vec()).unwrap();
+        for path in b.files.keys().filter(|p| p.ends_with(".js")) {
+            let link = format!(
+                "<link rel=\"modulepreload\" href=\"v/{}/{path}\">",
+                b.release
+            );
+            assert!(index.contains(&link), "index.html lacks {link}");
+        }
+    }
 }

@@ -26,7 +26,7 @@
 mod bundle;
 mod encoding;
 
-pub use bundle::{bundle, content_type, PLACEHOLDER};
+pub use bundle::{bundle, content_type, Asset, PLACEHOLDER};
 
 use super::{ApiError, AppState};
 use axum::extract::{Path, State};
@@ -35,7 +35,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use bundle::Asset;
 use encoding::Coding;
 
 /// The page's Content-Security-Policy: scripts from the app and Telegram's
@@ -151,12 +150,44 @@ fn moved(to: &str) -> Response {
     res
 }
 
-/// `asset` in the encoding `headers` ask for, or 304 if they name it already.
-fn serve(asset: &Asset, headers: &HeaderMap, cache: &'static str) -> Response {
+/// The encoding of `asset` that `headers` ask for.
+fn coding_for(asset: &Asset, headers: &HeaderMap) -> Coding {
     let accept = headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok());
-    let coding = encoding::choose(accept, asset.br.is_some(), asset.gzip.is_some());
+    encoding::choose(accept, asset.br.is_some(), asset.gzip.is_some())
+}
+
+/// `asset`'s body in `coding`, with its type, encoding and `Vary`.
+fn body(asset: &Asset, coding: Coding) -> Response {
+    let body = match coding {
+        Coding::Brotli => asset.br.clone(),
+        Coding::Gzip => asset.gzip.clone(),
+        Coding::Identity => None,
+    }
+    .unwrap_or_else(|| asset.raw.clone());
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    if let Some(c) = coding.header() {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+    }
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    res
+}
+
+/// `asset` in the encoding `headers` ask for (an API answer kept
+/// precompressed, such as the menu), without caching headers.
+pub fn compressed(asset: &Asset, headers: &HeaderMap) -> Response {
+    body(asset, coding_for(asset, headers))
+}
+
+/// `asset` in the encoding `headers` ask for, or 304 if they name it already.
+fn serve(asset: &Asset, headers: &HeaderMap, cache: &'static str) -> Response {
+    let coding = coding_for(asset, headers);
     let etag = format!("\"{}{}\"", asset.tag, coding.tag_suffix());
     let fresh = headers
         .get(header::IF_NONE_MATCH)
@@ -165,22 +196,7 @@ fn serve(asset: &Asset, headers: &HeaderMap, cache: &'static str) -> Response {
     let mut res = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let body = match coding {
-            Coding::Brotli => asset.br.clone(),
-            Coding::Gzip => asset.gzip.clone(),
-            Coding::Identity => None,
-        }
-        .unwrap_or_else(|| asset.raw.clone());
-        let mut res = body.into_response();
-        let h = res.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(asset.content_type),
-        );
-        if let Some(c) = coding.header() {
-            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
-        }
-        res
+        body(asset, coding)
     };
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&etag) {
