@@ -32,6 +32,7 @@ mod bench_db;
 mod render;
 mod shell;
 mod sse;
+#[path = "../bot/stats.rs"]
 mod stats;
 mod streams;
 
