@@ -129,6 +129,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub notify_max_attempts: u32,
 
+    /// Days a handled Telegram update is kept in the inbox (to recognise a
+    /// repeated delivery; Telegram repeats for a day at most); 0 keeps them
+    /// for ever. Failed updates are always kept.
+    #[arg(long, env = "INBOX_KEEP_DAYS", default_value_t = 7)]
+    pub inbox_keep_days: u32,
+
     /// The restaurant's menu file.
     #[arg(long, env = "MENU_PATH", default_value = "menu/demo/menu.toml")]
     pub menu_path: std::path::PathBuf,

@@ -32,6 +32,8 @@ pub type Handler =
 
 /// How often the loop looks for updates stored by other processes.
 const POLL: Duration = Duration::from_secs(1);
+/// How often old handled updates are deleted.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 /// The dispatcher: cheap to clone, shared by the ingest paths and the loop.
 #[derive(Clone)]
@@ -47,11 +49,21 @@ struct Inner {
     concurrency: usize,
     /// False in a process that only stores updates.
     active: bool,
+    /// How long handled updates are kept (`None`: for ever).
+    keep: Option<Duration>,
 }
 
 impl Dispatcher {
     /// `active: false` makes a dispatcher that stores but never handles.
-    pub fn new(inbox: Inbox, handler: Handler, concurrency: usize, active: bool) -> Dispatcher {
+    /// Handled updates older than `keep` are deleted once an hour (`None`:
+    /// never).
+    pub fn new(
+        inbox: Inbox,
+        handler: Handler,
+        concurrency: usize,
+        active: bool,
+        keep: Option<Duration>,
+    ) -> Dispatcher {
         Dispatcher {
             inner: Arc::new(Inner {
                 inbox,
@@ -60,6 +72,7 @@ impl Dispatcher {
                 slots: Arc::new(Semaphore::new(concurrency)),
                 concurrency,
                 active,
+                keep,
             }),
         }
     }
@@ -125,9 +138,22 @@ impl Dispatcher {
             return;
         }
         let slots = self.inner.slots.clone();
+        let mut purged: Option<tokio::time::Instant> = None;
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if let Some(keep) = self.inner.keep {
+                if purged.is_none_or(|at| at.elapsed() >= PURGE_EVERY) {
+                    purged = Some(tokio::time::Instant::now());
+                    match self.inner.inbox.purge_handled(keep).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(deleted = n, "Deleted old handled updates."),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "Could not delete old handled updates.")
+                        }
+                    }
+                }
             }
             let free = slots.available_permits();
             if free > 0 {

@@ -432,6 +432,38 @@ impl Inbox {
         Ok(n)
     }
 
+    /// Deletes updates handled (done or ignored) more than `keep` ago, and
+    /// returns how many. Failed ones stay for someone to look at, and so does
+    /// the newest update, whose id polling resumes after. Telegram delivers
+    /// an update again for a day at most, so a week's handled updates are
+    /// ample to recognise a repeated one.
+    pub async fn purge_handled(&self, keep: Duration) -> Result<u64, sqlx::Error> {
+        let secs = keep.as_secs_f64();
+        let n = match &self.db {
+            Database::Postgres(p) => sqlx::query(
+                "DELETE FROM telegram_updates
+                  WHERE state IN ('done', 'ignored')
+                    AND handled_at < now() - make_interval(secs => $1)
+                    AND update_id < (SELECT MAX(update_id) FROM telegram_updates)",
+            )
+            .bind(secs)
+            .execute(p)
+            .await?
+            .rows_affected(),
+            Database::Sqlite(p) => sqlx::query(
+                "DELETE FROM telegram_updates
+                  WHERE state IN ('done', 'ignored')
+                    AND handled_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1)
+                    AND update_id < (SELECT MAX(update_id) FROM telegram_updates)",
+            )
+            .bind(format!("-{secs:.3} seconds"))
+            .execute(p)
+            .await?
+            .rows_affected(),
+        };
+        Ok(n)
+    }
+
     /// The largest `update_id` stored, if any.
     pub async fn last_update_id(&self) -> Result<Option<i64>, sqlx::Error> {
         let sql = "SELECT MAX(update_id) FROM telegram_updates";

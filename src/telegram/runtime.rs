@@ -109,6 +109,8 @@ impl BotRuntime {
             bot::handler(ctx.clone()),
             concurrency,
             config.bot_dispatch,
+            (config.inbox_keep_days > 0)
+                .then(|| Duration::from_secs(u64::from(config.inbox_keep_days) * 86_400)),
         );
         let polling = fake || config.bot_mode == BotMode::Polling;
         let webhook = if polling {

@@ -19,6 +19,7 @@ crate::both_stores!(
     an_update_stored_by_a_server_that_stops_before_handling_it_is_handled_once_by_the_next,
     an_update_whose_claim_lapsed_with_its_process_is_taken_over,
     in_a_group_only_commands_are_answered,
+    handled_updates_are_deleted_after_a_week_but_failed_pending_and_the_newest_stay,
 );
 
 crate::both_stores!(@postgres_only two_servers_on_one_database_handle_each_update_once_and_each_chat_in_order);
@@ -210,6 +211,58 @@ async fn an_update_whose_claim_lapsed_with_its_process_is_taken_over(store: Stor
             .await,
         1
     );
+}
+
+async fn handled_updates_are_deleted_after_a_week_but_failed_pending_and_the_newest_stay(
+    store: Store,
+) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn_with(&db, |c| c.bot_dispatch = false).await;
+    // One update from each chat, in this order: a message waits in its chat's
+    // lane, so the lane names the update.
+    for chat in 601..=606 {
+        let status = deliver(&app, &update_message(chat, chat, "/help", Some("en"))).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (old, recent) = match store {
+        Store::Postgres => ("now() - interval '8 days'", "now() - interval '6 days'"),
+        Store::Sqlite => (
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-8 days')",
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-6 days')",
+        ),
+    };
+    // 601 done and 602 ignored a week ago go; 603 failed a week ago, 604 done
+    // six days ago, 605 still pending and 606, the newest, stay.
+    for (chat, state, at) in [
+        (601, "done", old),
+        (602, "ignored", old),
+        (603, "failed", old),
+        (604, "done", recent),
+        (606, "done", old),
+    ] {
+        let sql = format!(
+            "UPDATE telegram_updates SET state = '{state}', handled_at = {at} WHERE lane = {chat}"
+        );
+        match &app.db {
+            foodbot::store::Database::Postgres(p) => sqlx::query(&sql).execute(p).await.map(|_| ()),
+            foodbot::store::Database::Sqlite(p) => sqlx::query(&sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+    let inbox = Inbox::new(app.db.clone(), "test".into(), Duration::from_secs(30));
+    let week = Duration::from_secs(7 * 86_400);
+    assert_eq!(inbox.purge_handled(week).await.unwrap(), 2);
+    let left = app
+        .scalar("SELECT COUNT(*) FROM telegram_updates WHERE lane IN (603, 604, 605, 606)")
+        .await;
+    assert_eq!(left, 4);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM telegram_updates").await, 4);
+    let newest = app
+        .scalar("SELECT update_id FROM telegram_updates WHERE lane = 606")
+        .await;
+    assert_eq!(inbox.last_update_id().await.unwrap(), Some(newest));
+    // Nothing more is old enough.
+    assert_eq!(inbox.purge_handled(week).await.unwrap(), 0);
 }
 
 /// The /start greeting the fake's user `id` gets.
