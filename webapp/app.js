@@ -43,20 +43,42 @@ import { h, icon, toast } from './dom.js';
 import { tg, isShim, start as startTelegram, setMain, setBack, setBackLabel, closingConfirmation, displayUser, startParam, setInitData } from './tg.js';
 import { state, subscribe, setMenu, setMe, findCart, cartCount, itemById } from './store.js';
 import * as menu from './menu.js';
-import * as item from './item.js';
 import * as cart from './cart.js';
-import * as checkout from './checkout.js';
-import * as order from './order.js';
-import * as history from './history.js';
-import * as profile from './profile.js';
 
-const screens = { menu, item, cart, checkout, order, history, profile, error: { mount: mountError } };
+const screens = { menu, cart, error: { mount: mountError } };
+// The screens the menu does not need load when first opened, and in the
+// background once the menu is drawn: on a slow network every file before
+// the menu delays it.
+const later = {
+  item: () => import('./item.js'),
+  checkout: () => import('./checkout.js'),
+  order: () => import('./order.js'),
+  history: () => import('./history.js'),
+  profile: () => import('./profile.js'),
+};
+const loading = {};
+function load(name) {
+  if (screens[name]) return Promise.resolve(screens[name]);
+  loading[name] ||= later[name]().then(
+    (m) => (screens[name] = m),
+    (e) => { delete loading[name]; throw e; });
+  return loading[name];
+}
+/** The screen asked for last while one was loading: only that one opens. */
+let wanted = null;
 const view = document.getElementById('view');
 const stack = [];
 
 /** Navigation between screens; the menu is always at the bottom. */
 const nav = {
   go(name, params = {}) {
+    if (!screens[name]) {
+      const ask = (wanted = { name, params });
+      return load(name).then(
+        () => { if (wanted === ask) { wanted = null; nav.go(name, params); } },
+        (e) => { console.error(e); if (wanted === ask) { wanted = null; toast(t('app-error-network'), 'error'); } });
+    }
+    wanted = null;
     const top = stack.at(-1);
     const entry = { name, params, view: null };
     entry.view = screens[name].mount(params, ctx);
@@ -193,6 +215,7 @@ async function deepLink() {
   } else if (kind === 'reorder') {
     // One launch (one signed initData) reorders once, however often the page loads.
     const launch = new URLSearchParams(tg.initData).get('hash') || param;
+    const history = await load('history');
     await history.reorder(orderIdFrom(id), ctx, `reorder-link-${launch}`.slice(0, 128));
   }
 }
@@ -230,6 +253,7 @@ async function boot() {
   if ((await cartFound)?.auth) return fatal('auth');
   document.getElementById('boot')?.remove();
   nav.go('menu');
+  setTimeout(() => { for (const name of Object.keys(later)) load(name).catch(() => {}); }, 0);
   subscribe(() => {
     for (const e of stack) e.view.update?.();
     chrome();
