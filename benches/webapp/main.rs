@@ -29,6 +29,8 @@
 
 #[path = "../bench_db.rs"]
 mod bench_db;
+#[path = "../../tests/browser/chromium.rs"]
+mod chromium;
 mod render;
 mod shell;
 mod sse;

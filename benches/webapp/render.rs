@@ -140,30 +140,14 @@ pub(crate) struct Renders {
     loads: Vec<Load>,
 }
 
-/// Chromium's path: `$CHROMIUM`, else Debian's.
+/// Chromium's path, or why the part cannot run.
 fn chromium() -> Result<PathBuf> {
-    let path = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if !path.exists() {
-        bail!(
+    crate::chromium::path().map_err(|path| {
+        anyhow::anyhow!(
             "Chromium is missing at {}: the render part needs it. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM=/path/to/chromium, or leave the part out with BENCH_WEBAPP_PARTS=shell,streams.",
             path.display()
-        );
-    }
-    Ok(path)
-}
-
-/// Chromium's sandbox cannot run as root.
-fn running_as_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|ids| ids.split_whitespace().nth(1).map(|euid| euid == "0"))
-        })
-        .unwrap_or(false)
+        )
+    })
 }
 
 /// Headless Chromium with a profile of its own; closed and its profile removed when
@@ -191,7 +175,7 @@ impl Chromium {
                 "--no-first-run",
                 "--hide-scrollbars",
             ]);
-        if running_as_root() {
+        if crate::chromium::running_as_root() {
             config = config.no_sandbox();
         }
         let config = config.build().map_err(anyhow::Error::msg)?;
@@ -249,15 +233,7 @@ fn telegram(who: i64) -> (String, String) {
         "initData": raw,
         "initDataUnsafe": unsafe_data,
         "colorScheme": "light",
-        "themeParams": {
-            "bg_color": "#ffffff", "text_color": "#000000", "hint_color": "#999999",
-            "link_color": "#2481cc", "button_color": "#2481cc", "button_text_color": "#ffffff",
-            "secondary_bg_color": "#efeff3", "header_bg_color": "#ffffff",
-            "bottom_bar_bg_color": "#ffffff", "accent_text_color": "#2481cc",
-            "section_bg_color": "#ffffff", "section_header_text_color": "#6d6d72",
-            "section_separator_color": "#e7e7e7", "subtitle_text_color": "#999999",
-            "destructive_text_color": "#ff3b30"
-        },
+        "themeParams": crate::chromium::theme_params(false),
         "platform": "android",
         "version": "8.0",
     });

@@ -67,17 +67,14 @@ pub struct Harness {
     test: String,
 }
 
-/// Chromium's path: `$CHROMIUM`, else Debian's.
+/// Chromium's path, or the test fails saying how to get it.
 fn chromium() -> PathBuf {
-    let path = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    assert!(
-        path.exists(),
-        "Chromium is missing at {}: the browser tests need it. Install it (Debian: apt-get install chromium; `make test` does it when run as root) or set CHROMIUM=/path/to/chromium.",
-        path.display()
-    );
-    path
+    crate::chromium::path().unwrap_or_else(|path| {
+        panic!(
+            "Chromium is missing at {}: the browser tests need it. Install it (Debian: apt-get install chromium; `make test` does it when run as root) or set CHROMIUM=/path/to/chromium.",
+            path.display()
+        )
+    })
 }
 
 /// Starts headless Chromium with its profile in `profile`, and the task that
@@ -94,7 +91,7 @@ async fn launch(profile: &std::path::Path) -> (Browser, tokio::task::JoinHandle<
             "--no-first-run",
             "--hide-scrollbars",
         ]);
-    if running_as_root() {
+    if crate::chromium::running_as_root() {
         config = config.no_sandbox();
     }
     let (browser, mut events) = Browser::launch(config.build().expect("a browser configuration"))
@@ -102,18 +99,6 @@ async fn launch(profile: &std::path::Path) -> (Browser, tokio::task::JoinHandle<
         .expect("Chromium starts");
     let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
     (browser, handler)
-}
-
-/// Chromium's sandbox cannot run as root.
-fn running_as_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|ids| ids.split_whitespace().nth(1).map(|euid| euid == "0"))
-        })
-        .unwrap_or(false)
 }
 
 impl Harness {

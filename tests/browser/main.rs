@@ -11,6 +11,7 @@ mod contract_check;
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod chromium;
 #[allow(dead_code)]
 mod harness;
 #[allow(dead_code)]

@@ -22,26 +22,7 @@ impl Theme {
 
     /// `themeParams` as a Telegram client of this scheme sends them.
     pub fn params(self) -> Value {
-        match self {
-            Theme::Light => json!({
-                "bg_color": "#ffffff", "text_color": "#000000", "hint_color": "#999999",
-                "link_color": "#2481cc", "button_color": "#2481cc", "button_text_color": "#ffffff",
-                "secondary_bg_color": "#efeff3", "header_bg_color": "#ffffff",
-                "bottom_bar_bg_color": "#ffffff", "accent_text_color": "#2481cc",
-                "section_bg_color": "#ffffff", "section_header_text_color": "#6d6d72",
-                "section_separator_color": "#e7e7e7", "subtitle_text_color": "#999999",
-                "destructive_text_color": "#ff3b30"
-            }),
-            Theme::Dark => json!({
-                "bg_color": "#212121", "text_color": "#ffffff", "hint_color": "#aaaaaa",
-                "link_color": "#8774e1", "button_color": "#8774e1", "button_text_color": "#ffffff",
-                "secondary_bg_color": "#0f0f0f", "header_bg_color": "#212121",
-                "bottom_bar_bg_color": "#212121", "accent_text_color": "#8774e1",
-                "section_bg_color": "#212121", "section_header_text_color": "#aaaaaa",
-                "section_separator_color": "#000000", "subtitle_text_color": "#aaaaaa",
-                "destructive_text_color": "#e53935"
-            }),
-        }
+        crate::chromium::theme_params(self == Theme::Dark)
     }
 }
 
