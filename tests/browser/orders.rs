@@ -2,11 +2,31 @@
 //! Mini App makes them, paid as Telegram's payment updates record payments,
 //! and moved on by staff through the application layer.
 
+use crate::bot_helpers::deliver;
 use crate::helpers::{meta, receipt, TestApp, STAFF_ID};
+use foodbot::telegram::fake::updates::update_pre_checkout;
+use foodbot::telegram::fake::Call;
 use foodbot_domain::order::{OrderAction, PaymentMethod};
 use foodbot_domain::{Actor, OrderId, UserId};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+
+/// Telegram asks the bot before charging `customer` `amount` (EUR cents) for
+/// the invoice `payload`; the bot answers yes.
+pub async fn pre_checkout_answered_yes(app: &TestApp, customer: i64, payload: &str, amount: i64) {
+    let query = update_pre_checkout(customer, payload, "EUR", amount);
+    let query_id = query["pre_checkout_query"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(deliver(app, &query).await, StatusCode::OK);
+    let answered = |c: &Call| {
+        c.is("answerPreCheckoutQuery") && c.body["pre_checkout_query_id"] == query_id.as_str()
+    };
+    let calls = app.bot_api.wait_for(|c| c.iter().any(answered)).await;
+    let answer = calls.into_iter().find(answered).unwrap();
+    assert_eq!(answer.body["ok"], true, "{:?}", answer.body);
+}
 
 /// The steps staff take an order through, in order.
 const STAFF_STEPS: [&str; 5] = [

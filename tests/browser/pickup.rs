@@ -7,9 +7,9 @@
 use crate::bot_helpers::{caught_up, deliver};
 use crate::harness::{Harness, Open, Screen};
 use crate::helpers::TestApp;
+use crate::orders::pre_checkout_answered_yes;
 use foodbot::i18n::{t, Lang};
-use foodbot::telegram::fake::updates::{update_pre_checkout, update_successful_payment};
-use foodbot::telegram::fake::Call;
+use foodbot::telegram::fake::updates::update_successful_payment;
 use reqwest::StatusCode;
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -53,18 +53,7 @@ async fn paid_from_the_chat(h: &Harness) {
         .iter()
         .map(|p| p["amount"].as_i64().unwrap())
         .sum();
-    let query = update_pre_checkout(CUSTOMER, &payload, "EUR", amount);
-    let query_id = query["pre_checkout_query"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(deliver(&h.app, &query).await, StatusCode::OK);
-    let answered = |c: &Call| {
-        c.is("answerPreCheckoutQuery") && c.body["pre_checkout_query_id"] == query_id.as_str()
-    };
-    let calls = h.app.bot_api.wait_for(|c| c.iter().any(answered)).await;
-    let answer = calls.into_iter().find(answered).unwrap();
-    assert_eq!(answer.body["ok"], true, "{:?}", answer.body);
+    pre_checkout_answered_yes(&h.app, CUSTOMER, &payload, amount).await;
     let paid = update_successful_payment(CUSTOMER, CUSTOMER, &payload, "EUR", amount);
     assert_eq!(deliver(&h.app, &paid).await, StatusCode::OK);
 }

@@ -8,9 +8,10 @@
 use crate::bot_helpers::{button_labelled, deliver, press, shown, status_name};
 use crate::harness::{Harness, Open, Screen};
 use crate::helpers::{TestApp, STAFF_ID};
+use crate::orders::pre_checkout_answered_yes;
 use foodbot::i18n::{t, t_args, Lang};
-use foodbot::telegram::fake::updates::{update_pre_checkout, update_successful_payment};
-use foodbot::telegram::fake::{Call, ShownMessage};
+use foodbot::telegram::fake::updates::update_successful_payment;
+use foodbot::telegram::fake::ShownMessage;
 use reqwest::StatusCode;
 use secrecy::SecretString;
 
@@ -261,18 +262,7 @@ async fn a_whole_order_goes_from_the_menu_to_delivered_and_the_screen_follows_it
     );
 
     // Telegram asks the bot before charging; the answer is yes.
-    let query = update_pre_checkout(CUSTOMER, &payload, "EUR", charged);
-    let query_id = query["pre_checkout_query"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(deliver(&h.app, &query).await, StatusCode::OK);
-    let answered = |c: &Call| {
-        c.is("answerPreCheckoutQuery") && c.body["pre_checkout_query_id"] == query_id.as_str()
-    };
-    let calls = h.app.bot_api.wait_for(|c| c.iter().any(answered)).await;
-    let answer = calls.into_iter().find(answered).unwrap();
-    assert_eq!(answer.body["ok"], true, "{:?}", answer.body);
+    pre_checkout_answered_yes(&h.app, CUSTOMER, &payload, charged).await;
 
     // The invoice closes as paid before the bot hears of the payment: the
     // app waits for the server, and after reading the order it still says
