@@ -124,6 +124,7 @@ impl Server {
             bot_token,
             init_data_max_age: chrono::Duration::seconds(config.init_data_max_age_secs),
             menu_json: http::menu::Rendered::default(),
+            pages: http::webapp::Pages::default(),
             demo,
             visibility,
             read_after_timeout: std::time::Duration::from_millis(config.read_after_timeout_ms),

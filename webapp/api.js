@@ -2,6 +2,13 @@
 // <initData>`; every action (POST/PUT/PATCH/DELETE) an Idempotency-Key made once
 // per user action and sent again when the same action is retried after a
 // network failure, so a retry never does anything twice.
+//
+// And what the screens share of its answers: the menu, the caller, and the
+// open cart (an order whose status is `cart`; the server's answer is always
+// the truth). One module, not two: on a slow network every file the menu
+// waits for costs a round trip.
+
+import { sum } from './i18n.js';
 
 const BASE = '/api/v1';
 let auth = '';
@@ -181,4 +188,97 @@ async function readEvents(body, dispatch) {
       else if (field === 'retry' && /^\d+$/.test(val)) ev.retry = Number(val);
     }
   }
+}
+
+// What the screens share.
+
+export const state = { menu: null, me: null, cart: null, items: new Map(), demo: false };
+
+const subs = new Set();
+export function subscribe(fn) {
+  subs.add(fn);
+  return () => subs.delete(fn);
+}
+const changed = () => subs.forEach((fn) => fn());
+
+export function setMenu(menu) {
+  state.menu = menu;
+  state.items = new Map((menu.items || []).map((i) => [i.id, i]));
+  changed();
+}
+
+export function setMe(me) {
+  state.me = me;
+  changed();
+}
+
+/** Keeps `order` as the cart while it is one. */
+export function setCart(order) {
+  state.cart = order && order.status === 'cart' ? order : null;
+  changed();
+  return order;
+}
+
+export const cartCount = () => (state.cart?.lines || []).reduce((n, l) => n + l.quantity, 0);
+export const itemById = (id) => state.items.get(id);
+
+// Cart changes run one after another, so that each starts from the last answer.
+let queue = Promise.resolve();
+function serial(fn) {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => {});
+  return run;
+}
+
+/**
+ * The caller's newest open cart, if any. A change asked for meanwhile (a dish
+ * added while the menu is new) waits for it, so that it goes into that cart.
+ */
+export const findCart = () => serial(async () => {
+  const { orders = [] } = await get('/orders');
+  const open = orders.find((o) => o.status === 'cart');
+  setCart(open ? await get(`/orders/${encodeURIComponent(open.id)}`) : null);
+});
+
+const gone = (e) => e instanceof ApiError && (e.code === 'invalid_state' || e.code === 'not_found');
+
+/** Adds a line ({item_id, size, options, quantity, note}); opens a cart when there is none. */
+export const addLine = (line) => serial(async () => {
+  if (state.cart) {
+    try {
+      return setCart(await post(`/orders/${state.cart.id}/items`, line));
+    } catch (e) {
+      // The cart was checked out or cancelled elsewhere: start a new one.
+      if (!gone(e)) throw e;
+    }
+  }
+  return setCart(await post('/orders', { items: [line] }));
+});
+
+export const setQuantity = (lineId, quantity) => serial(async () =>
+  setCart(await patch(`/orders/${state.cart.id}/items/${lineId}`, { quantity })));
+
+export const removeLine = (lineId) => serial(async () =>
+  setCart(await del(`/orders/${state.cart.id}/items/${lineId}`)));
+
+/** Digital-only orders are paid in Stars and never delivered. */
+export const digitalOnly = (lines) => lines.length > 0 && lines.every((l) => itemById(l.item_id)?.digital);
+
+/** A digital item's line in Stars (what its order is charged), else the server's line total. */
+export function lineTotal(l) {
+  const stars = itemById(l.item_id)?.digital && itemById(l.item_id)?.stars_price;
+  return stars ? { amount: stars.amount * l.quantity, currency: stars.currency } : l.line_total;
+}
+
+/**
+ * What the cart will cost: with the delivery fee when delivered; digital
+ * goods alone in Stars. The server's checkout answer is the final word.
+ */
+export function estimate(cart, delivery) {
+  if (digitalOnly(cart.lines)) {
+    const total = cart.lines.reduce((a, l) => a + lineTotal(l).amount, 0);
+    return { fee: null, total: { amount: total, currency: 'XTR' } };
+  }
+  const fee = delivery ? state.menu.restaurant.delivery_fee : null;
+  return { fee, total: sum(cart.subtotal.currency, cart.subtotal.amount, fee?.amount) };
 }

@@ -41,15 +41,18 @@ import * as i18n from './i18n.js';
 import { t } from './i18n.js';
 import { h, icon, toast } from './dom.js';
 import { tg, isShim, start as startTelegram, setMain, setBack, setBackLabel, closingConfirmation, displayUser, startParam, setInitData } from './tg.js';
-import { state, subscribe, setMenu, setMe, findCart, cartCount, itemById } from './store.js';
+import { state, subscribe, setMenu, setMe, findCart, cartCount, itemById } from './api.js';
 import * as menu from './menu.js';
-import * as cart from './cart.js';
 
-const screens = { menu, cart, error: { mount: mountError } };
+// Marks on the page's performance timeline (the Mini App bench prints them).
+performance.mark('app-evaluated');
+
+const screens = { menu, error: { mount: mountError } };
 // The screens the menu does not need load when first opened, and in the
 // background once the menu is drawn: on a slow network every file before
 // the menu delays it.
 const later = {
+  cart: () => import('./cart.js'),
   item: () => import('./item.js'),
   checkout: () => import('./checkout.js'),
   order: () => import('./order.js'),
@@ -220,6 +223,28 @@ async function deepLink() {
   }
 }
 
+/**
+ * What the page brought with it (src/http/webapp/page.rs): the menu as the
+ * API answers it, and the texts of the language the browser prefers.
+ */
+function brought() {
+  try {
+    return JSON.parse(document.getElementById('boot-data')?.textContent || 'null') || {};
+  } catch {
+    return {};
+  }
+}
+
+// The language the customer chose in the profile, remembered on this device
+// so that the next visit starts in it.
+const LANG_KEY = 'foodbot.lang';
+function rememberedLang() {
+  try { return localStorage.getItem(LANG_KEY); } catch { return null; }
+}
+function rememberLang(code) {
+  try { localStorage.setItem(LANG_KEY, code); } catch { /* private mode */ }
+}
+
 async function boot() {
   startTelegram();
   let initData = tg.initData || '';
@@ -229,41 +254,66 @@ async function boot() {
     if (initData) { setInitData(initData); state.demo = true; }
   }
   api.setInitData(initData);
-  const catalog = i18n.load(i18n.langFor(displayUser().language_code || guess)).catch(() => null);
+  const page = brought();
+  performance.mark('boot-data-read');
+  const want = i18n.langFor(rememberedLang() || displayUser().language_code || guess);
+  const catalog = (page.catalog?.lang === want ? Promise.resolve(i18n.use(page.catalog)) : i18n.load(want))
+    .catch(() => null);
   if (!initData) {
     await catalog;
     return fatal('auth');
   }
-  // The open cart is looked up beside the caller and the menu, not after them:
-  // on a slow network each round trip before the menu shows counts.
+  // The caller and their open cart are asked for at once, and the menu is
+  // drawn without waiting for them: on a slow network each round trip before
+  // the menu shows counts, and the page brings the menu with it.
+  const meAnswer = api.get('/me');
   const cartFound = findCart().then(() => null, (e) => e);
-  const [me, menuAnswer] = await Promise.allSettled([api.get('/me'), api.get('/menu')]);
-  if (me.status === 'rejected' || menuAnswer.status === 'rejected') {
+  const failed = async (e) => {
     await catalog;
-    const e = me.reason || menuAnswer.reason;
     return e?.auth ? fatal('auth') : fatal(e instanceof api.NetworkError ? 'network' : 'error', true);
+  };
+  let menuValue = page.menu;
+  if (!menuValue) {
+    try {
+      menuValue = await api.get('/menu');
+    } catch (e) {
+      return failed(e);
+    }
   }
-  const lang = await catalog;
-  if (me.value.language && me.value.language !== lang) await i18n.load(me.value.language).catch(() => null);
+  await catalog;
   if (!i18n.isLoaded()) return fatal('network', true);
   setBackLabel(t('app-back'));
-  i18n.setMenuLanguages(menuAnswer.value.restaurant?.languages);
-  setMenu(menuAnswer.value);
-  setMe(me.value);
-  if ((await cartFound)?.auth) return fatal('auth');
+  i18n.setMenuLanguages(menuValue.restaurant?.languages);
+  setMenu(menuValue);
   document.getElementById('boot')?.remove();
+  performance.mark('menu-start');
   nav.go('menu');
-  setTimeout(() => { for (const name of Object.keys(later)) load(name).catch(() => {}); }, 0);
+  performance.mark('menu-drawn');
   subscribe(() => {
     for (const e of stack) e.view.update?.();
     chrome();
   });
+  let me;
+  try {
+    me = await meAnswer;
+  } catch (e) {
+    return failed(e);
+  }
+  setMe(me);
+  // The profile's language wins over the device's guess (and is the next guess).
+  if (me.language) {
+    rememberLang(i18n.langFor(me.language));
+    if (i18n.langFor(me.language) !== i18n.currentLang()) await relocalize(me.language).catch(() => null);
+  }
+  if ((await cartFound)?.auth) return fatal('auth');
+  setTimeout(() => { for (const name of Object.keys(later)) load(name).catch(() => {}); }, 0);
   await deepLink();
 }
 
 /** The language changed in the profile: load its texts and draw every screen again. */
 async function relocalize(code) {
   await i18n.load(code);
+  rememberLang(i18n.currentLang());
   setBackLabel(t('app-back'));
   const names = stack.map((e) => [e.name, e.params]);
   for (const e of stack.splice(0)) { e.view.leave?.(); e.view.el.remove(); }

@@ -2,8 +2,8 @@
 // delivery fee and total. Prices are the server's.
 
 import { h, fill, icon, stepper } from './dom.js';
-import { t, pick, money, sum } from './i18n.js';
-import { state, itemById, setQuantity, removeLine } from './store.js';
+import { t, pick, money } from './i18n.js';
+import { state, itemById, setQuantity, removeLine, estimate, lineTotal } from './api.js';
 import { haptic } from './tg.js';
 
 /** "Large 32 cm · Extra mozzarella": what was chosen for a line. */
@@ -12,29 +12,7 @@ export const choices = (line) => [line.size && pick(line.size.name), ...(line.op
 /** A line's photo from the menu, when the item is still on it. */
 export function thumb(line) {
   const item = itemById(line.item_id);
-  return item ? h('img', { class: 'line-img', src: item.photo_url, alt: '', width: '400', height: '300', loading: 'lazy', decoding: 'async' }) : h('span', { class: 'line-img' });
-}
-
-/** Digital-only orders are paid in Stars and never delivered. */
-export const digitalOnly = (lines) => lines.length > 0 && lines.every((l) => itemById(l.item_id)?.digital);
-
-/** A digital item's line in Stars (what its order is charged), else the server's line total. */
-export function lineTotal(l) {
-  const stars = itemById(l.item_id)?.digital && itemById(l.item_id)?.stars_price;
-  return stars ? { amount: stars.amount * l.quantity, currency: stars.currency } : l.line_total;
-}
-
-/**
- * What the cart will cost: with the delivery fee when delivered; digital
- * goods alone in Stars. The server's checkout answer is the final word.
- */
-export function estimate(cart, delivery) {
-  if (digitalOnly(cart.lines)) {
-    const total = cart.lines.reduce((a, l) => a + lineTotal(l).amount, 0);
-    return { fee: null, total: { amount: total, currency: 'XTR' } };
-  }
-  const fee = delivery ? state.menu.restaurant.delivery_fee : null;
-  return { fee, total: sum(cart.subtotal.currency, cart.subtotal.amount, fee?.amount) };
+  return item ? h('img', { class: 'line-img', loading: 'lazy', decoding: 'async', width: '400', height: '300', alt: '', src: item.photo_url }) : h('span', { class: 'line-img' });
 }
 
 /** Subtotal, delivery fee and total rows; `fee` null hides the fee row, a total in another currency (Stars) both. */

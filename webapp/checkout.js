@@ -6,9 +6,9 @@
 import { h, fill } from './dom.js';
 import { t, pick, money, dateTime } from './i18n.js';
 import * as api from './api.js';
-import { state, setCart, setMe, setMenu } from './store.js';
+import { state, setCart, setMe, setMenu, digitalOnly, estimate } from './api.js';
 import { haptic } from './tg.js';
-import { summary, digitalOnly, estimate } from './cart.js';
+import { summary } from './cart.js';
 
 let uid = 0;
 /**

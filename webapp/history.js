@@ -5,7 +5,7 @@
 import { h, fill, icon } from './dom.js';
 import { t, money, dateTime, number } from './i18n.js';
 import * as api from './api.js';
-import { setCart } from './store.js';
+import { setCart } from './api.js';
 import { haptic } from './tg.js';
 import { statusPill } from './order.js';
 

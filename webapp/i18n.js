@@ -20,8 +20,12 @@ export async function load(code) {
   const want = langFor(code);
   const res = await fetch(`/app/i18n/${want}.json`, { headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`catalog ${want}: ${res.status}`);
-  const cat = await res.json();
-  messages = cat.messages || {};
+  return use(await res.json(), want);
+}
+
+/** Applies a catalog ({lang, dir, messages}) already at hand. */
+export function use(cat, want = cat?.lang) {
+  messages = cat?.messages || {};
   lang = cat.lang || want;
   // Prices in Arabic are written with Western digits, as in the bot.
   locale = { ar: 'ar-u-nu-latn', pt: 'pt-BR', uz: 'uz-Latn' }[lang] || lang;
@@ -63,13 +67,23 @@ function minorDigits(currency) {
   return digitsCache[currency];
 }
 
+// Formatters are made once per language and options: making one costs far
+// more than using it, and the menu formats every price.
+const formatters = new Map();
+function formatter(Kind, opts) {
+  const key = `${Kind.name} ${locale} ${JSON.stringify(opts)}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Kind(locale, opts)));
+  return f;
+}
+
 /** {amount (minor units), currency} as the language writes money; Stars as ⭐ n. */
 export function money(m) {
   if (!m || typeof m.amount !== 'number') return '';
   const value = m.amount / 10 ** minorDigits(m.currency);
-  if (m.currency === 'XTR') return `⭐\u00a0${new Intl.NumberFormat(locale).format(value)}`;
+  if (m.currency === 'XTR') return `⭐\u00a0${number(value)}`;
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency }).format(value);
+    return formatter(Intl.NumberFormat, { style: 'currency', currency: m.currency }).format(value);
   } catch {
     return `${value.toFixed(minorDigits(m.currency))} ${m.currency}`;
   }
@@ -82,7 +96,7 @@ export function sum(currency, ...amounts) {
 
 export function dateTime(iso, opts = { dateStyle: 'medium', timeStyle: 'short' }) {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale, opts).format(d);
+  return Number.isNaN(d.getTime()) ? '' : formatter(Intl.DateTimeFormat, opts).format(d);
 }
 
 export const time = (iso) => dateTime(iso, { timeStyle: 'short' });
@@ -90,14 +104,14 @@ export const time = (iso) => dateTime(iso, { timeStyle: 'short' });
 /** "30 min", in the language. */
 export function minutes(n) {
   try {
-    return new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(n);
+    return formatter(Intl.NumberFormat, { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(n);
   } catch {
     return `${n} min`;
   }
 }
 
 export function number(n) {
-  return new Intl.NumberFormat(locale).format(n);
+  return formatter(Intl.NumberFormat, {}).format(n);
 }
 
 /** A language's own name ("Deutsch", "العربية"). */

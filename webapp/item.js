@@ -4,7 +4,7 @@
 
 import { h, fill, icon, stepper, toast } from './dom.js';
 import { t, pick, money } from './i18n.js';
-import { itemById, addLine } from './store.js';
+import { itemById, addLine } from './api.js';
 import { haptic } from './tg.js';
 import { tagLabel, shownPrice } from './menu.js';
 

@@ -3,9 +3,8 @@
 
 import { h, fill, icon, toast } from './dom.js';
 import { t, pick, money } from './i18n.js';
-import { state, cartCount, addLine } from './store.js';
+import { state, cartCount, addLine, estimate } from './api.js';
 import { haptic } from './tg.js';
-import { estimate } from './cart.js';
 
 const TAGS = ['vegetarian', 'vegan', 'spicy', 'new', 'popular', 'gluten-free'];
 
@@ -145,6 +144,8 @@ export function mount(_params, ctx) {
   };
 }
 
+// A photo's `loading` is set before its `src`: an image given a source first
+// starts loading at once, on screen or not.
 function card(item, ctx) {
   const name = pick(item.name);
   const open = () => ctx.nav.go('item', { id: item.id });
@@ -170,7 +171,7 @@ function card(item, ctx) {
         h('span', { class: 'card-desc' }, pick(item.description)),
         h('span', { class: 'tags' }, item.tags.map((tag) => h('span', { class: `tag tag-${tag}` }, tagLabel(tag)))),
         h('span', { class: 'card-price' }, item.available ? money(shownPrice(item)) : h('span', { class: 'soldout-badge' }, t('app-unavailable')))),
-      h('img', { class: 'card-img', src: item.photo_url, alt: '', width: '400', height: '300', loading: 'lazy', decoding: 'async' })),
+      h('img', { class: 'card-img', loading: 'lazy', decoding: 'async', width: '400', height: '300', alt: '', src: item.photo_url })),
     h('span', { class: 'card-count', 'data-id': item.id, 'data-testid': `menu-item-count-${item.id}`, hidden: true, 'aria-hidden': 'true' }),
     item.available && h('button', { type: 'button', class: 'card-add', 'aria-label': `${t('app-add-to-cart')}: ${name}`, 'data-testid': `menu-item-add-${item.id}`, onclick: add }, icon('plus')));
 }
@@ -178,10 +179,12 @@ function card(item, ctx) {
 /** Whether the restaurant takes orders now, from its opening hours (the server decides at checkout). */
 export function isClosed(hours, now = new Date()) {
   if (!hours?.week?.length) return false;
+  let clock;
   const wall = (d) => {
-    const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    clock ||= new Intl.DateTimeFormat('en-US', {
       timeZone: hours.time_zone, weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(d).map((x) => [x.type, x.value]));
+    });
+    const p = Object.fromEntries(clock.formatToParts(d).map((x) => [x.type, x.value]));
     return { day: p.weekday.toLowerCase(), date: `${p.year}-${p.month}-${p.day}`, min: Number(p.hour) * 60 + Number(p.minute) };
   };
   let today;

@@ -5,9 +5,9 @@
 import { h, fill, icon, toast, confirmDialog } from './dom.js';
 import { t, pick, money, dateTime, time, minutes } from './i18n.js';
 import * as api from './api.js';
-import { state, setCart } from './store.js';
+import { state, setCart, lineTotal } from './api.js';
 import { haptic, openInvoice } from './tg.js';
-import { choices, summary, thumb, lineTotal } from './cart.js';
+import { choices, summary, thumb } from './cart.js';
 import { addressText } from './checkout.js';
 import { reorder } from './history.js';
 

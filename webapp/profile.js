@@ -3,7 +3,7 @@
 import { h, fill, icon, toast } from './dom.js';
 import { t, LANGS, nativeName, currentLang } from './i18n.js';
 import * as api from './api.js';
-import { state, setMe } from './store.js';
+import { state, setMe } from './api.js';
 import { haptic, displayUser } from './tg.js';
 import { addressForm, addressText, field } from './checkout.js';
 

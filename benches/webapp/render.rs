@@ -93,6 +93,7 @@ const TIMINGS: &str = r#"(() => {
     resources: performance.getEntriesByType("resource").map((r) => ({
       name: r.name, start: r.startTime, end: r.responseEnd, bytes: r.transferSize,
     })),
+    marks: performance.getEntriesByType("mark").map((m) => ({ name: m.name, at: m.startTime })),
   };
 })()"#;
 
@@ -119,11 +120,20 @@ struct Resource {
     bytes: f64,
 }
 
+/// A mark the app put on the page's performance timeline.
+#[derive(Deserialize)]
+struct Mark {
+    name: String,
+    at: f64,
+}
+
 #[derive(Deserialize)]
 struct Timings {
     response_end: f64,
     dom_content_loaded: f64,
     resources: Vec<Resource>,
+    #[serde(default)]
+    marks: Vec<Mark>,
 }
 
 /// One page load's figures, in milliseconds since its navigation started.
@@ -377,6 +387,15 @@ pub(crate) fn report(r: &Renders) {
             q.end,
             q.bytes
         );
+    }
+    if !median.timings.marks.is_empty() {
+        let marks: Vec<String> = median
+            .timings
+            .marks
+            .iter()
+            .map(|m| format!("{} {:.0}", m.name, m.at))
+            .collect();
+        println!("  the app's marks: {}", marks.join(", "));
     }
     println!(
         "first menu item drawn: median {:.0} ms, worst {:.0} ms",

@@ -7,8 +7,8 @@
 //! Counted are the bodies as they go over the wire (the compressed bytes; headers
 //! left out). Scripts of other hosts (Telegram's `telegram-web-app.js`) are named
 //! and not counted; so are the menu's photos and the API's answers, which the shell
-//! does not include. The language catalog the app fetches at boot is shown beside
-//! the total.
+//! does not include. The page itself carries the menu and a language's texts, which
+//! are counted with it; the size of one catalog alone is shown beside the total.
 
 use crate::stats::verdict;
 use anyhow::{bail, ensure, Context, Result};
@@ -293,9 +293,8 @@ pub(crate) fn report(s: &Shell) {
         println!("  {kind:<4} {of_kind:>8} served");
     }
     println!(
-        "  with the English catalog the app fetches at boot (/app/i18n/en.json, {} bytes): {}",
-        s.catalog,
-        total + s.catalog
+        "  the html carries the menu and the texts of the browser's language; a customer of another language fetches theirs (/app/i18n/en.json: {} bytes)",
+        s.catalog
     );
     for url in &s.external {
         println!("  not counted: {url} (another host's)");

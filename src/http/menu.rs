@@ -27,7 +27,7 @@ pub fn render(catalog: &Catalog) -> String {
 pub struct Rendered(parking_lot::Mutex<Option<(usize, Arc<Asset>)>>);
 
 impl Rendered {
-    fn get(&self, now: &MenuNow) -> Arc<Asset> {
+    pub fn get(&self, now: &MenuNow) -> Arc<Asset> {
         let mut last = self.0.lock();
         if let Some((version, json)) = last.as_ref() {
             if *version == now.version {

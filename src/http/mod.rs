@@ -44,6 +44,8 @@ pub struct ServerState {
     pub init_data_max_age: chrono::Duration,
     /// The menu as JSON, rendered again when the stop-list changes.
     pub menu_json: menu::Rendered,
+    /// The Mini App's entry page with the menu in it, per language.
+    pub pages: webapp::Pages,
     /// What the read models show, watched once for every read-your-writes wait.
     pub visibility: foodbot_projections::Visibility,
     /// How long a read given `?after=` waits before `not_yet_visible`.

@@ -55,6 +55,18 @@ async fn margherita_line(app: &TestApp) -> Value {
         .unwrap()
 }
 
+/// Item `id` of the menu the Mini App's page brings.
+async fn page_item(app: &TestApp, id: &str) -> Value {
+    let data = crate::webapp::page_data(app).await;
+    data["menu"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .cloned()
+        .unwrap()
+}
+
 async fn a_dish_marked_sold_out_is_refused_at_once_and_orderable_again_when_back(store: Store) {
     let db = TestDb::new(store).await;
     let app = TestApp::spawn(&db).await;
@@ -89,6 +101,8 @@ async fn a_dish_marked_sold_out_is_refused_at_once_and_orderable_again_when_back
     assert_eq!(events_named(&app, "SoldOut").await, 1);
 
     assert_eq!(margherita_line(&app).await["available"], false);
+    // The Mini App's page brings the menu as it is now.
+    assert_eq!(page_item(&app, "margherita").await["available"], false);
     let (status, body) = app
         .post("/api/v1/orders", 2, json!({ "items": [margherita(1)] }))
         .await;
@@ -107,6 +121,7 @@ async fn a_dish_marked_sold_out_is_refused_at_once_and_orderable_again_when_back
     let answer = press(&app, STAFF_ID, STAFF_ID, &view, &back).await;
     assert_eq!(answer.body["text"], "Margherita is back on sale.");
     assert_eq!(margherita_line(&app).await["available"], true);
+    assert_eq!(page_item(&app, "margherita").await["available"], true);
     let (status, body) = app.post(&format!("{path}/checkout"), 1, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["lines"][0]["available"], true);

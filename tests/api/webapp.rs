@@ -5,6 +5,7 @@
 use crate::helpers::*;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use serde_json::Value;
 use std::io::Read;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -68,6 +69,21 @@ fn unbrotli(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The data the page brings for the menu screen (`{"menu", "catalog"}`).
+pub(crate) fn boot_data(page: &str) -> Value {
+    let start = "<script type=\"application/json\" id=\"boot-data\">";
+    let at = page.find(start).expect("the page brings its data") + start.len();
+    let end = page[at..].find("</script>").unwrap() + at;
+    serde_json::from_str(&page[at..end]).unwrap()
+}
+
+/// The data of the page `/app/` as the app's server answers it now.
+pub(crate) async fn page_data(app: &TestApp) -> Value {
+    let (status, _, page) = get(app, "/app/", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    boot_data(&String::from_utf8(page).unwrap())
+}
+
 fn on_disk(file: &str) -> Vec<u8> {
     std::fs::read(format!("webapp/{file}")).unwrap()
 }
@@ -103,18 +119,59 @@ async fn the_page_is_revalidated_and_carries_its_policy(store: Store) {
     ] {
         assert!(ancestors.contains(source), "{ancestors}");
     }
-    // The template's placeholders became the release's folder.
+    // The template's placeholders became the release's folder, the
+    // stylesheet (allowed by its hash) and the data the menu screen needs.
     let page = String::from_utf8(body).unwrap();
     let v = release(&app).await;
-    assert!(!page.contains("{{V}}"));
-    assert!(page.contains(&format!("{v}/app.js")) && page.contains(&format!("{v}/app.css")));
+    assert!(!page.contains("{{V}}") && !page.contains("{{CSS}}") && !page.contains("{{BOOT}}"));
+    assert!(page.contains(&format!("{v}/app.js")));
+    let css = String::from_utf8(on_disk("app.css")).unwrap();
+    let style_hash = {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css.as_bytes()))
+    };
+    assert!(
+        csp.contains(&format!("style-src 'self' 'sha256-{style_hash}'")),
+        "{csp}"
+    );
+    let data = boot_data(&page);
+    let (_, _, menu) = get(&app, "/api/v1/menu", &[]).await;
     assert_eq!(
-        page.into_bytes(),
+        data["menu"],
+        serde_json::from_slice::<Value>(&menu).unwrap()
+    );
+    let (_, _, catalog) = get(&app, "/app/i18n/en.json", &[]).await;
+    assert_eq!(
+        data["catalog"],
+        serde_json::from_slice::<Value>(&catalog).unwrap()
+    );
+    let block = page
+        .find("<script type=\"application/json\" id=\"boot-data\">")
+        .map(|at| &page[at..])
+        .and_then(|rest| {
+            rest.find("</script>")
+                .map(|end| &rest[..end + "</script>".len()])
+        })
+        .unwrap();
+    assert_eq!(
+        page.replace(block, "{{BOOT}}"),
         String::from_utf8(on_disk("index.html"))
             .unwrap()
             .replace("{{V}}", &v)
-            .into_bytes()
+            .replace("{{CSS}}", &css)
     );
+    assert_eq!(header(&h, "vary"), "accept-encoding, accept-language");
+    // The catalog in the page is the language the browser prefers.
+    let (_, _, de) = get(
+        &app,
+        "/app/",
+        &[("accept-language", "de-AT,de;q=0.9,en;q=0.5")],
+    )
+    .await;
+    let de = boot_data(&String::from_utf8(de).unwrap());
+    assert_eq!(de["catalog"]["lang"], "de");
+    assert_eq!(de["menu"], data["menu"]);
 
     // Revalidation: the same page is 304 without a body, in any encoding.
     let etag = header(&h, "etag").to_string();

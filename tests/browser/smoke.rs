@@ -17,6 +17,26 @@ async fn the_app_loads_and_tells_telegram_it_is_ready() {
         "{:?}",
         screen.errors().await
     );
+    // The menu is drawn from what the page brought (no request for the menu
+    // or for the texts of the browser's language), and its stylesheet is in
+    // the page too: the first screen waits for the scripts alone.
+    screen
+        .wait_for("article[data-testid=menu-item-margherita]")
+        .await;
+    screen
+        .wait_for_request("the caller", |r| r.url.ends_with("/api/v1/me"))
+        .await;
+    let asked: Vec<String> = screen.requests().into_iter().map(|r| r.url).collect();
+    assert!(
+        asked
+            .iter()
+            .all(|u| !u.ends_with("/api/v1/menu") && !u.contains("/i18n/") && !u.ends_with(".css")),
+        "{asked:?}"
+    );
+    let styled: String = screen
+        .eval("getComputedStyle(document.querySelector('article.card')).position")
+        .await;
+    assert_eq!(styled, "relative", "the page's own stylesheet applies");
     // The initData the stand-in hands the app is what the server accepts.
     let status: u16 = screen
         .eval("fetch('/api/v1/me', {headers: {Authorization: 'tma ' + Telegram.WebApp.initData}}).then(r => r.status)")

@@ -26,6 +26,11 @@ pub const INDEX: &str = "index.html";
 const CONSOLE: &str = "console/";
 /// What `index.html` writes for the release's folder.
 pub const PLACEHOLDER: &str = "{{V}}";
+/// Where `index.html` takes the stylesheet, inline: a stylesheet of its own
+/// would be one more request before the menu shows.
+pub const STYLE: &str = "{{CSS}}";
+/// The stylesheet written into the page.
+const STYLESHEET: &str = "app.css";
 
 /// One file's bodies: as stored, and compressed where that makes it smaller.
 pub struct Asset {
@@ -64,6 +69,9 @@ pub struct Bundle {
     pub files: BTreeMap<String, Asset>,
     /// Each language's catalog (`crate::i18n::catalog_json`), by language code.
     pub catalogs: BTreeMap<&'static str, Asset>,
+    /// The page's Content-Security-Policy: [`super::CSP`] with the inline
+    /// stylesheet's hash allowed.
+    pub csp: String,
 }
 
 static BUNDLE: LazyLock<Bundle> = LazyLock::new(Bundle::build);
@@ -103,10 +111,21 @@ impl Bundle {
         }
         let release = hex::encode(&release.finalize()[..8]);
 
+        let style = sources
+            .get(STYLESHEET)
+            .map(|css| String::from_utf8_lossy(css).into_owned())
+            .unwrap_or_default();
         let index = sources.remove(INDEX).map(|html| {
-            let html = String::from_utf8_lossy(&html).replace(PLACEHOLDER, &format!("v/{release}"));
+            let html = String::from_utf8_lossy(&html)
+                .replace(PLACEHOLDER, &format!("v/{release}"))
+                .replacen(STYLE, &style, 1);
             Asset::new(content_type(INDEX), html.into_bytes())
         });
+        let csp = super::CSP.replacen(
+            "style-src 'self'",
+            &format!("style-src 'self' 'sha256-{}'", base64_sha256(&style)),
+            1,
+        );
         let files = sources
             .into_iter()
             .map(|(path, data)| {
@@ -123,8 +142,15 @@ impl Bundle {
             index,
             files,
             catalogs,
+            csp,
         }
     }
+}
+
+/// A CSP hash source's digest of `text`: SHA-256, base64.
+fn base64_sha256(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
 }
 
 /// Adds one named part to the release hash, so that no two sets of files
@@ -270,8 +296,31 @@ mod tests {
             );
         }
         assert_eq!(
-            later, 5,
-            "item, checkout, order, history and profile load later"
+            later, 6,
+            "cart, item, checkout, order, history and profile load later"
+        );
+    }
+
+    #[test]
+    fn the_stylesheet_is_in_the_page_and_its_hash_in_the_policy() {
+        let b = bundle();
+        let index = String::from_utf8(b.index.as_ref().unwrap().raw.to_vec()).unwrap();
+        let css = String::from_utf8(b.files[STYLESHEET].raw.to_vec()).unwrap();
+        assert!(index.contains(&format!("<style>{css}</style>")));
+        assert!(!index.contains(STYLE) && !index.contains("rel=\"stylesheet\""));
+        let style_src = b
+            .csp
+            .split(';')
+            .find(|d| d.trim().starts_with("style-src"))
+            .unwrap();
+        assert_eq!(
+            style_src.trim(),
+            format!("style-src 'self' 'sha256-{}'", base64_sha256(&css))
+        );
+        // Only the hash was added: scripts stay as strict as they were.
+        assert_eq!(
+            b.csp.replace(style_src, " style-src 'self'"),
+            super::super::CSP
         );
     }
 }

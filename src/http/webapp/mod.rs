@@ -3,7 +3,11 @@
 //!
 //! - `GET /app/` is `index.html`, a template whose `{{V}}` placeholders become
 //!   `v/<release>`: it is answered with `Cache-Control: no-cache` and an ETag
-//!   (`If-None-Match` gives 304), so a new release is seen at once.
+//!   (`If-None-Match` gives 304), so a new release is seen at once. The page
+//!   carries what the menu screen needs to draw (`{{BOOT}}`: the menu as
+//!   `GET /api/v1/menu` answers it now, and the catalog of the language
+//!   `Accept-Language` prefers), so that on a slow network the menu waits for
+//!   the scripts only, not for a round trip after them ([`Pages`]).
 //! - Every other file is served at `/app/v/<release>/<path>` with
 //!   `Cache-Control: public, max-age=31536000, immutable`. `<release>` is a
 //!   hash over all the files (and the catalogs), so the path changes with any
@@ -25,8 +29,10 @@
 
 mod bundle;
 mod encoding;
+mod page;
 
 pub use bundle::{bundle, content_type, Asset, PLACEHOLDER};
+pub use page::Pages;
 
 use super::{ApiError, AppState};
 use axum::extract::{Path, State};
@@ -38,8 +44,9 @@ use axum::Router;
 use encoding::Coding;
 
 /// The page's Content-Security-Policy: scripts from the app and Telegram's
-/// `telegram-web-app.js` only, everything else from the app itself; framed
-/// only by Telegram's web clients and this server (the demo console).
+/// `telegram-web-app.js` only, everything else from the app itself (and the
+/// page's own stylesheet, by its hash: `Bundle::csp`); framed only by
+/// Telegram's web clients and this server (the demo console).
 pub const CSP: &str = "default-src 'self'; script-src 'self' https://telegram.org; \
 style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
 frame-ancestors 'self' https://web.telegram.org https://*.telegram.org; \
@@ -87,18 +94,34 @@ async fn protect(mut response: Response) -> Response {
     response
 }
 
-async fn index(headers: HeaderMap) -> Response {
-    match &bundle().index {
-        Some(page) => {
-            let mut res = serve(page, &headers, REVALIDATE);
-            res.headers_mut().insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(CSP),
-            );
-            res
-        }
-        None => ApiError::not_found().into_response(),
+async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if bundle().index.is_none() {
+        return ApiError::not_found().into_response();
     }
+    let lang = page::language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let page = match state.app.menu_now().await {
+        Ok(now) => state.pages.get(&now, &state.menu_json, lang),
+        // The app asks for the menu itself.
+        Err(e) => {
+            tracing::warn!(error = %e, "The page goes out without the menu: the stop-list could not be read.");
+            state.pages.without_menu(lang)
+        }
+    };
+    let mut res = serve(&page, &headers, REVALIDATE);
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&bundle().csp).unwrap_or(HeaderValue::from_static(CSP)),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding, accept-language"),
+    );
+    res
 }
 
 async fn file(Path(path): Path<String>, headers: HeaderMap) -> Response {
