@@ -35,25 +35,26 @@ use std::time::Duration;
 /// The heads (each user's oldest pending notification) free to claim, oldest
 /// first, among the first `$4` pending notifications: a bounded walk of the
 /// pending index, so that a claim costs the same however long the queue is.
-/// Every earlier notification of a user in the walk is in it too, so the
-/// first of each user in the walk is that user's head. A head further back
+/// The walk stops as soon as `$3` are found; a notification is a head when
+/// no pending one of its user comes before it (one probe of the per-user
+/// index, made only for notifications nobody holds). A head further back
 /// waits until the ones before it are sent (or given up).
 ///
 /// Written so that its plan does not depend on the table's statistics: a
 /// table filled in one go (before statistics were gathered) is walked the
 /// same way as one that grew slowly.
-const HEADS: &str = "SELECT h.notification_id
-   FROM (SELECT notification_id, position, claimed_until, next_attempt_at,
-                ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY position) AS nth
-           FROM (SELECT notification_id, user_id, position, claimed_until, next_attempt_at
-                   FROM notification_outbox
-                  WHERE sent_at IS NULL AND given_up_at IS NULL
-                  ORDER BY position
-                  LIMIT $4) w) h
-  WHERE h.nth = 1
-    AND (h.claimed_until IS NULL OR h.claimed_until < NOW)
-    AND (h.next_attempt_at IS NULL OR h.next_attempt_at <= NOW)
-  ORDER BY h.position
+const HEADS: &str = "SELECT w.notification_id
+   FROM (SELECT notification_id, user_id, position, claimed_until, next_attempt_at
+           FROM notification_outbox
+          WHERE sent_at IS NULL AND given_up_at IS NULL
+          ORDER BY position
+          LIMIT $4) w
+  WHERE (w.claimed_until IS NULL OR w.claimed_until < NOW)
+    AND (w.next_attempt_at IS NULL OR w.next_attempt_at <= NOW)
+    AND w.position = (SELECT MIN(p.position) FROM notification_outbox p
+                       WHERE p.user_id = w.user_id
+                         AND p.sent_at IS NULL AND p.given_up_at IS NULL)
+  ORDER BY w.position
   LIMIT $3";
 
 /// How many pending notifications a claim of `limit` looks at.
@@ -346,14 +347,14 @@ mod tests {
         let pg = written_for(false, CLAIM);
         assert!(pg.contains("claimed_until = now() + make_interval(secs => CAST($2 AS DOUBLE PRECISION) / 1000)"), "{pg}");
         assert!(
-            pg.contains("notification_id = ANY (ARRAY(SELECT h.notification_id")
-                && pg.contains("ROW_NUMBER()")
+            pg.contains("notification_id = ANY (ARRAY(SELECT w.notification_id")
+                && pg.contains("MIN(p.position)")
                 && !pg.contains("NOW"),
             "{pg}"
         );
         let lite = written_for(true, CLAIM);
         assert!(
-            lite.contains("notification_id IN (SELECT h.notification_id"),
+            lite.contains("notification_id IN (SELECT w.notification_id"),
             "{lite}"
         );
     }

@@ -59,6 +59,10 @@ use tracing::Instrument;
 /// when `NOTIFY_MAX_ATTEMPTS` is lower).
 const PERMANENT_ATTEMPTS: i32 = 3;
 
+/// Notifications claimed and not yet done with, per slot: enough that the
+/// slots always have one ready while claims, lookups and marks run.
+const AHEAD: usize = 8;
+
 /// Why a notification is given up when its user blocked the bot.
 pub const BLOCKED: &str = "not delivered: the user has blocked the bot";
 
@@ -142,7 +146,7 @@ impl Sender {
                 limits: Limits::new(settings.rates),
                 wake: Notify::new(),
                 slots: Arc::new(Semaphore::new(settings.concurrency)),
-                held: Arc::new(Semaphore::new(settings.concurrency * 4)),
+                held: Arc::new(Semaphore::new(settings.concurrency * AHEAD)),
                 accepted: Mutex::new(Vec::new()),
                 to_mark: Notify::new(),
                 settings,
@@ -178,7 +182,7 @@ impl Sender {
             // its size, and the loop is free to claim again while a batch's
             // recipients are looked up and its messages sent.
             let free = inner.held.available_permits();
-            let total = inner.settings.concurrency * 4;
+            let total = inner.settings.concurrency * AHEAD;
             if free >= inner.settings.concurrency.max(1) || free == total {
                 match app
                     .claim_notifications(&inner.me, inner.settings.lease, free)
@@ -242,7 +246,7 @@ impl Sender {
             }
         }
         // Let messages on their way finish, then give back what is left.
-        let all = u32::try_from(inner.settings.concurrency * 4).unwrap_or(u32::MAX);
+        let all = u32::try_from(inner.settings.concurrency * AHEAD).unwrap_or(u32::MAX);
         let _ = tokio::time::timeout(Duration::from_secs(10), inner.held.acquire_many(all)).await;
         // What was sent is marked before the rest is given back, or another
         // process would send it again.
