@@ -266,7 +266,8 @@ async function boot() {
   // The caller and their open cart are asked for at once, and the menu is
   // drawn without waiting for them: on a slow network each round trip before
   // the menu shows counts, and the page brings the menu with it.
-  const meAnswer = api.get('/me');
+  // Settled now and read later, so that a refusal is never left unhandled.
+  const meAnswer = api.get('/me').then((me) => ({ me }), (error) => ({ error }));
   const cartFound = findCart().then(() => null, (e) => e);
   const failed = async (e) => {
     await catalog;
@@ -293,12 +294,8 @@ async function boot() {
     for (const e of stack) e.view.update?.();
     chrome();
   });
-  let me;
-  try {
-    me = await meAnswer;
-  } catch (e) {
-    return failed(e);
-  }
+  const { me, error } = await meAnswer;
+  if (error) return failed(error);
   setMe(me);
   // The profile's language wins over the device's guess (and is the next guess).
   if (me.language) {
