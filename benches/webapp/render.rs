@@ -30,7 +30,7 @@ use chromiumoxide::cdp::browser_protocol::network::{
 use chromiumoxide::cdp::browser_protocol::target::{
     CreateBrowserContextParams, CreateTargetParams,
 };
-use chromiumoxide::{Browser, BrowserConfig, Page};
+use chromiumoxide::{Browser, Page};
 use futures::StreamExt;
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -174,21 +174,9 @@ impl Chromium {
             "foodbot-bench-chromium-{}",
             uuid::Uuid::new_v4().simple()
         ));
-        let mut config = BrowserConfig::builder()
-            .chrome_executable(chromium()?)
-            .user_data_dir(&profile)
-            .viewport(None)
-            .launch_timeout(Duration::from_secs(30))
-            .args([
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--hide-scrollbars",
-            ]);
-        if crate::chromium::running_as_root() {
-            config = config.no_sandbox();
-        }
-        let config = config.build().map_err(anyhow::Error::msg)?;
+        let config = crate::chromium::config(chromium()?, &profile)
+            .build()
+            .map_err(anyhow::Error::msg)?;
         let (browser, mut events) = Browser::launch(config).await?;
         let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
         Ok(Chromium {

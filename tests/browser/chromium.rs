@@ -1,9 +1,33 @@
 //! What the browser tests and the Mini App benchmark share: where Chromium
-//! is, whether its sandbox can run, and the colours a Telegram client hands
-//! a Mini App. It depends on neither, so both include it.
+//! is, how it is started, whether its sandbox can run, and the colours a
+//! Telegram client hands a Mini App. It depends on neither, so both include it.
 
+use chromiumoxide::browser::BrowserConfigBuilder;
+use chromiumoxide::BrowserConfig;
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Headless Chromium at `executable` with its profile in `profile`: no
+/// window size of its own (each tab sets one), sandboxed unless we are root.
+pub fn config(executable: PathBuf, profile: &Path) -> BrowserConfigBuilder {
+    let config = BrowserConfig::builder()
+        .chrome_executable(executable)
+        .user_data_dir(profile)
+        .viewport(None)
+        .launch_timeout(Duration::from_secs(30))
+        .args([
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ]);
+    if running_as_root() {
+        config.no_sandbox()
+    } else {
+        config
+    }
+}
 
 /// Chromium's path: `$CHROMIUM`, else Debian's; `Err` with the path looked
 /// at when nothing is there.

@@ -21,7 +21,7 @@ use chromiumoxide::cdp::browser_protocol::network::{
 };
 use chromiumoxide::cdp::browser_protocol::page::Viewport;
 use chromiumoxide::page::ScreenshotParams;
-use chromiumoxide::{Browser, BrowserConfig, Element, Page};
+use chromiumoxide::{Browser, Element, Page};
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -80,20 +80,7 @@ fn chromium() -> PathBuf {
 /// Starts headless Chromium with its profile in `profile`, and the task that
 /// handles its protocol's messages for as long as it lives.
 async fn launch(profile: &std::path::Path) -> (Browser, tokio::task::JoinHandle<()>) {
-    let mut config = BrowserConfig::builder()
-        .chrome_executable(chromium())
-        .user_data_dir(profile)
-        .viewport(None)
-        .launch_timeout(Duration::from_secs(30))
-        .args([
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--hide-scrollbars",
-        ]);
-    if crate::chromium::running_as_root() {
-        config = config.no_sandbox();
-    }
+    let config = crate::chromium::config(chromium(), profile);
     let (browser, mut events) = Browser::launch(config.build().expect("a browser configuration"))
         .await
         .expect("Chromium starts");
