@@ -110,12 +110,6 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub notify_concurrency: u32,
 
-    /// How long a process's claim on a notification holds before another
-    /// process may take it over, in seconds.
-    #[arg(long, env = "NOTIFY_CLAIM_LEASE_SECS", default_value_t = 60,
-          value_parser = clap::value_parser!(u64).range(2..))]
-    pub notify_claim_lease_secs: u64,
-
     /// How often the sender looks for notifications when nothing woke it
     /// (written by another process's projector on SQLite, backoffs that ended), in milliseconds.
     #[arg(long, env = "NOTIFY_POLL_MS", default_value_t = 1_000,

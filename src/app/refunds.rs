@@ -222,17 +222,11 @@ impl RefundTurn {
 impl App {
     /// The refund turn if no other process holds it.
     pub async fn refund_turn(&self) -> Result<Option<RefundTurn>, AppError> {
-        match &self.db {
-            crate::store::Database::Postgres(p) => {
-                let mut conn = p.acquire().await.map_err(AppError::storage)?;
-                let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                    .bind(REFUND_LOCK)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(AppError::storage)?;
-                Ok(got.then_some(RefundTurn { conn: Some(conn) }))
-            }
-            crate::store::Database::Sqlite(_) => Ok(Some(RefundTurn { conn: None })),
-        }
+        let turn = self
+            .db
+            .try_turn(REFUND_LOCK)
+            .await
+            .map_err(AppError::storage)?;
+        Ok(turn.map(|conn| RefundTurn { conn }))
     }
 }

@@ -110,6 +110,28 @@ impl Database {
         }
     }
 
+    /// A turn held by one server process at a time: on PostgreSQL the session
+    /// advisory lock `key`, taken on a connection of the pool if no other
+    /// session holds it (`Ok(None)` when one does); the lock lives as long as
+    /// the returned connection keeps it. SQLite has one server process, which
+    /// holds every turn always (`Some(None)`).
+    pub async fn try_turn(
+        &self,
+        key: i64,
+    ) -> Result<Option<Option<sqlx::pool::PoolConnection<sqlx::Postgres>>>, sqlx::Error> {
+        match self {
+            Database::Postgres(p) => {
+                let mut conn = p.acquire().await?;
+                let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                    .bind(key)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                Ok(got.then_some(Some(conn)))
+            }
+            Database::Sqlite(_) => Ok(Some(None)),
+        }
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         match self {

@@ -91,13 +91,9 @@ impl BotRuntime {
             std::process::id(),
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
-        let sender = config.notify_send.then(|| {
-            Sender::new(
-                ctx.clone(),
-                me_id.clone(),
-                sender::Settings::from_config(config),
-            )
-        });
+        let sender = config
+            .notify_send
+            .then(|| Sender::new(ctx.clone(), sender::Settings::from_config(config)));
         let inbox = Inbox::new(
             app.db.clone(),
             me_id.clone(),

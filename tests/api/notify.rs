@@ -507,7 +507,8 @@ async fn notifications_a_user_no_longer_wants_are_not_sent_nor_tried_again(store
             .map(|r| (r.1.clone(), r.2, r.3, r.4))
             .collect()
     };
-    let row = |kind: &str, sent: bool| (kind.to_string(), sent, !sent, 1);
+    // Sent: one attempt. Given up for the preference: none was made.
+    let row = |kind: &str, sent: bool| (kind.to_string(), sent, !sent, i64::from(sent));
     assert_eq!(
         state(51),
         [
@@ -582,25 +583,43 @@ async fn a_chat_that_cannot_be_found_is_given_up_after_a_few_attempts(store: Sto
     app.stop().await;
 }
 
+/// One server sends at a time; the other waits for its turn and takes over
+/// when the first stops. Nothing is sent twice.
 async fn two_servers_on_one_database_send_each_notification_once(store: Store) {
     let db = TestDb::new(store).await;
-    // No limits, so that the two race for every notification.
+    // No limits, so that nothing but the turn keeps the two apart.
     let one = TestApp::spawn_with(&db, unlimited).await;
+    // The first server's notifications arrive: it holds the turn.
+    let order = paid_order(&one, 1).await;
+    staff(&one, order, accept()).await;
+    one.bot_api
+        .wait_for(|calls| delivered(calls).len() >= 2)
+        .await;
     let two = TestApp::spawn_on(&db, one.bot_api.clone(), unlimited).await;
-    for user in 1..=12 {
+    for user in 2..=13 {
         let app = if user % 2 == 0 { &one } else { &two };
         let order = paid_order(app, user).await;
         staff(app, order, accept()).await;
     }
     one.bot_api
-        .wait_for(|calls| delivered(calls).len() >= 24)
+        .wait_for(|calls| delivered(calls).len() >= 26)
         .await;
-    let rows = settled_outbox(&one).await;
-    assert_eq!(rows.len(), 24);
-    assert!(rows.iter().all(|r| r.2 && r.4 == 1), "{rows:#?}");
-    let sent = delivered(&one.bot_api.calls());
-    assert_eq!(sent.len(), 24);
-    assert_once(&sent);
-    two.stop().await;
+    // The holder stops; the other takes over and sends what comes next.
     one.stop().await;
+    for user in 14..=15 {
+        let order = paid_order(&two, user).await;
+        staff(&two, order, accept()).await;
+    }
+    two.bot_api
+        .wait_for(|calls| delivered(calls).len() >= 30)
+        .await;
+    let rows = settled_outbox(&two).await;
+    assert_eq!(rows.len(), 30);
+    assert!(rows.iter().all(|r| r.2 && r.4 == 1), "{rows:#?}");
+    let sent = delivered(&two.bot_api.calls());
+    assert_eq!(sent.len(), 30);
+    assert_once(&sent);
+    let chats: std::collections::BTreeSet<i64> = sent.iter().map(chat_of).collect();
+    assert_eq!(chats, (1..=15).collect());
+    two.stop().await;
 }

@@ -227,6 +227,30 @@ impl Db {
     }
 }
 
+impl Conn {
+    /// Runs a query outside a transaction and returns its rows as JSON
+    /// objects (column name → value), as [`Db::rows`] does on the pool.
+    pub async fn rows(
+        &mut self,
+        sql: &str,
+        args: &[Val],
+    ) -> sqlx::Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        match self {
+            Conn::Postgres(c) => {
+                let rows = bind_pg!(sqlx::query(sql), args).fetch_all(&mut *c).await?;
+                Ok(rows.iter().map(pg_row_json).collect::<Result<_, _>>()?)
+            }
+            Conn::Sqlite(c) => {
+                let sql = sqlite_sql(sql);
+                let rows = bind_sqlite!(sqlx::query(&sql), args)
+                    .fetch_all(&mut *c)
+                    .await?;
+                Ok(rows.iter().map(sqlite_row_json).collect::<Result<_, _>>()?)
+            }
+        }
+    }
+}
+
 /// An open transaction on the projector's connection.
 pub enum Tx<'c> {
     Postgres(&'c mut sqlx::PgConnection),

@@ -15,7 +15,7 @@ mod delivery;
 #[cfg(test)]
 mod tests;
 
-pub use delivery::{Claimed, Recipient};
+pub use delivery::{Claimed, Recipient, SenderTurn};
 
 use super::{App, AppError};
 use crate::i18n::{t_args, Arg, Lang};

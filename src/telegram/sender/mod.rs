@@ -1,11 +1,15 @@
 //! The notification sender: delivers the outbox's push notifications through
 //! the Bot API, at least once and, in practice, once.
 //!
-//! The loop claims the oldest pending notification of each user (see
-//! `app::notifications::delivery`), up to twice `concurrency` ahead, looks
-//! their users up *as they are now* (the User aggregates, through the
-//! application layer, one query per claim), and hands each to a task of its
-//! own, which:
+//! One server process sends at a time: the one holding the sender's turn
+//! (`App::sender_turn`, see `app::notifications::delivery`); the others wait
+//! for it and take over when its holder stops or dies. Telegram's limits are
+//! per bot, so one process keeping them keeps them for all. The holder reads
+//! the oldest pending notification of each user, up to `AHEAD` times
+//! `concurrency` ahead, leaving out those it holds already (taken, not yet
+//! written back), looks their users up *as they are now* (the User
+//! aggregates, through the application layer, one query per batch), and
+//! hands each to a task of its own, which:
 //! 1. honours the user: one who blocked the bot gets nothing and their pending
 //!    notifications are given up; one whose preference no longer wants the
 //!    kind has it given up; the rest get it in the language they have now;
@@ -20,15 +24,15 @@
 //!
 //! What Telegram accepted is marked sent in batches: one marker writes every
 //! acceptance gathered while its previous write ran (a commit per batch, not
-//! per message). A user's next notification may be claimed once the one
-//! before it is marked: one user's notifications go out one at a time, in the
-//! order of their events. The loop
-//! claims again when a task ends, when this process's projector has written
-//! (on PostgreSQL also when any process's projector wrote notifications:
-//! `LISTEN foodbot_outbox`), and on a slow poll. At shutdown it stops
-//! claiming, lets messages already on their way finish (those still waiting
-//! for their turn are not sent), marks what was sent, and gives back its
-//! claims.
+//! per message). A notification stays held until its outcome is written, and
+//! a user's next notification is due only once the one before it is marked:
+//! one user's notifications go out one at a time, in the order of their
+//! events. The loop looks again when a task ends, when this process's
+//! projector has written (on PostgreSQL also when any process's projector
+//! wrote notifications: `LISTEN foodbot_outbox`), and on a slow poll. At
+//! shutdown it stops taking, lets messages already on their way finish (those
+//! still waiting for their turn are not sent), marks what was sent, and gives
+//! up its turn.
 
 pub mod limits;
 
@@ -36,15 +40,16 @@ use super::api::{self, Failure};
 use super::bot::callback::Callback;
 use super::bot::BotContext;
 use super::dispatch::backoff;
-use crate::app::notifications::{BadNotification, Claimed, Recipient};
+use crate::app::notifications::{BadNotification, Claimed, Recipient, SenderTurn};
 use crate::app::{AppError, CommandMeta, Notification, NotificationKind};
 use crate::config::Config;
 use crate::i18n::{t, Lang};
 use crate::store::Database;
 use foodbot_domain::user::UserAction;
-use foodbot_domain::{Actor, Channel};
+use foodbot_domain::{Actor, Channel, UserId};
 use limits::{Limits, Rates};
 use parking_lot::Mutex;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::payloads::SendMessageSetters;
@@ -59,9 +64,8 @@ use tracing::Instrument;
 /// when `NOTIFY_MAX_ATTEMPTS` is lower).
 const PERMANENT_ATTEMPTS: i32 = 3;
 
-/// Notifications claimed and not yet done with, per slot: enough that the
-/// slots always have one ready while claims, lookups and marks run (eight
-/// measured no faster than four).
+/// Notifications taken and not yet done with, per slot: enough that the
+/// slots always have one ready while reads, lookups and marks run.
 const AHEAD: usize = 4;
 
 /// Why a notification is given up when its user blocked the bot.
@@ -72,7 +76,6 @@ pub const BLOCKED: &str = "not delivered: the user has blocked the bot";
 pub struct Settings {
     pub rates: Rates,
     pub concurrency: usize,
-    pub lease: Duration,
     pub poll: Duration,
     pub max_attempts: i32,
 }
@@ -86,7 +89,6 @@ impl Settings {
                 group_per_min: c.notify_group_per_min,
             },
             concurrency: usize::try_from(c.notify_concurrency).unwrap_or(32),
-            lease: Duration::from_secs(c.notify_claim_lease_secs),
             poll: Duration::from_millis(c.notify_poll_ms),
             max_attempts: i32::try_from(c.notify_max_attempts).unwrap_or(10),
         }
@@ -101,18 +103,20 @@ pub struct Sender {
 
 struct Inner {
     ctx: Arc<BotContext>,
-    /// This process, in claims.
-    me: String,
     settings: Settings,
     limits: Limits,
     wake: Notify,
     /// Messages on their way to Telegram (`concurrency`).
     slots: Arc<Semaphore>,
-    /// Notifications claimed and not yet done with: twice the slots, so that
-    /// the next claim is ready while the slots send.
+    /// Room for notifications taken and not yet done with: `AHEAD` times the
+    /// slots, so that the next ones are ready while the slots send.
     held: Arc<Semaphore>,
+    /// The users whose notification was taken and its outcome not written
+    /// yet: the outbox still has it pending, and neither it nor a later one of
+    /// theirs is taken meanwhile.
+    taken: Mutex<HashSet<UserId>>,
     /// Accepted by Telegram, not yet marked sent.
-    accepted: Mutex<Vec<String>>,
+    accepted: Mutex<Vec<(String, UserId)>>,
     /// Wakes the marker.
     to_mark: Notify,
 }
@@ -121,9 +125,12 @@ struct Inner {
 #[derive(Debug)]
 enum Outcome {
     Sent,
-    /// Not to be delivered, for this reason (no attempt was made, or no more
-    /// will be).
-    GivenUp(String),
+    /// Not to be delivered, for this reason: no attempt was made
+    /// (`tried: false`), or no more will be.
+    GivenUp {
+        reason: String,
+        tried: bool,
+    },
     /// Telegram said the user blocked the bot (403).
     Blocked,
     /// The user had blocked the bot before: nothing was sent.
@@ -134,20 +141,20 @@ enum Outcome {
         after: Duration,
         counted: bool,
     },
-    /// The process is stopping; the claim is given back.
+    /// The process is stopping; the notification stays pending.
     Stopped,
 }
 
 impl Sender {
-    pub fn new(ctx: Arc<BotContext>, me: String, settings: Settings) -> Sender {
+    pub fn new(ctx: Arc<BotContext>, settings: Settings) -> Sender {
         Sender {
             inner: Arc::new(Inner {
                 ctx,
-                me,
                 limits: Limits::new(settings.rates),
                 wake: Notify::new(),
                 slots: Arc::new(Semaphore::new(settings.concurrency)),
                 held: Arc::new(Semaphore::new(settings.concurrency * AHEAD)),
+                taken: Mutex::new(HashSet::new()),
                 accepted: Mutex::new(Vec::new()),
                 to_mark: Notify::new(),
                 settings,
@@ -172,33 +179,55 @@ impl Sender {
         let mut written = Some(written);
         let mut listener = listen(&app.db).await;
         let mut forgot = Instant::now();
+        let mut turn: Option<SenderTurn> = None;
+        let mut waiting_said = false;
         tracing::info!(rates = ?inner.settings.rates, "Sending notifications.");
         let marker = tokio::spawn(self.clone().mark(shutdown.clone()));
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            // Claims go in batches (as many as there are slots, or what is
-            // left when fewer are free): a claim is one statement whatever
-            // its size, and the loop is free to claim again while a batch's
-            // recipients are looked up and its messages sent.
+            if turn.is_none() {
+                match app.sender_turn().await {
+                    Ok(Some(t)) => {
+                        tracing::info!("This process sends the notifications.");
+                        (turn, waiting_said) = (Some(t), false);
+                    }
+                    Ok(None) if !waiting_said => {
+                        tracing::info!(
+                            "Another process sends the notifications; waiting for its turn."
+                        );
+                        waiting_said = true;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!(error = %error_chain(&e), "Could not ask for the sender's turn; trying again.")
+                    }
+                }
+            }
+            // Taken in batches (as many as there are slots, or what is left
+            // when fewer are free): a read is one statement whatever its size,
+            // and the loop is free to read again while a batch's recipients
+            // are looked up and its messages sent.
             let free = inner.held.available_permits();
             let total = inner.settings.concurrency * AHEAD;
-            if free >= inner.settings.concurrency.max(1) || free == total {
-                match app
-                    .claim_notifications(&inner.me, inner.settings.lease, free)
-                    .await
-                {
+            let ready = free >= inner.settings.concurrency.max(1) || free == total;
+            if let (Some(t), true) = (turn.as_mut(), ready) {
+                let held = inner.taken.lock().clone();
+                match t.due(free, &held).await {
                     Ok(batch) if batch.is_empty() => {}
                     Ok(batch) => {
                         let n = u32::try_from(batch.len()).unwrap_or(u32::MAX);
                         let Ok(permits) = inner.held.clone().acquire_many_owned(n).await else {
                             return;
                         };
+                        inner.taken.lock().extend(batch.iter().map(|c| c.user_id));
                         tokio::spawn(self.clone().start(batch, permits, shutdown.clone()));
                     }
                     Err(e) => {
-                        tracing::error!(error = %error_chain(&e), "Could not claim notifications; trying again.")
+                        // Its connection may be gone, and the turn with it.
+                        tracing::error!(error = %error_chain(&e), "Could not read the due notifications; asking for the turn again.");
+                        turn = None;
                     }
                 }
             }
@@ -246,25 +275,19 @@ impl Sender {
                 listener = None;
             }
         }
-        // Let messages on their way finish, then give back what is left.
+        // Let messages on their way finish; the rest stays pending.
         let all = u32::try_from(inner.settings.concurrency * AHEAD).unwrap_or(u32::MAX);
         let _ = tokio::time::timeout(Duration::from_secs(10), inner.held.acquire_many(all)).await;
-        // What was sent is marked before the rest is given back, or another
-        // process would send it again.
+        // What was sent is marked before the turn is given up, or the next
+        // holder would send it again.
         let _ = marker.await;
         if let Err(e) = self.mark_accepted().await {
             tracing::error!(error = %error_chain(&e), "Could not mark sent notifications at shutdown; they may be sent again.");
         }
-        match app.release_notifications(&inner.me).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(released = n, "Gave back unsent notifications."),
-            Err(e) => {
-                tracing::warn!(error = %error_chain(&e), "Could not give back claims on notifications; they lapse with their lease.")
-            }
-        }
+        drop(turn);
     }
 
-    /// Looks up the recipients of a claimed batch (all in one query, as they
+    /// Looks up the recipients of a batch (all in one query, as they
     /// are now) and starts a task for each notification.
     async fn start(
         self,
@@ -300,17 +323,20 @@ impl Sender {
     ) {
         let span = tracing::info_span!("notification", id = %c.id, user = c.user_id.0, attempt = c.attempt);
         async {
-            // Its turn to be sent; a claim still waiting at shutdown is given
-            // back untried.
+            // Its turn to be sent; one still waiting at shutdown stays
+            // pending, untried.
             let mut stopping = stop.clone();
             let slot = tokio::select! {
-                slot = self.inner.slots.clone().acquire_owned() => slot,
-                _ = stopping.wait_for(|s| *s) => return,
+                slot = self.inner.slots.clone().acquire_owned() => slot.ok(),
+                _ = stopping.wait_for(|s| *s) => None,
             };
-            let Ok(_slot) = slot else { return };
+            let Some(_slot) = slot else {
+                self.inner.taken.lock().remove(&c.user_id);
+                return;
+            };
             let outcome = self.deliver(&c, recipient, stop).await;
             if self.record(&c, outcome).await {
-                // The user's next notification may be claimed now.
+                // The user's next notification may be due now.
                 self.inner.wake.notify_one();
             }
         }
@@ -318,7 +344,7 @@ impl Sender {
         .await
     }
 
-    /// Renders for the recipient (as they were when it was claimed; an error
+    /// Renders for the recipient (as they were when it was taken; an error
     /// if they could not be looked up) and sends; says how it ended.
     async fn deliver(
         &self,
@@ -327,7 +353,6 @@ impl Sender {
         mut stop: watch::Receiver<bool>,
     ) -> Outcome {
         let inner = &self.inner;
-        let claimed_at = Instant::now();
         let n = match &c.notification {
             Ok(n) => n,
             // The outbox model's replay has not reached the row yet.
@@ -338,7 +363,12 @@ impl Sender {
                     counted: false,
                 }
             }
-            Err(e) => return Outcome::GivenUp(format!("{e}: {}", e.cause)),
+            Err(e) => {
+                return Outcome::GivenUp {
+                    reason: format!("{e}: {}", e.cause),
+                    tried: false,
+                }
+            }
         };
         let recipient = match recipient {
             Ok(r) => r,
@@ -349,10 +379,13 @@ impl Sender {
                 return Outcome::AlreadyBlocked;
             }
             if !n.kind.wanted_by(r.preference) {
-                return Outcome::GivenUp(format!(
-                    "not sent: the user's notification preference is {:?} now",
-                    r.preference
-                ));
+                return Outcome::GivenUp {
+                    reason: format!(
+                        "not sent: the user's notification preference is {:?} now",
+                        r.preference
+                    ),
+                    tried: false,
+                };
             }
         }
         let lang = recipient
@@ -377,16 +410,8 @@ impl Sender {
                     // Flood control is per bot: nothing leaves until it passes.
                     inner.limits.pause(wait);
                     tracing::warn!(retry_after = ?wait, "Telegram's flood control: sending paused.");
-                    // Send it again under this claim while the lease lasts
-                    // comfortably; otherwise give it back for later.
-                    if claimed_at.elapsed() + wait < inner.settings.lease / 2 {
-                        continue;
-                    }
-                    return Outcome::Retry {
-                        error: Failure::RetryAfter(wait).to_string(),
-                        after: wait,
-                        counted: false,
-                    };
+                    // The same message again once the pause is over.
+                    continue;
                 }
                 Err(Failure::Blocked) => return Outcome::Blocked,
                 Err(Failure::Other(e)) if passing(&e) => {
@@ -405,7 +430,10 @@ impl Sender {
             PERMANENT_ATTEMPTS.min(self.inner.settings.max_attempts)
         };
         if c.attempt >= max {
-            Outcome::GivenUp(format!("given up after {} attempts: {error}", c.attempt))
+            Outcome::GivenUp {
+                reason: format!("given up after {} attempts: {error}", c.attempt),
+                tried: true,
+            }
         } else {
             Outcome::Retry {
                 error,
@@ -440,7 +468,7 @@ impl Sender {
 
     /// Marks what Telegram accepted until `stop`, a batch at a time: all that
     /// was accepted while the previous batch was written. After each batch the
-    /// loop may claim those users' next notifications.
+    /// loop may take those users' next notifications.
     async fn mark(self, mut stop: watch::Receiver<bool>) {
         let inner = &self.inner;
         loop {
@@ -465,29 +493,36 @@ impl Sender {
     /// to be marked by the next call.
     async fn mark_accepted(&self) -> Result<(), AppError> {
         let inner = &self.inner;
-        let ids = std::mem::take(&mut *inner.accepted.lock());
+        let accepted = std::mem::take(&mut *inner.accepted.lock());
+        let ids: Vec<String> = accepted.iter().map(|(id, _)| id.clone()).collect();
         if let Err(e) = inner.ctx.app.notifications_sent(&ids).await {
-            inner.accepted.lock().extend(ids);
+            inner.accepted.lock().extend(accepted);
             return Err(e);
+        }
+        // Written: no longer pending, so their users' next may be taken.
+        let mut taken = inner.taken.lock();
+        for (_, user) in &accepted {
+            taken.remove(user);
         }
         Ok(())
     }
 
     /// Writes the outcome to the outbox (and the User, for a 403); a sent one
-    /// is handed to the marker. Says whether the loop may claim again now
-    /// (false when the marker will say so).
+    /// is handed to the marker, and stays held until it is marked. Says
+    /// whether the loop may look again now (false when the marker will say
+    /// so).
     async fn record(&self, c: &Claimed, outcome: Outcome) -> bool {
         let app = &self.inner.ctx.app;
         let result = match &outcome {
             Outcome::Sent => {
                 tracing::debug!("Notification sent.");
-                self.inner.accepted.lock().push(c.id.clone());
+                self.inner.accepted.lock().push((c.id.clone(), c.user_id));
                 self.inner.to_mark.notify_one();
                 return false;
             }
-            Outcome::GivenUp(reason) => {
+            Outcome::GivenUp { reason, tried } => {
                 tracing::info!(reason = %reason, "Notification given up.");
-                app.notification_given_up(&c.id, reason).await
+                app.notification_given_up(&c.id, reason, *tried).await
             }
             Outcome::Retry {
                 error,
@@ -515,9 +550,10 @@ impl Sender {
             tracing::error!(
                 outcome = ?outcome,
                 error = %error_chain(&e),
-                "Could not record how a notification ended; its claim will lapse and it is tried again."
+                "Could not record how a notification ended; it stays pending and is tried again."
             );
         }
+        self.inner.taken.lock().remove(&c.user_id);
         true
     }
 
@@ -540,7 +576,9 @@ impl Sender {
             Ok(_) | Err(AppError::User(foodbot_domain::user::UserError::NotFound)) => {}
             Err(e) => return Err(e),
         }
-        let n = app.notifications_given_up_for(c.user_id, BLOCKED).await?;
+        // This one was tried; the others were not.
+        app.notification_given_up(&c.id, BLOCKED, true).await?;
+        let n = 1 + app.notifications_given_up_for(c.user_id, BLOCKED).await?;
         tracing::info!(
             given_up = n,
             "The user has blocked the bot; their notifications stop."
