@@ -86,7 +86,8 @@ pub struct Config {
     pub bot_claim_lease_secs: u64,
 
     /// Whether this process sends the push notifications of the outbox.
-    /// Several processes may: each notification is claimed by one of them.
+    /// Several processes may be ready to: one at a time sends (the holder of
+    /// the sender's turn), the others take over when it stops.
     #[arg(long, env = "NOTIFY_SEND", default_value_t = true, action = clap::ArgAction::Set)]
     pub notify_send: bool,
 
@@ -111,7 +112,8 @@ pub struct Config {
     pub notify_concurrency: u32,
 
     /// How often the sender looks for notifications when nothing woke it
-    /// (written by another process's projector on SQLite, backoffs that ended), in milliseconds.
+    /// (written by another process's projector on SQLite, backoffs that ended),
+    /// and, while another process sends, asks for the turn, in milliseconds.
     #[arg(long, env = "NOTIFY_POLL_MS", default_value_t = 1_000,
           value_parser = clap::value_parser!(u64).range(10..))]
     pub notify_poll_ms: u64,
