@@ -33,7 +33,10 @@ crate::both_stores!(
     notifications_a_user_no_longer_wants_are_not_sent_nor_tried_again,
     a_chat_that_cannot_be_found_is_given_up_after_a_few_attempts,
 );
-crate::both_stores!(@postgres_only two_servers_on_one_database_send_each_notification_once);
+crate::both_stores!(@postgres_only
+    two_servers_on_one_database_send_each_notification_once,
+    a_sender_whose_connection_is_cut_takes_its_turn_again_and_sends_on,
+);
 
 /// A server that sends notifications, looking for work often.
 fn sending(c: &mut Config) {
@@ -622,4 +625,64 @@ async fn two_servers_on_one_database_send_each_notification_once(store: Store) {
     let chats: std::collections::BTreeSet<i64> = sent.iter().map(chat_of).collect();
     assert_eq!(chats, (1..=15).collect());
     two.stop().await;
+}
+
+/// The sessions holding the sender's advisory lock on this test's database
+/// (a `bigint` key is `classid` for its high half and `objid` for its low
+/// half; other tests' databases have their own).
+async fn sender_lock_holders(app: &TestApp) -> Vec<i64> {
+    let key = foodbot::app::notifications::SENDER_LOCK;
+    let sql = format!(
+        "SELECT CAST(pid AS BIGINT) AS pid FROM pg_locks
+          WHERE locktype = 'advisory' AND granted AND objsubid = 1
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND CAST(CAST(classid AS TEXT) AS BIGINT) = {}
+            AND CAST(CAST(objid AS TEXT) AS BIGINT) = {}",
+        key >> 32,
+        key & 0xffff_ffff
+    );
+    let rows = app.db.projection_db().rows(&sql, &[]).await.unwrap();
+    rows.iter().map(|r| r["pid"].as_i64().unwrap()).collect()
+}
+
+/// The database ends the session that holds the sender's turn (a restart, a
+/// network cut): the turn goes with it, the sender asks for it again on a new
+/// connection and sends on, nothing twice.
+async fn a_sender_whose_connection_is_cut_takes_its_turn_again_and_sends_on(store: Store) {
+    let db = TestDb::new(store).await;
+    let app = TestApp::spawn_with(&db, unlimited).await;
+    let order = paid_order(&app, 1).await;
+    staff(&app, order, accept()).await;
+    app.bot_api
+        .wait_for(|calls| delivered(calls).len() >= 2)
+        .await;
+    let holders = sender_lock_holders(&app).await;
+    assert_eq!(holders.len(), 1, "{holders:?}");
+    let ended = app
+        .db
+        .projection_db()
+        .rows(
+            &format!("SELECT pg_terminate_backend({}) AS ended", holders[0]),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended[0]["ended"], Value::Bool(true));
+    for user in 2..=3 {
+        let order = paid_order(&app, user).await;
+        staff(&app, order, accept()).await;
+    }
+    app.bot_api
+        .wait_for(|calls| delivered(calls).len() >= 6)
+        .await;
+    let again = sender_lock_holders(&app).await;
+    assert_eq!(again.len(), 1, "{again:?}");
+    assert_ne!(again[0], holders[0]);
+    let rows = settled_outbox(&app).await;
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().all(|r| r.2 && r.4 == 1), "{rows:#?}");
+    let sent = delivered(&app.bot_api.calls());
+    assert_eq!(sent.len(), 6);
+    assert_once(&sent);
+    app.stop().await;
 }

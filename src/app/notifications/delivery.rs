@@ -97,7 +97,7 @@ const GIVE_UP_USER: &str = "UPDATE notification_outbox
   WHERE user_id = $1 AND sent_at IS NULL AND given_up_at IS NULL";
 
 /// The advisory lock key of the notification sender (`'notify'` as a number).
-const SENDER_LOCK: i64 = 0x6e6f_7469_6679;
+pub const SENDER_LOCK: i64 = 0x6e6f_7469_6679;
 
 /// `sql` with `NOW` and `AFTER($n)` written for `db`.
 fn dialect(db: &Db, sql: &str) -> String {

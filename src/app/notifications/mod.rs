@@ -15,7 +15,7 @@ mod delivery;
 #[cfg(test)]
 mod tests;
 
-pub use delivery::{Claimed, Recipient, SenderTurn};
+pub use delivery::{Claimed, Recipient, SenderTurn, SENDER_LOCK};
 
 use super::{App, AppError};
 use crate::i18n::{t_args, Arg, Lang};
