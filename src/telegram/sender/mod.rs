@@ -180,6 +180,9 @@ impl Sender {
         let mut listener = listen(&app.db).await;
         let mut forgot = Instant::now();
         let mut turn: Option<SenderTurn> = None;
+        // Waiting for the turn, it is asked for once per poll, not on every
+        // wake-up (each projector step of a busy system is one).
+        let mut asked: Option<Instant> = None;
         let mut waiting_said = false;
         tracing::info!(rates = ?inner.settings.rates, "Sending notifications.");
         let marker = tokio::spawn(self.clone().mark(shutdown.clone()));
@@ -187,7 +190,8 @@ impl Sender {
             if *shutdown.borrow() {
                 break;
             }
-            if turn.is_none() {
+            if turn.is_none() && asked.is_none_or(|at| at.elapsed() >= inner.settings.poll) {
+                asked = Some(Instant::now());
                 match app.sender_turn().await {
                     Ok(Some(t)) => {
                         tracing::info!("This process sends the notifications.");
