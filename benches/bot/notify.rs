@@ -4,7 +4,10 @@
 //!     the fake Bot API accepts its `sendMessage`s (first to last, from the fake's
 //!     timestamps), beside the fake's raw rate: a client posting the same `sendMessage`
 //!     bodies straight to it with the same concurrency. Each is measured three times, in
-//!     turn, and the medians compared. Target: at least half the raw rate.
+//!     turn, and the medians compared. Target: at least half the raw rate. Each
+//!     measurement follows a warm-up of 1,000 sent and not counted, on the same server:
+//!     the steady state, not a process opening its connections to the database and the
+//!     fake (a pool grows one connection at a time, each a new PostgreSQL backend).
 //! (b) With Telegram's limits (30/s overall, 1/s per chat): the rate the fake saw over a
 //!     window of `BENCH_NOTIFY_SECS` seconds (15 by default) after the first second, and
 //!     the most it saw in any one second. Target: at least 90% of 30/s, never above 30 in
@@ -27,6 +30,8 @@ use std::time::{Duration, Instant};
 
 const NOTIFICATIONS: i64 = 5_000;
 const CHATS: i64 = 1_000;
+/// Sent before each measurement of (a) and not counted.
+const WARM_UP: i64 = 1_000;
 const FIRST_CHAT: i64 = 5_000_000;
 /// Notifications in flight, in the sender and in the raw client alike.
 const CONCURRENCY: usize = 32;
@@ -60,28 +65,51 @@ fn window() -> Result<Duration> {
     }
 }
 
-/// Empties the outbox and queues the notifications, chat after chat in turn. Emptied
-/// with TRUNCATE, so that every round starts from the same table: a DELETE would leave
-/// the previous rounds' rows dead in the table and its indexes (this machine's
-/// PostgreSQL runs no autovacuum), each round slower than the one before.
-async fn queue(url: &str) -> Result<()> {
+/// Empties the outbox, with TRUNCATE, so that every round starts from the same table: a
+/// DELETE would leave the previous rounds' rows dead in the table and its indexes (this
+/// machine's PostgreSQL runs no autovacuum), each round slower than the one before.
+async fn empty(url: &str) -> Result<()> {
     let pool = sqlx::PgPool::connect(url).await?;
     sqlx::query("TRUNCATE notification_outbox")
         .execute(&pool)
         .await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// Queues `count` notifications, chat after chat in turn, after every one queued before
+/// (`from` numbers them on from the last batch).
+async fn queue(url: &str, from: i64, count: i64) -> Result<()> {
+    let pool = sqlx::PgPool::connect(url).await?;
     sqlx::query(
         "INSERT INTO notification_outbox
                 (notification_id, user_id, order_id, kind, language, params, position, created_at)
          SELECT o || ':' || n, $1 + n % $2, o, 'order_ready', 'en',
                 jsonb_build_object('short_id', upper(substr(o, 1, 6))), 1000000 + n, now()
-           FROM generate_series(0, $3 - 1) AS n,
+           FROM generate_series($3, $3 + $4 - 1) AS n,
                 LATERAL (SELECT md5(n::text)::uuid::text AS o) AS ids",
     )
     .bind(FIRST_CHAT)
     .bind(CHATS)
-    .bind(NOTIFICATIONS)
+    .bind(from)
+    .bind(count)
     .execute(&pool)
     .await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// Waits until `count` notifications are marked sent.
+async fn all_sent(url: &str, count: i64) -> Result<()> {
+    let pool = sqlx::PgPool::connect(url).await?;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while sent_count(&pool).await? < count {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the sender did not send {count} in 300 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     pool.close().await;
     Ok(())
 }
@@ -136,18 +164,15 @@ async fn ceiling(url: &str, menu: Arc<Catalog>) -> Result<f64> {
         c.notify_concurrency = CONCURRENCY as u32;
     })
     .await?;
-    // Queued at once (the server has migrated the database): the insert wakes the sender.
-    queue(url).await?;
-    let pool = sqlx::PgPool::connect(url).await?;
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while sent_count(&pool).await? < NOTIFICATIONS {
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "the sender did not finish in 300 s"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    pool.close().await;
+    // The warm-up: the server's first notifications open its connections to the
+    // database and to the fake; then the count starts again.
+    empty(url).await?;
+    queue(url, 0, WARM_UP).await?;
+    all_sent(url, WARM_UP).await?;
+    server.bot_api.clear();
+    // Queued at once: the insert wakes the sender.
+    queue(url, WARM_UP, NOTIFICATIONS).await?;
+    all_sent(url, WARM_UP + NOTIFICATIONS).await?;
     let times = accepted(&server.bot_api.calls());
     anyhow::ensure!(
         times.len() as i64 == NOTIFICATIONS,
@@ -177,14 +202,24 @@ async fn raw(menu: Arc<Catalog>, url: &str) -> Result<f64> {
             + "/"
     );
     let client = reqwest::Client::new();
+    post_all(&client, &endpoint, WARM_UP).await?;
+    server.bot_api.clear();
+    post_all(&client, &endpoint, NOTIFICATIONS).await?;
+    let times = accepted(&server.bot_api.calls());
+    server.stop().await?;
+    Ok(rate(&times))
+}
+
+/// Posts `count` `sendMessage`s to the fake at `endpoint`, [`CONCURRENCY`] at once.
+async fn post_all(client: &reqwest::Client, endpoint: &str, count: i64) -> Result<()> {
     let next = Arc::new(std::sync::atomic::AtomicI64::new(0));
     let mut tasks = Vec::new();
     for _ in 0..CONCURRENCY {
-        let (client, endpoint, next) = (client.clone(), endpoint.clone(), next.clone());
+        let (client, endpoint, next) = (client.clone(), endpoint.to_string(), next.clone());
         tasks.push(tokio::spawn(async move {
             loop {
                 let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if n >= NOTIFICATIONS {
+                if n >= count {
                     return Ok::<_, anyhow::Error>(());
                 }
                 let body = json!({
@@ -204,9 +239,7 @@ async fn raw(menu: Arc<Catalog>, url: &str) -> Result<f64> {
     for t in tasks {
         t.await??;
     }
-    let times = accepted(&server.bot_api.calls());
-    server.stop().await?;
-    Ok(rate(&times))
+    Ok(())
 }
 
 /// (b): Telegram's limits, measured over the window after the first second.
@@ -217,7 +250,8 @@ async fn limited(url: &str, menu: Arc<Catalog>, window: Duration) -> Result<(f64
         c.notify_concurrency = CONCURRENCY as u32;
     })
     .await?;
-    queue(url).await?;
+    empty(url).await?;
+    queue(url, 0, NOTIFICATIONS).await?;
     tokio::time::sleep(window + Duration::from_secs(2)).await;
     let times = accepted(&server.bot_api.calls());
     server.stop().await?;
