@@ -23,8 +23,9 @@
 //!    not pass, after a few attempts).
 //!
 //! What Telegram accepted is marked sent in batches: one marker writes every
-//! acceptance gathered while its previous write ran (a commit per batch, not
-//! per message). A notification stays held until its outcome is written, and
+//! acceptance gathered while its previous write ran, and waits a few
+//! milliseconds for more when fewer than two slots' worth are waiting (a
+//! statement and a commit per batch, not per message). A notification stays held until its outcome is written, and
 //! a user's next notification is due only once the one before it is marked:
 //! one user's notifications go out one at a time, in the order of their
 //! events. The loop looks again when a task ends, when this process's
@@ -67,6 +68,14 @@ const PERMANENT_ATTEMPTS: i32 = 3;
 /// Notifications taken and not yet done with, per slot: enough that the
 /// slots always have one ready while reads, lookups and marks run.
 const AHEAD: usize = 4;
+
+/// The marker writes once this many slots' worth of sent notifications
+/// waits, or [`MARK_WAIT`] after the first of them: fewer, larger writes
+/// (each a statement and a commit) cost the database less per row.
+const MARK_BATCH: usize = 2;
+
+/// How long a sent notification may wait for others to be marked with it.
+const MARK_WAIT: Duration = Duration::from_millis(5);
 
 /// Why a notification is given up when its user blocked the bot.
 pub const BLOCKED: &str = "not delivered: the user has blocked the bot";
@@ -116,9 +125,18 @@ struct Inner {
     /// theirs is taken meanwhile.
     taken: Mutex<HashSet<UserId>>,
     /// Accepted by Telegram, not yet marked sent.
-    accepted: Mutex<Vec<(String, UserId)>>,
+    accepted: Mutex<Accepted>,
     /// Wakes the marker.
     to_mark: Notify,
+}
+
+/// Notifications Telegram accepted that are not marked sent yet.
+#[derive(Default)]
+struct Accepted {
+    /// Each with its user.
+    sent: Vec<(String, UserId)>,
+    /// When the first of them was accepted.
+    since: Option<Instant>,
 }
 
 /// How one attempt at a notification ended.
@@ -155,7 +173,7 @@ impl Sender {
                 slots: Arc::new(Semaphore::new(settings.concurrency)),
                 held: Arc::new(Semaphore::new(settings.concurrency * AHEAD)),
                 taken: Mutex::new(HashSet::new()),
-                accepted: Mutex::new(Vec::new()),
+                accepted: Mutex::new(Accepted::default()),
                 to_mark: Notify::new(),
                 settings,
             }),
@@ -480,6 +498,23 @@ impl Sender {
                 _ = inner.to_mark.notified() => {}
                 _ = stop.wait_for(|s| *s) => return,
             }
+            // Gathers a batch worth a write.
+            loop {
+                let (waiting, since) = {
+                    let accepted = inner.accepted.lock();
+                    (accepted.sent.len(), accepted.since)
+                };
+                let Some(since) = since else { break };
+                let slots = inner.settings.concurrency.max(1);
+                if waiting >= slots * MARK_BATCH || since.elapsed() >= MARK_WAIT {
+                    break;
+                }
+                tokio::select! {
+                    _ = inner.to_mark.notified() => {}
+                    _ = tokio::time::sleep_until(since + MARK_WAIT) => {}
+                    _ = stop.wait_for(|s| *s) => return,
+                }
+            }
             match self.mark_accepted().await {
                 Ok(()) => inner.wake.notify_one(),
                 Err(e) => {
@@ -497,10 +532,15 @@ impl Sender {
     /// to be marked by the next call.
     async fn mark_accepted(&self) -> Result<(), AppError> {
         let inner = &self.inner;
-        let accepted = std::mem::take(&mut *inner.accepted.lock());
+        let Accepted {
+            sent: accepted,
+            since,
+        } = std::mem::take(&mut *inner.accepted.lock());
         let ids: Vec<String> = accepted.iter().map(|(id, _)| id.clone()).collect();
         if let Err(e) = inner.ctx.app.notifications_sent(&ids).await {
-            inner.accepted.lock().extend(accepted);
+            let mut again = inner.accepted.lock();
+            again.sent.extend(accepted);
+            again.since = again.since.min(since).or(since);
             return Err(e);
         }
         // Written: no longer pending, so their users' next may be taken.
@@ -520,7 +560,11 @@ impl Sender {
         let result = match &outcome {
             Outcome::Sent => {
                 tracing::debug!("Notification sent.");
-                self.inner.accepted.lock().push((c.id.clone(), c.user_id));
+                {
+                    let mut accepted = self.inner.accepted.lock();
+                    accepted.sent.push((c.id.clone(), c.user_id));
+                    accepted.since.get_or_insert_with(Instant::now);
+                }
                 self.inner.to_mark.notify_one();
                 return false;
             }
