@@ -489,8 +489,10 @@ impl Sender {
     }
 
     /// Marks what Telegram accepted until `stop`, a batch at a time: all that
-    /// was accepted while the previous batch was written. After each batch the
-    /// loop may take those users' next notifications.
+    /// was accepted while the previous batch was written, or, when that is
+    /// less than [`MARK_BATCH`] slots' worth, all accepted up to [`MARK_WAIT`]
+    /// after the first of them. After each batch the loop may take those
+    /// users' next notifications.
     async fn mark(self, mut stop: watch::Receiver<bool>) {
         let inner = &self.inner;
         loop {
