@@ -143,7 +143,7 @@ pub struct SenderTurn {
 /// One notification the sender took to send: the row's facts, and the
 /// notification it holds (or why it holds none).
 #[derive(Debug)]
-pub struct Claimed {
+pub struct Taken {
     pub id: String,
     pub user_id: UserId,
     /// This attempt's number (1 for the first).
@@ -187,8 +187,8 @@ fn text(row: &Map<String, Value>, name: &str) -> Result<String, AppError> {
         .ok_or_else(|| AppError::storage(format!("outbox column {name} is not text")))
 }
 
-/// A due row as a [`Claimed`] notification.
-fn taken(r: &Map<String, Value>) -> Result<Claimed, AppError> {
+/// A due row as a [`Taken`] notification.
+fn taken(r: &Map<String, Value>) -> Result<Taken, AppError> {
     let row = OutboxRow {
         notification_id: text(r, "notification_id")?,
         user_id: int(r, "user_id")?,
@@ -202,7 +202,7 @@ fn taken(r: &Map<String, Value>) -> Result<Claimed, AppError> {
         position: int(r, "position")?,
     };
     let made = int(r, "attempts")?;
-    Ok(Claimed {
+    Ok(Taken {
         id: row.notification_id.clone(),
         user_id: UserId(row.user_id),
         attempt: i32::try_from(made.saturating_add(1)).unwrap_or(i32::MAX),
@@ -219,7 +219,7 @@ impl SenderTurn {
         &mut self,
         limit: usize,
         held: &HashSet<UserId>,
-    ) -> Result<Vec<Claimed>, AppError> {
+    ) -> Result<Vec<Taken>, AppError> {
         let wanted = i64::try_from(limit).unwrap_or(i64::MAX);
         let walk = window(i64::try_from(limit.saturating_add(held.len())).unwrap_or(i64::MAX));
         let users = Val::Ints(held.iter().map(|u| Some(u.0)).collect());

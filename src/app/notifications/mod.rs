@@ -15,7 +15,7 @@ mod delivery;
 #[cfg(test)]
 mod tests;
 
-pub use delivery::{Claimed, Recipient, SenderTurn, SENDER_LOCK};
+pub use delivery::{Recipient, SenderTurn, Taken, SENDER_LOCK};
 
 use super::{App, AppError};
 use crate::i18n::{t_args, Arg, Lang};

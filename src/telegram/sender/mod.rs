@@ -41,7 +41,7 @@ use super::api::{self, Failure};
 use super::bot::callback::Callback;
 use super::bot::BotContext;
 use super::dispatch::backoff;
-use crate::app::notifications::{BadNotification, Claimed, Recipient, SenderTurn};
+use crate::app::notifications::{BadNotification, Recipient, SenderTurn, Taken};
 use crate::app::{AppError, CommandMeta, Notification, NotificationKind};
 use crate::config::Config;
 use crate::i18n::{t, Lang};
@@ -313,7 +313,7 @@ impl Sender {
     /// are now) and starts a task for each notification.
     async fn start(
         self,
-        batch: Vec<Claimed>,
+        batch: Vec<Taken>,
         mut permits: tokio::sync::OwnedSemaphorePermit,
         stop: watch::Receiver<bool>,
     ) {
@@ -339,7 +339,7 @@ impl Sender {
 
     async fn handle(
         &self,
-        c: Claimed,
+        c: Taken,
         recipient: Result<Option<Recipient>, String>,
         stop: watch::Receiver<bool>,
     ) {
@@ -370,7 +370,7 @@ impl Sender {
     /// if they could not be looked up) and sends; says how it ended.
     async fn deliver(
         &self,
-        c: &Claimed,
+        c: &Taken,
         recipient: Result<Option<Recipient>, String>,
         mut stop: watch::Receiver<bool>,
     ) -> Outcome {
@@ -445,7 +445,7 @@ impl Sender {
     }
 
     /// A failed attempt: retried with backoff until its attempts run out.
-    fn failed(&self, c: &Claimed, error: String, passing: bool) -> Outcome {
+    fn failed(&self, c: &Taken, error: String, passing: bool) -> Outcome {
         let max = if passing {
             self.inner.settings.max_attempts
         } else {
@@ -557,7 +557,7 @@ impl Sender {
     /// is handed to the marker, and stays held until it is marked. Says
     /// whether the loop may look again now (false when the marker will say
     /// so).
-    async fn record(&self, c: &Claimed, outcome: Outcome) -> bool {
+    async fn record(&self, c: &Taken, outcome: Outcome) -> bool {
         let app = &self.inner.ctx.app;
         let result = match &outcome {
             Outcome::Sent => {
@@ -609,7 +609,7 @@ impl Sender {
 
     /// 403: the user blocked the bot. Recorded on the User (`BotBlocked`),
     /// and none of their pending notifications is tried any more.
-    async fn record_blocked(&self, c: &Claimed) -> Result<(), AppError> {
+    async fn record_blocked(&self, c: &Taken) -> Result<(), AppError> {
         let app = &self.inner.ctx.app;
         let meta = CommandMeta {
             actor: Actor::System,
