@@ -25,15 +25,15 @@
 //! What Telegram accepted is marked sent in batches: one marker writes every
 //! acceptance gathered while its previous write ran, and waits a few
 //! milliseconds for more when fewer than two slots' worth are waiting (a
-//! statement and a commit per batch, not per message). A notification stays held until its outcome is written, and
-//! a user's next notification is due only once the one before it is marked:
-//! one user's notifications go out one at a time, in the order of their
-//! events. The loop looks again when a task ends, when this process's
-//! projector has written (on PostgreSQL also when any process's projector
-//! wrote notifications: `LISTEN foodbot_outbox`), and on a slow poll. At
-//! shutdown it stops taking, lets messages already on their way finish (those
-//! still waiting for their turn are not sent), marks what was sent, and gives
-//! up its turn.
+//! statement and a commit per batch, not per message). A notification stays
+//! held until its outcome is written, and a user's next notification is due
+//! only once the one before it is marked: one user's notifications go out one
+//! at a time, in the order of their events. The loop looks again when a task
+//! ends, when this process's projector has written (on PostgreSQL also when
+//! any process's projector wrote notifications: `LISTEN foodbot_outbox`), and
+//! on a slow poll. At shutdown it stops taking, lets messages already on their
+//! way finish (those still waiting for their turn are not sent), marks what
+//! was sent, and gives up its turn.
 
 pub mod limits;
 
@@ -542,7 +542,8 @@ impl Sender {
         if let Err(e) = inner.ctx.app.notifications_sent(&ids).await {
             let mut again = inner.accepted.lock();
             again.sent.extend(accepted);
-            again.since = again.since.min(since).or(since);
+            // These were accepted before any that came meanwhile.
+            again.since = since.or(again.since);
             return Err(e);
         }
         // Written: no longer pending, so their users' next may be taken.
